@@ -1,0 +1,1 @@
+"""Agencies, departments, users, roles, login and API tokens."""

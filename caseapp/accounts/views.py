@@ -1,0 +1,62 @@
+"""Staff login and logout."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from caseapp.accounts.forms import LoginForm
+from caseapp.accounts.operations import authenticate
+from caseapp.core.audit import record_event
+from caseapp.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__, url_prefix="/office")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count towards the throttle: a success redirects.
+    return response.status_code != 302
+
+
+def _username_key() -> str:
+    return "login-user:" + (request.form.get("username") or "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_username_key)
+def login():
+    """Show the login form and sign a staff user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("office.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data.strip(), form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            target = request.args.get("next", "")
+            # Only local paths: never an open redirect.
+            if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+                target = url_for("office.index")
+            return redirect(target)
+        flash(_("Wrong username or password."), "danger")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign the user out (POST with CSRF, so a link cannot log anyone out)."""
+    record_event("user.logout", actor=current_user, agency_id=current_user.agency_id)
+    db.session.commit()
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("accounts.login"))

@@ -1,0 +1,1 @@
+"""Cases: the request record, its statuses and transitions, triage and workspace."""

@@ -1,0 +1,151 @@
+"""The case (one disclosure request) and the periods that pause its clock."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.accounts.models import Agency, Department, User
+from caseapp.cases.outcomes import CODES as OUTCOME_CODES
+from caseapp.cases.states import Status
+from caseapp.core.db import utcnow
+from caseapp.extensions import db
+
+APPLICANT_TYPES = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+)
+ID_TYPES = ("resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_residence",
+            "other", "uscc")
+FORMS = ("paper", "electronic")
+DELIVERIES = ("post", "email", "pickup", "online")
+CHANNELS = ("online", "in_person", "post", "fax", "email", "oral")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", [s.value for s in Status]), name="status"),
+        sa.CheckConstraint(_in("applicant_type", APPLICANT_TYPES), name="applicant_type"),
+        sa.CheckConstraint(_in("form", FORMS), name="form"),
+        sa.CheckConstraint(_in("delivery", DELIVERIES), name="delivery"),
+        sa.CheckConstraint(_in("channel", CHANNELS), name="channel"),
+        sa.CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOME_CODES)}", name="outcome"),
+        # A closed or withdrawn case has an outcome and a closing date; an open one has neither.
+        sa.CheckConstraint(
+            "(status IN ('closed', 'withdrawn') AND outcome IS NOT NULL AND closed_on IS NOT NULL)"
+            " OR (status NOT IN ('closed', 'withdrawn') AND outcome IS NULL AND closed_on IS NULL)",
+            name="closed_has_outcome",
+        ),
+        sa.CheckConstraint("extension_days >= 0 AND extension_days <= 20", name="extension_days"),
+        sa.Index("ix_cases_agency_status_due", "agency_id", "status", "due_on"),
+        sa.Index("ix_cases_agency_received", "agency_id", "received_on"),
+        sa.Index("ix_cases_applicant_key", "agency_id", "applicant_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False)
+    tracking_number: Mapped[str] = mapped_column(sa.String(40), unique=True, nullable=False)
+    query_code_hash: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+
+    # Applicant (SPEC §2).
+    applicant_type: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    applicant_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    id_type: Mapped[str | None] = mapped_column(sa.String(40))
+    id_number: Mapped[str | None] = mapped_column(sa.String(40))
+    org_code: Mapped[str | None] = mapped_column(sa.String(18))  # unified social credit code
+    contact_person: Mapped[str | None] = mapped_column(sa.String(100))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(10))
+    # Normalised identity for "same applicant" lookups (ID number or credit code, else name+phone).
+    applicant_key: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+
+    # The information requested.
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    document_ref: Mapped[str | None] = mapped_column(sa.String(300))  # title or document number
+    purpose: Mapped[str | None] = mapped_column(sa.Text)
+    form: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    delivery: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    channel: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    needs_assistance: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    assistance_note: Mapped[str | None] = mapped_column(sa.String(300))
+
+    # Handling.
+    status: Mapped[str] = mapped_column(sa.String(30), nullable=False, default=Status.SUBMITTED.value)
+    outcome: Mapped[str | None] = mapped_column(sa.String(50))
+    submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+    received_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    accepted_on: Mapped[date | None] = mapped_column(sa.Date)
+    closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    # Clock facts (SPEC §4); due_on is derived from them by caseapp.clock and kept for queries.
+    clock_started_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    extension_days: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    deferred_to: Mapped[date | None] = mapped_column(sa.Date)
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    due_provisional: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+
+    # Correction (Reg. 30).
+    correction_details: Mapped[str | None] = mapped_column(sa.Text)
+    correction_requested_on: Mapped[date | None] = mapped_column(sa.Date)
+    correction_due_on: Mapped[date | None] = mapped_column(sa.Date)
+    correction_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    correction_response: Mapped[str | None] = mapped_column(sa.Text)
+    correction_received_on: Mapped[date | None] = mapped_column(sa.Date)
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+    )
+    # Optimistic locking: SQLAlchemy refuses a flush if another transaction bumped it first.
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    agency: Mapped[Agency] = relationship()
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
+    department: Mapped[Department | None] = relationship()
+    pauses: Mapped[list[ClockPause]] = relationship(
+        back_populates="case", order_by="ClockPause.started_on", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+
+class ClockPause(db.Model):
+    """A period that does not count towards the reply deadline (consultations, an open fee notice)."""
+
+    __tablename__ = "clock_pauses"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind IN ('consultation_agency', 'consultation_third_party', 'fee')", name="kind"
+        ),
+        sa.CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    started_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    ended_on: Mapped[date | None] = mapped_column(sa.Date)
+    reference: Mapped[str | None] = mapped_column(sa.String(100))
+
+    case: Mapped[Case] = relationship(back_populates="pauses")

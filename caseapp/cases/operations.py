@@ -1,0 +1,321 @@
+"""Every write on a case: one verb-first function per action, each recording one audit event.
+
+Operations flush but never commit: the request (or command) commits once, or rolls back on error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseapp.accounts.models import Agency, User
+from caseapp.calendar.rules import receipt_date
+from caseapp.calendar.service import load_calendar
+from caseapp.cases import states
+from caseapp.cases.identity import (
+    applicant_key,
+    format_tracking_number,
+    hash_query_code,
+    new_query_code,
+)
+from caseapp.cases.models import Case
+from caseapp.cases.outcomes import REQUIRED_STATUS, WITHDRAWAL_OUTCOME, get_outcome
+from caseapp.cases.validation import validate_channel, validate_request
+from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, correction_due, correction_notice_deadline
+from caseapp.clock.service import refresh_due
+from caseapp.core.audit import record_event
+from caseapp.core.db import local_today, next_counter_value, utcnow
+from caseapp.core.errors import StaleVersionError, TransitionError, ValidationError
+from caseapp.core.permissions import CASE_HANDLERS
+from caseapp.extensions import db
+
+SNAPSHOT_FIELDS = (
+    "status", "outcome", "closed_on", "handler_id", "clock_started_on", "due_on", "due_provisional",
+    "correction_due_on", "extension_days", "deferred_to",
+)
+
+
+def _snapshot(case: Case) -> dict:
+    return {f: getattr(case, f) for f in SNAPSHOT_FIELDS}
+
+
+def _actor_label(actor: User | None, default: str) -> str | None:
+    return None if actor is not None else default
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersionError() from None
+
+
+def _begin(case: Case, action: str, expected_version: int | None) -> dict:
+    """Check the transition and the client's version; return the 'before' snapshot."""
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersionError()
+    if not states.allowed(action, case.status):
+        raise TransitionError(
+            _l("“%(action)s” is not possible while the case is “%(status)s”.",
+               action=states.TRANSITIONS[action].label, status=states.STATUS_LABELS[states.Status(case.status)])
+        )
+    return _snapshot(case)
+
+
+def _finish(case: Case, event: str, before: dict, *, actor: User | None, actor_label: str, note: str | None = None):
+    _flush()
+    record_event(event, actor=actor, actor_label=_actor_label(actor, actor_label), case=case,
+                 before=before, after=_snapshot(case), note=note)
+    _flush()
+
+
+@dataclass(frozen=True)
+class Registration:
+    case: Case
+    query_code: str  # shown to the applicant once; only its hash is stored
+
+
+def register_case(
+    agency: Agency,
+    data: dict,
+    *,
+    channel: str = "online",
+    received_on: date | None = None,
+    submitted_at: datetime | None = None,
+    actor: User | None = None,
+    today: date | None = None,
+) -> Registration:
+    """File a request: online (receipt date by SPEC §2's rule) or registered by a clerk with its receipt date."""
+    submitted_at = submitted_at or utcnow()
+    today = today or local_today(submitted_at)
+    clean, errors = validate_request(data)
+    cal = load_calendar()
+    if channel == "online":
+        received_on = receipt_date(submitted_at, agency.reply_cutoff, cal)
+    else:
+        errors.update(validate_channel(channel, received_on, today))
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), errors=errors)
+    seq = next_counter_value("tracking", f"{agency.id}:{received_on.year}")
+    code = new_query_code()
+    case = Case(
+        agency_id=agency.id,
+        tracking_number=format_tracking_number(agency.tracking_pattern, agency.tracking_prefix, received_on.year, seq),
+        query_code_hash=hash_query_code(code),
+        applicant_key=applicant_key(clean["applicant_type"], clean["id_number"], clean["org_code"],
+                                    clean["applicant_name"], clean["phone"]),
+        channel=channel,
+        status=states.Status.SUBMITTED.value,
+        submitted_at=submitted_at,
+        received_on=received_on,
+        clock_started_on=received_on,
+        registered_by_id=actor.id if actor is not None else None,
+        **clean,
+    )
+    db.session.add(case)
+    refresh_due(case, today, cal)
+    _flush()
+    record_event("case.registered", actor=actor, actor_label=_actor_label(actor, "applicant"), case=case,
+                 after={"channel": channel, "received_on": received_on, "tracking_number": case.tracking_number,
+                        **_snapshot(case)})
+    _flush()
+    return Registration(case, code)
+
+
+def accept_case(case: Case, *, actor: User, expected_version: int | None = None, today: date | None = None) -> Case:
+    """Accept a submitted request for handling; the accepting clerk handles it unless someone already does."""
+    before = _begin(case, "accept", expected_version)
+    case.status = states.Status.IN_PROGRESS.value
+    case.accepted_on = today or local_today()
+    if case.handler_id is None and actor.role in CASE_HANDLERS:
+        case.handler_id = actor.id
+    _finish(case, "case.accepted", before, actor=actor, actor_label="system")
+    return case
+
+
+@dataclass(frozen=True)
+class CorrectionRequest:
+    case: Case
+    late: bool  # the notice went out after the 7 working days of Reg. 30
+    notice_deadline: date
+
+
+def request_correction(
+    case: Case,
+    *,
+    actor: User,
+    details: str,
+    period_days: int = DEFAULT_CORRECTION_PERIOD,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> CorrectionRequest:
+    """Tell the applicant, once, everything to correct and by when (Reg. 30)."""
+    before = _begin(case, "request_correction", expected_version)
+    details = (details or "").strip()
+    if not details:
+        raise ValidationError(_l("Please list everything the applicant must correct."),
+                              errors={"details": _l("Please list everything the applicant must correct.")})
+    if not isinstance(period_days, int) or not 1 <= period_days <= 60:
+        raise ValidationError(_l("The correction period is 1 to 60 working days."),
+                              errors={"period_days": _l("The correction period is 1 to 60 working days.")})
+    if case.correction_count >= 1:
+        raise TransitionError(_l("A correction may be requested only once (Reg. 30)."))
+    today = today or local_today()
+    cal = load_calendar()
+    deadline = correction_notice_deadline(case.clock_started_on, cal)
+    case.status = states.Status.CORRECTION_REQUESTED.value
+    case.correction_details = details
+    case.correction_requested_on = today
+    case.correction_due_on = correction_due(today, cal, period_days)
+    case.correction_count += 1
+    late = today > deadline
+    _finish(case, "case.correction_requested", before, actor=actor, actor_label="system",
+            note=details)
+    return CorrectionRequest(case, late, deadline)
+
+
+def receive_correction(
+    case: Case,
+    *,
+    actor: User | None,
+    text: str,
+    received_on: date | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Case:
+    """Record the applicant's correction; the 20 working days start again from its arrival (Reg. 30)."""
+    before = _begin(case, "receive_correction", expected_version)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_l("Please enter the corrected or supplemented content."),
+                              errors={"description": _l("Please enter the corrected or supplemented content.")})
+    if len(text) > 5000:
+        raise ValidationError(_l("At most %(n)s characters.", n=5000), errors={"description": _l("At most %(n)s characters.", n=5000)})
+    today = today or local_today()
+    received_on = received_on or today
+    if received_on > today:
+        raise ValidationError(_l("The receipt date cannot be in the future."),
+                              errors={"received_on": _l("The receipt date cannot be in the future.")})
+    if case.correction_requested_on and received_on < case.correction_requested_on:
+        raise ValidationError(_l("The correction cannot arrive before it was requested."),
+                              errors={"received_on": _l("The correction cannot arrive before it was requested.")})
+    case.status = states.Status.SUBMITTED.value
+    case.correction_response = text
+    case.correction_received_on = received_on
+    case.clock_started_on = received_on
+    refresh_due(case, today)
+    _finish(case, "case.correction_received", before, actor=actor, actor_label="applicant", note=text)
+    return case
+
+
+def assign_case(case: Case, *, actor: User, handler: User, expected_version: int | None = None) -> Case:
+    """Give the case to a clerk or supervisor of its agency."""
+    before = _begin(case, "assign", expected_version)
+    if handler.agency_id != case.agency_id or handler.role not in CASE_HANDLERS or not handler.active:
+        raise ValidationError(_l("Cases can only be assigned to active clerks or supervisors of the same agency."),
+                              errors={"user": _l("Cases can only be assigned to active clerks or supervisors of the same agency.")})
+    case.handler_id = handler.id
+    _finish(case, "case.assigned", before, actor=actor, actor_label="system")
+    return case
+
+
+def withdraw_case(
+    case: Case, *, actor: User | None, reason: str | None = None, expected_version: int | None = None,
+    today: date | None = None,
+) -> Case:
+    """The applicant withdraws (or a clerk records a withdrawal on the applicant's behalf)."""
+    if states.is_final(case.status):
+        raise TransitionError(_l("This request has already been closed or withdrawn and can no longer be withdrawn."))
+    before = _begin(case, "withdraw", expected_version)
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > 1000:
+        raise ValidationError(_l("At most %(n)s characters.", n=1000), errors={"reason": _l("At most %(n)s characters.", n=1000)})
+    case.status = states.Status.WITHDRAWN.value
+    case.outcome = WITHDRAWAL_OUTCOME
+    case.closed_on = today or local_today()
+    case.withdrawal_reason = reason
+    _finish(case, "case.withdrawn", before, actor=actor, actor_label="applicant", note=reason)
+    return case
+
+
+def close_case(
+    case: Case, *, actor: User | None, outcome: str, reason: str | None = None,
+    expected_version: int | None = None, today: date | None = None, actor_label: str = "system",
+) -> Case:
+    """Close the case with one outcome of SPEC §6."""
+    before = _begin(case, "close", expected_version)
+    found = get_outcome(outcome or "")
+    if found is None:
+        raise ValidationError(_l("Please choose a valid outcome."), errors={"outcome": _l("Please choose a valid outcome.")})
+    required = REQUIRED_STATUS.get(found.code)
+    if required and case.status != required:
+        raise TransitionError(_l("This outcome only applies to a case in the status “%(status)s”.",
+                                 status=states.STATUS_LABELS[states.Status(required)]))
+    case.status = states.Status.CLOSED.value
+    case.outcome = found.code
+    case.closed_on = today or local_today()
+    _finish(case, "case.closed", before, actor=actor, actor_label=actor_label, note=(reason or "").strip() or None)
+    return case
+
+
+def lapse_correction(case: Case, *, today: date) -> Case:
+    """The correction period passed without a correction: close as other.correction_lapsed."""
+    return close_case(case, actor=None, outcome="other.correction_lapsed", today=today,
+                      reason="correction period lapsed")
+
+
+def reopen_case(
+    case: Case, *, actor: User, reason: str, expected_version: int | None = None, today: date | None = None,
+) -> Case:
+    """Reopen after a reconsideration or court decision orders a new reply; a new 20-day period starts."""
+    before = _begin(case, "reopen", expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_l("Please give the decision that orders the case reopened."),
+                              errors={"reason": _l("Please give the decision that orders the case reopened.")})
+    today = today or local_today()
+    case.status = states.Status.IN_PROGRESS.value
+    case.outcome = None
+    case.closed_on = None
+    case.clock_started_on = today
+    case.extension_days = 0
+    case.deferred_to = None
+    refresh_due(case, today)
+    _finish(case, "case.reopened", before, actor=actor, actor_label="system", note=reason)
+    return case
+
+
+def await_fee(case: Case, *, actor: User, served_on: date | None = None, expected_version: int | None = None,
+              today: date | None = None) -> Case:
+    """A fee notice was served: the case waits for payment and its clock pauses (SPEC §4 design choice)."""
+    from caseapp.cases.models import ClockPause
+
+    before = _begin(case, "issue_fee_notice", expected_version)
+    today = today or local_today()
+    served_on = served_on or today
+    case.status = states.Status.AWAITING_FEE.value
+    case.pauses.append(ClockPause(kind="fee", started_on=served_on))
+    refresh_due(case, today)
+    _finish(case, "case.fee_notice_served", before, actor=actor, actor_label="system")
+    return case
+
+
+def record_fee_payment(case: Case, *, actor: User, paid_on: date | None = None, expected_version: int | None = None,
+                       today: date | None = None) -> Case:
+    """The fee was paid: the pause ends and the clock runs again."""
+    before = _begin(case, "record_payment", expected_version)
+    today = today or local_today()
+    paid_on = paid_on or today
+    for pause in case.pauses:
+        if pause.kind == "fee" and pause.ended_on is None:
+            if paid_on < pause.started_on:
+                raise ValidationError(_l("The payment date cannot be before the fee notice was served."),
+                                      errors={"paid_on": _l("The payment date cannot be before the fee notice was served.")})
+            pause.ended_on = paid_on
+    case.status = states.Status.IN_PROGRESS.value
+    refresh_due(case, today)
+    _finish(case, "case.fee_paid", before, actor=actor, actor_label="system")
+    return case

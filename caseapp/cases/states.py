@@ -1,0 +1,102 @@
+"""The case state machine of SPEC §3: statuses, allowed transitions and guards. The only home of these rules."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+class Status(enum.StrEnum):
+    SUBMITTED = "submitted"
+    CORRECTION_REQUESTED = "correction_requested"
+    IN_PROGRESS = "in_progress"
+    AWAITING_FEE = "awaiting_fee"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS = {
+    Status.SUBMITTED: _l("Awaiting acceptance"),
+    Status.CORRECTION_REQUESTED: _l("Awaiting correction"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.AWAITING_FEE: _l("Awaiting fee payment"),
+    Status.CLOSED: _l("Closed"),
+    Status.WITHDRAWN: _l("Withdrawn"),
+}
+
+FINAL = frozenset({Status.CLOSED, Status.WITHDRAWN})
+OPEN = frozenset(set(Status) - FINAL)
+# Statuses in which the reply clock runs or is paused (not while waiting for a correction).
+CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.IN_PROGRESS, Status.AWAITING_FEE})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[Status]
+    target: Status | None  # None: the status stays (assign)
+    label: object
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("accept", frozenset({Status.SUBMITTED}), Status.IN_PROGRESS, _l("Accept")),
+        Transition("request_correction", frozenset({Status.SUBMITTED}), Status.CORRECTION_REQUESTED,
+                   _l("Request correction")),
+        Transition("receive_correction", frozenset({Status.CORRECTION_REQUESTED}), Status.SUBMITTED,
+                   _l("Receive correction")),
+        Transition("assign", frozenset(OPEN), None, _l("Assign")),
+        Transition("issue_fee_notice", frozenset({Status.IN_PROGRESS}), Status.AWAITING_FEE, _l("Issue fee notice")),
+        Transition("record_payment", frozenset({Status.AWAITING_FEE}), Status.IN_PROGRESS, _l("Record payment")),
+        Transition("withdraw", frozenset(OPEN), Status.WITHDRAWN, _l("Withdraw")),
+        Transition("close", frozenset(OPEN), Status.CLOSED, _l("Close")),
+        Transition("reopen", frozenset(FINAL), Status.IN_PROGRESS, _l("Reopen")),
+    )
+}
+
+
+def allowed(action: str, status: str | Status) -> bool:
+    """Whether `action` may be taken on a case in `status`."""
+    t = TRANSITIONS.get(action)
+    return t is not None and Status(status) in t.sources
+
+
+def target_status(action: str, status: str | Status) -> Status:
+    """The status a case in `status` has after `action`."""
+    t = TRANSITIONS[action]
+    return t.target if t.target is not None else Status(status)
+
+
+def available_actions(status: str | Status) -> list[str]:
+    """Actions allowed in this status, in table order."""
+    return [a for a, t in TRANSITIONS.items() if Status(status) in t.sources]
+
+
+def can_accept(case) -> bool:
+    return allowed("accept", case.status)
+
+
+def can_request_correction(case) -> bool:
+    return allowed("request_correction", case.status)
+
+
+def can_receive_correction(case) -> bool:
+    return allowed("receive_correction", case.status)
+
+
+def can_withdraw(case) -> bool:
+    return allowed("withdraw", case.status)
+
+
+def can_close(case) -> bool:
+    return allowed("close", case.status)
+
+
+def can_reopen(case) -> bool:
+    return allowed("reopen", case.status)
+
+
+def is_final(status: str | Status) -> bool:
+    return Status(status) in FINAL

@@ -1,0 +1,191 @@
+"""`flask --app wsgi caseapp ...` commands."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, time
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from caseapp.core.db import local_today, writing
+from caseapp.core.errors import DomainError
+from caseapp.extensions import db
+
+caseapp_cli = AppGroup("caseapp", help="caseapp administration commands.")
+calendar_cli = AppGroup("calendar", help="The working-day calendar.")
+caseapp_cli.add_command(calendar_cli)
+
+
+def _fail(err: DomainError):
+    db.session.rollback()
+    raise click.ClickException(str(err.message))
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-27") from None
+
+
+@caseapp_cli.command("create-agency")
+@click.argument("code")
+@click.argument("name")
+@click.option("--letter-pattern", help="Letter number pattern, e.g. '沪教信公〔{year}〕{seq}号'.")
+@click.option("--prefix", help="Tracking-number prefix (default: the code).")
+@click.option("--cutoff", default="17:00", show_default=True, help="Daily cut-off for online receipt (HH:MM).")
+def create_agency_cmd(code, name, letter_pattern, prefix, cutoff):
+    """Create an agency."""
+    from caseapp.accounts.operations import create_agency
+
+    try:
+        hh, mm = (int(x) for x in cutoff.split(":"))
+        cut = time(hh, mm)
+    except ValueError:
+        raise click.BadParameter("cut-off must look like 17:00") from None
+    with writing():
+        try:
+            agency = create_agency(code, name, letter_number_pattern=letter_pattern, tracking_prefix=prefix,
+                                   reply_cutoff=cut)
+        except DomainError as err:
+            _fail(err)
+        db.session.commit()
+    click.echo(f"Created agency {agency.code}: {agency.name}")
+
+
+@caseapp_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["clerk", "supervisor", "liaison", "auditor", "admin"]))
+@click.option("--agency", "agency_code", help="Agency code (required except for platform-wide auditors and admins).")
+@click.option("--department", "department_code", help="Department code (required for liaisons).")
+@click.option("--password", help="Password (prompted for when omitted).")
+@click.option("--name", "display_name", help="Display name.")
+def create_user_cmd(username, role, agency_code, department_code, password, display_name):
+    """Create a staff user."""
+    from caseapp.accounts.operations import create_user, get_agency_by_code, get_department
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with writing():
+        agency = department = None
+        if agency_code:
+            agency = get_agency_by_code(agency_code)
+            if agency is None:
+                raise click.ClickException(f"No agency {agency_code}.")
+        if department_code:
+            if agency is None:
+                raise click.ClickException("--department needs --agency.")
+            department = get_department(agency, department_code)
+            if department is None:
+                raise click.ClickException(f"No department {department_code} in {agency.code}.")
+        try:
+            user = create_user(username, password, role, agency=agency, department=department,
+                               display_name=display_name)
+        except DomainError as err:
+            _fail(err)
+        db.session.commit()
+    click.echo(f"Created {role} {user.username}")
+
+
+@caseapp_cli.command("create-token")
+@click.argument("username")
+@click.option("--label", help="What the token is for.")
+def create_token_cmd(username, label):
+    """Print a new bearer token for USERNAME (shown once)."""
+    from caseapp.accounts.models import User
+    from caseapp.accounts.operations import create_token
+
+    with writing():
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"No user {username}.")
+        token = create_token(user, label=label)
+        db.session.commit()
+    click.echo(token)
+
+
+@caseapp_cli.command("demo")
+@click.option("--cases", "n_cases", default=300, show_default=True, help="How many demo cases to create.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has agencies.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
+def demo_cmd(n_cases, if_empty, seed):
+    """Load demo agencies, users and realistic cases."""
+    from caseapp.demo import load_demo
+
+    with writing():
+        result = load_demo(n_cases=n_cases, if_empty=if_empty, seed=seed)
+        db.session.commit()
+    click.echo(result)
+
+
+@caseapp_cli.command("sweep")
+@click.option("--today", help="Run as if today were this date (YYYY-MM-DD).")
+def sweep_cmd(today):
+    """Move clocks forward: lapse corrections, recompute provisional due dates."""
+    from caseapp.clock.sweep import sweep
+
+    with writing():
+        counts = sweep(_parse_day(today) or local_today())
+        db.session.commit()
+    click.echo(json.dumps(counts))
+
+
+@calendar_cli.command("seed")
+def calendar_seed_cmd():
+    """Store the official years the calendar libraries know (never overwrites a stored year)."""
+    from caseapp.calendar.service import seed_calendar
+
+    with writing():
+        added = seed_calendar()
+        db.session.commit()
+    click.echo(f"Added years: {', '.join(map(str, added)) or 'none'}")
+
+
+@calendar_cli.command("show")
+@click.argument("year", type=int)
+def calendar_show_cmd(year):
+    """Print a year's holidays and make-up working days."""
+    from caseapp.calendar.service import year_summary
+
+    summary = year_summary(year)
+    state = "official" if summary["official"] else "PROVISIONAL (estimated)"
+    click.echo(f"{year}: {state}; source: {summary['source']}")
+    click.echo("Holidays:")
+    for day, name in summary["holidays"]:
+        click.echo(f"  {day.isoformat()} {day.strftime('%a')} {name or ''}".rstrip())
+    click.echo("Make-up working days:")
+    for day, name in summary["workdays"]:
+        click.echo(f"  {day.isoformat()} {day.strftime('%a')} {name or ''}".rstrip())
+    if not summary["workdays"]:
+        click.echo("  (none)")
+
+
+@calendar_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def calendar_import_cmd(file: Path):
+    """Import a year from FILE (JSON); replaces the stored year."""
+    from caseapp.calendar.operations import import_calendar_text
+
+    with writing():
+        try:
+            year = import_calendar_text(file.read_text(encoding="utf-8-sig"), source=None)
+        except DomainError as err:
+            _fail(err)
+        except UnicodeDecodeError:
+            raise click.ClickException("The file is not UTF-8 text.") from None
+        db.session.commit()
+    click.echo(f"Imported {year.year} ({'official' if year.official else 'provisional'})")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(caseapp_cli)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("Run through `flask --app wsgi caseapp ...`.")

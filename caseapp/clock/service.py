@@ -1,0 +1,48 @@
+"""Apply the pure clock rules to a stored case: refresh its due date and describe its clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from caseapp.calendar.rules import WorkingCalendar
+from caseapp.calendar.service import load_calendar
+from caseapp.cases.states import CLOCK_RUNNING, Status
+from caseapp.clock.rules import ClockFacts, DueInfo, Pause, compute_due, days_left, due_state
+
+
+def facts_for(case) -> ClockFacts:
+    """The clock facts recorded on a case."""
+    return ClockFacts(
+        started_on=case.clock_started_on,
+        extension_days=case.extension_days or 0,
+        deferred_to=case.deferred_to,
+        pauses=tuple(Pause(p.kind, p.started_on, p.ended_on) for p in case.pauses),
+    )
+
+
+def refresh_due(case, today: date, cal: WorkingCalendar | None = None) -> DueInfo:
+    """Recompute and store the case's due date and provisional flag."""
+    info = compute_due(facts_for(case), cal or load_calendar(), today)
+    case.due_on = info.due_on
+    case.due_provisional = info.provisional
+    return info
+
+
+@dataclass(frozen=True)
+class ClockView:
+    due: DueInfo
+    days_left: int | None
+    state: str | None  # "on_time" | "due_soon" | "overdue"; None when the clock does not run
+    running: bool
+
+
+def describe_clock(case, today: date, *, soon_days: int = 5, cal: WorkingCalendar | None = None) -> ClockView:
+    """The clock as a clerk sees it: due date, working days left, due-soon/overdue state."""
+    cal = cal or load_calendar()
+    info = compute_due(facts_for(case), cal, today)
+    running = Status(case.status) in CLOCK_RUNNING
+    if not running:
+        return ClockView(info, None, None, False)
+    return ClockView(
+        info, days_left(info.due_on, today, cal), due_state(info.due_on, today, cal, soon_days), True
+    )

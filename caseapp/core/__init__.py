@@ -1,0 +1,1 @@
+"""Shared foundations: database helpers, audit trail, permissions, errors, i18n."""

@@ -1,0 +1,88 @@
+"""Database plumbing: SQLite pragmas and write transactions, per-scope counters, time helpers."""
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseapp.extensions import db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Set while a request or command intends to write. On SQLite such a transaction starts with
+# BEGIN IMMEDIATE, so two writers queue for the lock instead of failing when one upgrades a
+# read snapshot that the other has already changed.
+write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's calendar date in Asia/Shanghai."""
+    return (now or utcnow()).astimezone(SHANGHAI).date()
+
+
+@contextmanager
+def writing():
+    """Mark the enclosed database work as a write transaction (see write_intent)."""
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Install the SQLite pragmas and transaction handling on a freshly created engine."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - driver callback
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+class Counter(db.Model):
+    """A named sequence per scope, e.g. tracking numbers of one agency in one year."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+
+def next_counter_value(name: str, scope: str) -> int:
+    """Atomically increment and return the counter (name, scope), inside the caller's transaction."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Counter).values(name=name, scope=scope, value=0).on_conflict_do_nothing()
+    )
+    table = Counter.__table__
+    return db.session.execute(
+        sa.update(table)
+        .where(table.c.name == name, table.c.scope == scope)
+        .values(value=table.c.value + 1)
+        .returning(table.c.value)
+    ).scalar_one()

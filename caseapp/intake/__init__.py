@@ -1,0 +1,1 @@
+"""Public portal: apply, receipt, track, withdraw, correct, suggest."""

@@ -1,0 +1,56 @@
+"""Configuration classes; every setting can be given through a CASEAPP_* environment variable."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CASEAPP_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    """Return CASEAPP_SECRET_KEY, or a key generated once and kept under instance/."""
+    key = os.environ.get("CASEAPP_SECRET_KEY")
+    if key:
+        return key
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "CASEAPP_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'caseapp.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    DATA_DIR = os.environ.get("CASEAPP_DATA_DIR", str(INSTANCE_DIR / "data"))
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    TIMEZONE = "Asia/Shanghai"
+    RATELIMIT_STORAGE_URI = os.environ.get("CASEAPP_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per 15 minutes"
+    MAX_CONTENT_LENGTH = 220 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("CASEAPP_SECURE_COOKIES", "0") == "1"
+    WTF_CSRF_TIME_LIMIT = None
+    # Working-day thresholds of SPEC §4 (design choices, configurable).
+    DUE_SOON_DAYS = int(os.environ.get("CASEAPP_DUE_SOON_DAYS", "5"))
+    MAIL_SERVER = os.environ.get("CASEAPP_MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("CASEAPP_MAIL_PORT", "25"))
+    MAIL_SENDER = os.environ.get("CASEAPP_MAIL_SENDER", "noreply@caseapp.invalid")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("CASEAPP_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"

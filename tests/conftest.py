@@ -1,0 +1,186 @@
+"""Shared fixtures: one migrated database per test session, emptied after every test."""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tempfile
+from datetime import date, time
+
+import pytest
+import sqlalchemy as sa
+
+os.environ.setdefault("CASEAPP_INSTANCE_DIR", tempfile.mkdtemp(prefix="caseapp-test-instance-"))
+
+from caseapp import create_app  # noqa: E402
+from caseapp.extensions import db as _db  # noqa: E402
+from config import TestConfig  # noqa: E402
+
+PASSWORD = "test-pass-123"
+KEEP_TABLES = {"alembic_version", "calendar_years", "calendar_days"}
+_counter = itertools.count(1)
+
+
+def _database_url(tmp_dir: str) -> str:
+    url = os.environ.get("CASEAPP_TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp_dir}/test.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The application on a database built by the migrations (which tests them on every run)."""
+    tmp = tmp_path_factory.mktemp("caseapp")
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = _database_url(str(tmp))
+        DATA_DIR = str(tmp / "data")
+
+    app = create_app(Config)
+    with app.app_context():
+        from flask_migrate import downgrade, upgrade
+
+        if _db.engine.dialect.name == "postgresql":
+            _db.session.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            _db.session.commit()
+        upgrade()
+        from caseapp.calendar.service import seed_calendar
+
+        seed_calendar()
+        _db.session.commit()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_db(request, app):
+    """Run each test in an app context and empty the case data afterwards."""
+    with app.app_context():
+        yield
+        _db.session.rollback()
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE")
+            else:
+                for t in tables:
+                    conn.execute(t.delete())
+        from caseapp.calendar.service import invalidate_calendar_cache
+
+        invalidate_calendar_cache()
+        app.extensions["limiter"].reset() if hasattr(app.extensions.get("limiter"), "reset") else None
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_agency(db):
+    """Factory: an agency with a department."""
+    from caseapp.accounts.operations import create_agency, create_department
+
+    def make(code: str | None = None, name: str | None = None, **kw):
+        code = code or f"AG{next(_counter)}"
+        agency = create_agency(code, name or f"测试市{code}局", reply_cutoff=kw.pop("cutoff", time(17, 0)), **kw)
+        create_department(agency, "BGS", "办公室")
+        db.session.commit()
+        return agency
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_agency):
+    """Factory: a user with a role in an agency (a new agency unless given; None for platform-wide)."""
+    from caseapp.accounts.operations import create_user
+
+    def make(role: str = "clerk", agency="new", username: str | None = None, department=None):
+        if agency == "new":
+            agency = make_agency()
+        if role == "liaison" and department is None:
+            department = agency.departments[0]
+        user = create_user(username or f"{role}{next(_counter)}", PASSWORD, role, agency=agency,
+                           department=department)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form (with its CSRF token)."""
+
+    def do(user, password: str = PASSWORD, c=None):
+        c = c or client
+        page = c.get("/office/login")
+        token = csrf_from(page.get_data(as_text=True))
+        return c.post("/office/login", data={"username": user.username, "password": password, "csrf_token": token})
+
+    return do
+
+
+VALID_PERSON = {
+    "applicant_type": "natural_person",
+    "applicant_name": "张三",
+    "id_type": "resident_id",
+    "id_number": "11010519491231002X",
+    "phone": "13800138000",
+    "email": "zhangsan@example.com",
+    "address": "示范市人民路1号",
+    "description": "申请公开2026年示范市义务教育阶段学校招生入学工作实施意见。",
+    "form": "electronic",
+    "delivery": "email",
+}
+
+
+@pytest.fixture
+def request_data():
+    """A valid request's fields (a citizen with a real-format resident ID)."""
+    return dict(VALID_PERSON)
+
+
+@pytest.fixture
+def make_case(db, make_agency, make_user, request_data):
+    """Factory: a case brought to `status` through the real operations."""
+    from caseapp.cases import operations as ops
+
+    def make(status: str = "submitted", agency=None, received_on: date = date(2026, 11, 2),
+             today: date = date(2026, 11, 10), handler=None, **fields):
+        agency = agency or make_agency()
+        clerk = handler or make_user("clerk", agency=agency)
+        reg = ops.register_case(agency, {**request_data, **fields}, channel="in_person", received_on=received_on,
+                                actor=clerk, today=today)
+        case = reg.case
+        if status in ("in_progress", "awaiting_fee", "closed"):
+            ops.accept_case(case, actor=clerk, today=today)
+        if status == "correction_requested":
+            ops.request_correction(case, actor=clerk, details="请补充文件名称。", today=today)
+        if status == "awaiting_fee":
+            ops.await_fee(case, actor=clerk, today=today)
+        if status == "closed":
+            ops.close_case(case, actor=clerk, outcome="disclosed", today=today)
+        if status == "withdrawn":
+            ops.withdraw_case(case, actor=None, reason="不再需要", today=today)
+        db.session.commit()
+        case.query_code = reg.query_code
+        return case
+
+    return make
