@@ -60,9 +60,14 @@ def _import_models() -> None:
     """Import every model module so that the metadata (and Alembic) see all tables."""
     import caseapp.accounts.models  # noqa: F401
     import caseapp.calendar.models  # noqa: F401
+    import caseapp.cases.attachments  # noqa: F401
     import caseapp.cases.models  # noqa: F401
+    import caseapp.cases.notes  # noqa: F401
     import caseapp.core.audit  # noqa: F401
     import caseapp.core.db  # noqa: F401
+    import caseapp.fees.models  # noqa: F401
+    import caseapp.intake.models  # noqa: F401
+    import caseapp.letters.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -71,8 +76,9 @@ def _register_blueprints(app: Flask) -> None:
     from caseapp.api import bp as api_bp
     from caseapp.cases.views import bp as office_bp
     from caseapp.intake.views import bp as portal_bp
+    from caseapp.letters.views import bp as letters_bp
 
-    for bp in (portal_bp, accounts_bp, office_bp, admin_bp, api_bp):
+    for bp in (portal_bp, accounts_bp, office_bp, letters_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
 
     @app.get("/healthz")

@@ -1,7 +1,9 @@
 """Shared fixtures: one migrated database per test session, emptied after every test."""
 from __future__ import annotations
 
+import functools
 import itertools
+import threading
 import os
 import re
 import tempfile
@@ -11,6 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 os.environ.setdefault("CASEAPP_INSTANCE_DIR", tempfile.mkdtemp(prefix="caseapp-test-instance-"))
+
+from flask.testing import FlaskClient  # noqa: E402
 
 from caseapp import create_app  # noqa: E402
 from caseapp.extensions import db as _db  # noqa: E402
@@ -26,6 +30,15 @@ def _database_url(tmp_dir: str) -> str:
     return url or f"sqlite:///{tmp_dir}/test.sqlite3"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context (own `g`, own database session), as in production,
+    even though the test itself holds an app context for its factories and assertions."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The application on a database built by the migrations (which tests them on every run)."""
@@ -36,6 +49,7 @@ def app(tmp_path_factory):
         DATA_DIR = str(tmp / "data")
 
     app = create_app(Config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         from flask_migrate import downgrade, upgrade
 
@@ -110,10 +124,18 @@ def make_user(db, make_agency):
             department = agency.departments[0]
         user = create_user(username or f"{role}{next(_counter)}", PASSWORD, role, agency=agency,
                            department=department)
+        user.password_hash = _cheap_hash()  # same password, cheaper hash: keeps the suite fast
         db.session.commit()
         return user
 
     return make
+
+
+@functools.cache
+def _cheap_hash() -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
 
 
 def csrf_from(html: str) -> str:
@@ -129,7 +151,7 @@ def login(client):
     """Log a user in through the real login form (with its CSRF token)."""
 
     def do(user, password: str = PASSWORD, c=None):
-        c = c or client
+        c = c if c is not None else client
         page = c.get("/office/login")
         token = csrf_from(page.get_data(as_text=True))
         return c.post("/office/login", data={"username": user.username, "password": password, "csrf_token": token})
@@ -184,3 +206,45 @@ def make_case(db, make_agency, make_user, request_data):
         return case
 
     return make
+
+
+# --- Browser tests: a live server on a free local port and Debian's Chromium through Playwright.
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test-artifacts")
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served by werkzeug in a background thread on 127.0.0.1; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium (browsers cannot be downloaded here)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under test-artifacts/ (kept as a test artefact)."""
+
+    def shot(name: str) -> str:
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        path = os.path.join(ARTIFACTS, f"{name}.png")
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return shot

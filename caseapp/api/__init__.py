@@ -30,3 +30,7 @@ def _authenticate():
 def agencies():
     """Agencies that accept requests."""
     return jsonify({"agencies": [{"code": a.code, "name": a.name} for a in list_agencies()]})
+
+
+# Endpoint modules register their routes on `bp`.
+from caseapp.api import public, staff  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Public API endpoints for applicants (owned by the portal work)."""

@@ -1,0 +1,1 @@
+"""Staff API endpoints, bearer token (owned by the office work)."""

@@ -1,0 +1,1 @@
+"""Case attachments: uploaded files checked by content (owned by the portal work)."""

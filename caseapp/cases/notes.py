@@ -1,0 +1,1 @@
+"""Internal notes on a case (owned by the office work)."""

@@ -1,0 +1,1 @@
+"""Fee records (owned by the letters work)."""

@@ -1,0 +1,1 @@
+"""Public-portal records: proactive-disclosure suggestions (Reg. 44)."""

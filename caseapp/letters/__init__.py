@@ -1,0 +1,1 @@
+"""Letters: templates, rendering to PDF and DOCX, numbering, approval, delivery."""

@@ -1,0 +1,1 @@
+"""Letter records (owned by the letters work)."""
