@@ -54,3 +54,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("CASEAPP_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # A cheap hash keeps the suite fast; production uses werkzeug's default (scrypt).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -4,6 +4,7 @@ Operations flush but never commit: the request (or command) commits once, or rol
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -35,6 +36,18 @@ SNAPSHOT_FIELDS = (
     "status", "outcome", "closed_on", "handler_id", "clock_started_on", "due_on", "due_provisional",
     "correction_due_on", "extension_days", "deferred_to",
 )
+
+
+def _one_write(op):
+    """Run an operation without autoflush, so that its changes reach the database in one flush
+    (one version bump) however many lazy loads happen in between."""
+
+    @functools.wraps(op)
+    def wrapper(*args, **kwargs):
+        with db.session.no_autoflush:
+            return op(*args, **kwargs)
+
+    return wrapper
 
 
 def _snapshot(case: Case) -> dict:
@@ -78,6 +91,7 @@ class Registration:
     query_code: str  # shown to the applicant once; only its hash is stored
 
 
+@_one_write
 def register_case(
     agency: Agency,
     data: dict,
@@ -125,6 +139,7 @@ def register_case(
     return Registration(case, code)
 
 
+@_one_write
 def accept_case(case: Case, *, actor: User, expected_version: int | None = None, today: date | None = None) -> Case:
     """Accept a submitted request for handling; the accepting clerk handles it unless someone already does."""
     before = _begin(case, "accept", expected_version)
@@ -143,6 +158,7 @@ class CorrectionRequest:
     notice_deadline: date
 
 
+@_one_write
 def request_correction(
     case: Case,
     *,
@@ -177,6 +193,7 @@ def request_correction(
     return CorrectionRequest(case, late, deadline)
 
 
+@_one_write
 def receive_correction(
     case: Case,
     *,
@@ -211,17 +228,22 @@ def receive_correction(
     return case
 
 
+@_one_write
 def assign_case(case: Case, *, actor: User, handler: User, expected_version: int | None = None) -> Case:
     """Give the case to a clerk or supervisor of its agency."""
     before = _begin(case, "assign", expected_version)
     if handler.agency_id != case.agency_id or handler.role not in CASE_HANDLERS or not handler.active:
         raise ValidationError(_l("Cases can only be assigned to active clerks or supervisors of the same agency."),
                               errors={"user": _l("Cases can only be assigned to active clerks or supervisors of the same agency.")})
+    if case.handler_id == handler.id:
+        raise ValidationError(_l("The case is already assigned to %(name)s.", name=handler.display_name),
+                              errors={"user": _l("The case is already assigned to %(name)s.", name=handler.display_name)})
     case.handler_id = handler.id
     _finish(case, "case.assigned", before, actor=actor, actor_label="system")
     return case
 
 
+@_one_write
 def withdraw_case(
     case: Case, *, actor: User | None, reason: str | None = None, expected_version: int | None = None,
     today: date | None = None,
@@ -241,6 +263,7 @@ def withdraw_case(
     return case
 
 
+@_one_write
 def close_case(
     case: Case, *, actor: User | None, outcome: str, reason: str | None = None,
     expected_version: int | None = None, today: date | None = None, actor_label: str = "system",
@@ -267,6 +290,7 @@ def lapse_correction(case: Case, *, today: date) -> Case:
                       reason="correction period lapsed")
 
 
+@_one_write
 def reopen_case(
     case: Case, *, actor: User, reason: str, expected_version: int | None = None, today: date | None = None,
 ) -> Case:
@@ -288,6 +312,7 @@ def reopen_case(
     return case
 
 
+@_one_write
 def await_fee(case: Case, *, actor: User, served_on: date | None = None, expected_version: int | None = None,
               today: date | None = None) -> Case:
     """A fee notice was served: the case waits for payment and its clock pauses (SPEC §4 design choice)."""
@@ -303,6 +328,7 @@ def await_fee(case: Case, *, actor: User, served_on: date | None = None, expecte
     return case
 
 
+@_one_write
 def record_fee_payment(case: Case, *, actor: User, paid_on: date | None = None, expected_version: int | None = None,
                        today: date | None = None) -> Case:
     """The fee was paid: the pause ends and the clock runs again."""
@@ -319,3 +345,10 @@ def record_fee_payment(case: Case, *, actor: User, paid_on: date | None = None, 
     refresh_due(case, today)
     _finish(case, "case.fee_paid", before, actor=actor, actor_label="system")
     return case
+
+
+def reveal_id_number(case: Case, *, actor: User) -> str | None:
+    """Record that a staff member displayed the applicant's full ID number; returns it."""
+    record_event("case.id_revealed", actor=actor, case=case, after={"id_type": case.id_type})
+    _flush()
+    return case.id_number
