@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 VENDOR := caseapp/static/vendor/.installed
-MO := caseapp/translations/zh_CN/LC_MESSAGES/messages.mo
+MO := caseapp/translations/zh/LC_MESSAGES/messages.mo
 PO := $(wildcard caseapp/translations/zh_CN/src/*.po)
 
 .PHONY: install run test bench system-deps db demo clean

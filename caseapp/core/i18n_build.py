@@ -32,8 +32,12 @@ def load_sources(locale: str) -> Catalog:
 
 
 def compile_locale(locale: str) -> Path:
-    """Write LC_MESSAGES/messages.mo for the locale."""
-    out = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo"
+    """Write LC_MESSAGES/messages.mo for the locale's language.
+
+    Babel parses "zh_CN" as zh_Hans_CN, whose catalogue lookup falls back to "zh" but never to
+    "zh_CN", so the compiled catalogue goes under the language alone.
+    """
+    out = TRANSLATIONS / locale.split("_")[0] / "LC_MESSAGES" / "messages.mo"
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as fh:
         write_mo(fh, load_sources(locale))
