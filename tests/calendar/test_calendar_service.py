@@ -179,7 +179,7 @@ def test_invalid_files_change_nothing(cal_db, data):
 def test_outside_year_message_names_date_and_year(cal_db):
     with pytest.raises(ValidationError) as excinfo:
         service.import_year(_with(holidays=["2026-12-31"]), source="imported")
-    assert str(excinfo.value.message) == "Date 2026-12-31 is not in year 2027."
+    assert str(excinfo.value.message) == "日期2026-12-31不在2027年内。"
 
 
 @pytest.mark.parametrize("text", ["{not json", "[1, 2]", '"2027"', ""])
