@@ -1,14 +1,392 @@
-"""Public portal pages."""
+"""Public portal pages: home, apply, receipt, track, correct, withdraw, suggest.
+
+No accounts: a request is reached with its tracking number and query code. The code never
+travels in a URL. After filing, the fresh code waits in the session for the receipt (page and
+PDF) of that one case; after a successful lookup the session remembers the case as "unlocked",
+so the follow-up pages work by tracking number alone.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import secrets
+import time
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.operations import list_agencies
+from caseapp.cases import states
+from caseapp.cases.attachments import get_attachment, read_uploads
+from caseapp.cases.models import Case
+from caseapp.cases.queries import find_case_for_applicant, get_case
+from caseapp.cases.validation import validate_request
+from caseapp.core import filestore
+from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.extensions import db, limiter
+from caseapp.intake import labels, queries
+from caseapp.intake.forms import ApplyForm, choices, CorrectionForm, SuggestionForm, TrackForm, WithdrawForm, apply_errors
+from caseapp.intake.operations import (
+    reissue_query_code, submit_correction, submit_online_request, suggest_proactive_disclosure, withdraw_request,
+)
+from caseapp.intake.limits import filing_limit, lookup_failed, lookup_ip_limit, lookup_number_key, lookup_number_limit
+from caseapp.intake.receipt import render_receipt_pdf
 
 bp = Blueprint("portal", __name__)
 
+RECEIPT_SECONDS = 30 * 60  # how long the fresh query code waits in the session for the receipt
+UNLOCK_SECONDS = 30 * 60  # how long a successful lookup keeps a case open in this session
+MAX_UNLOCKED = 5
+
+
+# --- Session helpers --------------------------------------------------------------------------------
+
+def _unlock(case: Case) -> None:
+    unlocked = {k: v for k, v in session.get("unlocked", {}).items() if v > time.time()}
+    unlocked[case.tracking_number] = time.time() + UNLOCK_SECONDS
+    # Keep only the most recent few.
+    session["unlocked"] = dict(sorted(unlocked.items(), key=lambda kv: kv[1])[-MAX_UNLOCKED:])
+
+
+def _unlocked_case(tracking_number: str) -> Case | None:
+    """The case if this session unlocked it recently (refreshing the unlock), else None."""
+    until = session.get("unlocked", {}).get(tracking_number)
+    if not until or until < time.time():
+        return None
+    case = get_case(tracking_number)
+    if case is not None:
+        _unlock(case)
+    return case
+
+
+def _require_unlocked(tracking_number: str) -> Case | Response:
+    case = _unlocked_case(tracking_number)
+    if case is None:
+        flash(_("Please enter the query code of this request."), "info")
+        return redirect(url_for("portal.track", tracking_number=tracking_number))
+    return case
+
+
+def _fresh_receipt() -> dict | None:
+    data = session.get("receipt")
+    if not data or data.get("until", 0) < time.time():
+        session.pop("receipt", None)
+        return None
+    return data
+
+
+# --- Template helpers ---------------------------------------------------------------------------
+
+STATUS_HELP = {
+    states.Status.SUBMITTED: _l("The agency has received your request and will check it."),
+    states.Status.CORRECTION_REQUESTED: _l("The agency needs more details from you. Please submit a correction "
+                                          "before the deadline shown below."),
+    states.Status.IN_PROGRESS: _l("The agency is handling your request."),
+    states.Status.AWAITING_FEE: _l("A fee notice was sent to you. Handling continues once the fee is paid."),
+    states.Status.CLOSED: _l("The agency has completed the handling of your request. Replies appear under "
+                             "“Documents issued to you”."),
+    states.Status.WITHDRAWN: _l("This request was withdrawn and is no longer handled."),
+}
+LABEL_TABLES = {
+    "applicant_type": labels.APPLICANT_TYPE_LABELS, "id_type": labels.ID_TYPE_LABELS, "form": labels.FORM_LABELS,
+    "delivery": labels.DELIVERY_LABELS, "channel": labels.CHANNEL_LABELS,
+    "attachment_kind": labels.ATTACHMENT_KIND_LABELS,
+}
+
+
+@bp.context_processor
+def _portal_helpers():
+    return {
+        "status_text": lambda case: states.STATUS_LABELS[states.Status(case.status)],
+        "status_help": lambda case: STATUS_HELP[states.Status(case.status)],
+        "label": lambda table, code: labels.label(LABEL_TABLES[table], code),
+    }
+
+
+# --- Pages --------------------------------------------------------------------------------------
 
 @bp.get("/")
 def index():
     """Home page: the agencies and how a request is handled."""
     return render_template("portal/index.html", agencies=list_agencies())
+
+
+def _agency_choices():
+    return choices([("", _("Please choose"))] + [(a.code, a.name) for a in list_agencies()])
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@limiter.limit(filing_limit, methods=["POST"])
+def apply():
+    """The online request form; a valid submission files one request and shows its receipt."""
+    form = ApplyForm()
+    form.agency.choices = _agency_choices()
+    if request.method == "GET":
+        if request.args.get("agency"):
+            form.agency.data = request.args["agency"]
+        form.submission_token.data = secrets.token_urlsafe(24)
+        return render_template("portal/apply.html", form=form)
+
+    if form.validate_on_submit():
+        token = (form.submission_token.data or "").strip()[:100] or None
+        earlier = queries.find_submission("portal", token)
+        if earlier is not None:
+            # A double click or a re-post: show what was filed instead of filing again.
+            return _show_earlier_filing(earlier.case_id)
+        agency = queries.get_active_agency(form.agency.data)
+        uploads = {"id_scan": read_uploads([request.files.get("id_scan")]),
+                   "supporting": read_uploads(request.files.getlist("files"))}
+        try:
+            if agency is None:
+                _clean, errors = validate_request(form.request_data())
+                errors["agency"] = _("Please choose the agency the request is addressed to.")
+                raise ValidationError(_("Please correct the marked fields."), errors=errors)
+            reg = submit_online_request(agency, form.request_data(), uploads,
+                                        submission_scope="portal" if token else None, submission_key=token)
+            db.session.commit()
+        except ValidationError as err:
+            db.session.rollback()
+            apply_errors(form, err.errors)
+            if uploads["id_scan"] or uploads["supporting"]:
+                form.form_errors.append(_("For your security, files are not kept after a refused submission: "
+                                          "please select them again."))
+            return render_template("portal/apply.html", form=form), 422
+        except sa.exc.IntegrityError:
+            # The same token filed concurrently (a double click that raced): show that filing.
+            db.session.rollback()
+            earlier = queries.find_submission("portal", token)
+            if earlier is None:
+                raise
+            return _show_earlier_filing(earlier.case_id)
+        else:
+            _remember_receipt(reg.case, reg.query_code)
+            return redirect(url_for("portal.receipt"))
+    return render_template("portal/apply.html", form=form), 422
+
+
+def _remember_receipt(case: Case, code: str, *, already_filed: bool = False) -> None:
+    session["receipt"] = {"case_id": case.id, "code": code, "until": time.time() + RECEIPT_SECONDS,
+                          "shown": False, "already_filed": already_filed}
+    _unlock(case)
+
+
+def _show_earlier_filing(case_id: int) -> Response:
+    """The receipt of a request this form already filed. If this browser no longer holds its query
+    code (the first answer was lost in a double click), a new code is issued and shown instead."""
+    fresh = _fresh_receipt()
+    if fresh is None or fresh["case_id"] != case_id:
+        case = db.session.get(Case, case_id)
+        code = reissue_query_code(case, reason="portal form submitted again")
+        db.session.commit()
+        _remember_receipt(case, code, already_filed=True)
+    return redirect(url_for("portal.receipt"))
+
+
+@bp.get("/apply/receipt")
+def receipt():
+    """The receipt page of the case just filed; the query code appears on its first display only."""
+    fresh = _fresh_receipt()
+    case = db.session.get(Case, fresh["case_id"]) if fresh else None
+    if case is None:
+        flash(_("The receipt is no longer available. Use your tracking number and query code to follow your request."),
+              "info")
+        return redirect(url_for("portal.track"))
+    code = None if fresh["shown"] else fresh["code"]
+    fresh["shown"] = True
+    session.modified = True
+    _unlock(case)
+    resp = Response(render_template("portal/receipt.html", case=case, query_code=code, pdf_available=True,
+                                    already_filed=fresh.get("already_filed", False)))
+    # The page may show the query code: never keep it in a cache.
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/apply/receipt.pdf")
+def receipt_pdf():
+    """The PDF receipt (申请接收回执) with the query code; downloadable once, within 30 minutes of filing."""
+    fresh = _fresh_receipt()
+    if fresh is None:
+        flash(_("The PDF receipt can be downloaded only once, within 30 minutes of filing."), "warning")
+        return redirect(url_for("portal.track"))
+    case = db.session.get(Case, fresh["case_id"])
+    pdf = render_receipt_pdf(case, fresh["code"], track_url=url_for("portal.track", _external=True))
+    session.pop("receipt", None)
+    resp = Response(pdf, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'attachment; filename="receipt-{case.tracking_number}.pdf"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.shared_limit(lookup_ip_limit, "lookup-ip", methods=["POST"], deduct_when=lookup_failed)
+@limiter.shared_limit(lookup_number_limit, "lookup-number", methods=["POST"], deduct_when=lookup_failed,
+                      key_func=lookup_number_key)
+def track():
+    """Look a request up by tracking number and query code (both posted, never in the URL)."""
+    form = TrackForm()
+    if request.method == "GET" and request.args.get("tracking_number"):
+        form.tracking_number.data = request.args["tracking_number"].strip()[:40]
+    if form.validate_on_submit():
+        number = (form.tracking_number.data or "").strip()
+        code = form.query_code.data or ""
+        if not number or not code.strip():
+            msg = _("Please enter both the tracking number and the query code.")
+            form.form_errors.append(msg)
+        else:
+            case = find_case_for_applicant(number, code)
+            if case is None:
+                g.lookup_failed = True
+                # The same answer for an unknown number and a wrong code.
+                form.form_errors.append(_("No request matches this tracking number and query code. "
+                                          "Please check both and try again."))
+            else:
+                _unlock(case)
+                return redirect(url_for("portal.case", tracking_number=case.tracking_number))
+    return render_template("portal/track.html", form=form)
+
+
+@bp.post("/track/close")
+def track_close():
+    """Forget the requests this browser unlocked (e.g. on a shared computer)."""
+    session.pop("unlocked", None)
+    session.pop("receipt", None)
+    flash(_("The request pages are closed on this browser."), "info")
+    return redirect(url_for("portal.track"))
+
+
+def _case_page(case: Case, *, correction_form=None, suggestion_form=None, status: int = 200):
+    return render_template(
+        "portal/case.html",
+        case=case,
+        status_label=states.STATUS_LABELS[states.Status(case.status)],
+        timeline=queries.applicant_timeline(case),
+        attachments=queries.applicant_attachments(case),
+        documents=queries.issued_documents_for_applicant(case),
+        suggestions=queries.suggestions_for_case(case),
+        can_correct=states.can_receive_correction(case),
+        can_withdraw=states.can_withdraw(case),
+        correction_form=correction_form or CorrectionForm(formdata=None),
+        suggestion_form=suggestion_form or SuggestionForm(formdata=None),
+    ), status
+
+
+@bp.get("/track/<tracking_number>")
+def case(tracking_number: str):
+    """The request's status, dates, timeline and documents, for a session that unlocked it."""
+    found = _require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    return _case_page(found)
+
+
+@bp.post("/track/<tracking_number>/correction")
+def correction(tracking_number: str):
+    """Submit the correction the agency asked for (text and files)."""
+    found = _require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    form = CorrectionForm()
+    if not states.can_receive_correction(found):
+        flash(_("A correction can only be submitted while the agency is waiting for one."), "danger")
+        return redirect(url_for("portal.case", tracking_number=tracking_number))
+    if form.validate_on_submit():
+        uploads = read_uploads(request.files.getlist("files"))
+        try:
+            submit_correction(found, text=form.text.data, uploads=uploads)
+            db.session.commit()
+        except ValidationError as err:
+            db.session.rollback()
+            apply_errors(form, err.errors)
+            if uploads:
+                form.form_errors.append(_("For your security, files are not kept after a refused submission: "
+                                          "please select them again."))
+        except TransitionError as err:
+            db.session.rollback()
+            flash(str(err.message), "danger")
+            return redirect(url_for("portal.case", tracking_number=tracking_number))
+        else:
+            flash(_("Your correction was received. The time limit for the reply starts again today."), "success")
+            return redirect(url_for("portal.case", tracking_number=tracking_number))
+    db.session.rollback()
+    found = get_case(tracking_number)
+    return _case_page(found, correction_form=form, status=422)
+
+
+@bp.route("/track/<tracking_number>/withdraw", methods=["GET", "POST"])
+def withdraw(tracking_number: str):
+    """Confirm, then withdraw the request (reason optional)."""
+    found = _require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    if not states.can_withdraw(found):
+        flash(_("This request has already been closed or withdrawn and can no longer be withdrawn."), "danger")
+        return redirect(url_for("portal.case", tracking_number=tracking_number))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_request(found, reason=form.reason.data)
+            db.session.commit()
+        except ValidationError as err:
+            db.session.rollback()
+            apply_errors(form, err.errors)
+        except TransitionError as err:
+            db.session.rollback()
+            flash(str(err.message), "danger")
+            return redirect(url_for("portal.case", tracking_number=tracking_number))
+        else:
+            flash(_("Your request has been withdrawn."), "success")
+            return redirect(url_for("portal.case", tracking_number=tracking_number))
+    return render_template("portal/withdraw.html", case=found, form=form)
+
+
+@bp.post("/track/<tracking_number>/suggestion")
+def suggestion(tracking_number: str):
+    """Record a suggestion to disclose the information proactively (Reg. 44)."""
+    found = _require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    form = SuggestionForm()
+    if form.validate_on_submit():
+        try:
+            suggest_proactive_disclosure(found, text=form.text.data)
+            db.session.commit()
+        except ValidationError as err:
+            db.session.rollback()
+            apply_errors(form, err.errors)
+        else:
+            flash(_("Thank you. Your suggestion was recorded and will be answered by the agency."), "success")
+            return redirect(url_for("portal.case", tracking_number=tracking_number) + "#suggest")
+    found = get_case(tracking_number)
+    return _case_page(found, suggestion_form=form, status=422)
+
+
+@bp.get("/track/<tracking_number>/files/<int:attachment_id>")
+def attachment(tracking_number: str, attachment_id: int):
+    """Download a file the applicant uploaded (only for a session that unlocked the case)."""
+    found = _require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    att = get_attachment(found, attachment_id)
+    if att is None or att.kind not in queries.APPLICANT_KINDS:
+        abort(404)
+    return send_file(filestore.open_path(att.storage_key), mimetype=att.content_type, as_attachment=True,
+                     download_name=att.original_name)
+
+
+@bp.get("/track/<tracking_number>/letters/<int:letter_id>.<any(pdf, docx):ext>")
+def letter(tracking_number: str, letter_id: int, ext: str):
+    """Download a letter issued to the applicant (only for a session that unlocked the case)."""
+    from caseapp.letters.api import letter_file_response
+    from caseapp.letters.queries import issued_letters
+
+    found = _require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    issued = next((item for item in issued_letters(found) if item.id == letter_id), None)
+    if issued is None:
+        abort(404)
+    return letter_file_response(issued, ext)

@@ -1,0 +1,121 @@
+"""Portal forms. Field rules live in caseapp.cases.validation (shared with the office and the API);
+these forms only carry the values and show the messages next to the fields."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from caseapp.cases.validation import MAX_LENGTHS
+from caseapp.intake.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_LABELS, ID_TYPE_LABELS
+
+# The request fields the applicant fills in, as validate_request() names them.
+REQUEST_FIELDS = (
+    "applicant_type", "applicant_name", "id_type", "id_number", "org_code", "contact_person", "phone", "email",
+    "address", "postal_code", "description", "document_ref", "purpose", "form", "delivery", "needs_assistance",
+    "assistance_note",
+)
+
+
+class Mandatory:
+    """Marks a field as always required (label asterisk, `required` attribute); the message itself
+    comes from caseapp.cases.validation, so this validator checks nothing."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _maxlength(name: str) -> dict:
+    return {"maxlength": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}
+
+
+def apply_errors(form: FlaskForm, errors: dict) -> None:
+    """Put {field: message} from a ValidationError beside the form's fields (others on the form)."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+
+
+class ApplyForm(FlaskForm):
+    """The online request form (SPEC §2)."""
+
+    agency = SelectField(_l("Agency the request is addressed to"), validators=[Mandatory()], validate_choice=False)
+    applicant_type = RadioField(
+        _l("Applicant type"), validators=[Mandatory()], validate_choice=False, default="natural_person",
+        choices=choices(APPLICANT_TYPE_LABELS.items()),
+    )
+    applicant_name = StringField(_l("Name (person or organisation)"), validators=[Mandatory()],
+                                 render_kw={"autocomplete": "name", **_maxlength("applicant_name")})
+    id_type = SelectField(
+        _l("Identity document"), validate_choice=False, default="resident_id",
+        choices=choices((k, v) for k, v in ID_TYPE_LABELS.items() if k != "uscc"),
+    )
+    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **_maxlength("id_number")})
+    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **_maxlength("org_code")})
+    contact_person = StringField(_l("Contact person"), render_kw=_maxlength("contact_person"))
+    phone = StringField(_l("Phone"), render_kw={"autocomplete": "tel", "inputmode": "tel", **_maxlength("phone")})
+    email = StringField(_l("Email"), render_kw={"autocomplete": "email", "inputmode": "email", **_maxlength("email")})
+    address = StringField(_l("Postal address"), render_kw={"autocomplete": "street-address", **_maxlength("address")})
+    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **_maxlength("postal_code")})
+    description = TextAreaField(_l("Description of the information requested"), validators=[Mandatory()],
+                                render_kw={"rows": 5, **_maxlength("description")})
+    document_ref = StringField(_l("Document title or number (if known)"), render_kw=_maxlength("document_ref"))
+    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **_maxlength("purpose")})
+    form = RadioField(_l("Form of the information"), validators=[Mandatory()], validate_choice=False,
+                      default="electronic", choices=choices(FORM_LABELS.items()))
+    delivery = RadioField(_l("How you want to receive it"), validators=[Mandatory()], validate_choice=False,
+                          default="online", choices=choices(DELIVERY_LABELS.items()))
+    needs_assistance = BooleanField(_l("I need assistance (e.g. reading, visual or hearing impairment)"))
+    assistance_note = StringField(_l("What assistance do you need?"), render_kw=_maxlength("assistance_note"))
+    id_scan = FileField(_l("Scan or photo of the identity document (optional)"),
+                        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.ofd"})
+    files = MultipleFileField(_l("Supporting documents (optional)"),
+                              render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.ofd"})
+    # One-time token: a re-posted form finds the request already filed (see views.apply).
+    submission_token = HiddenField()
+
+    def request_data(self) -> dict:
+        """The request's fields as validate_request() and register_case() take them."""
+        return {name: getattr(self, name).data for name in REQUEST_FIELDS}
+
+
+class TrackForm(FlaskForm):
+    """Look a request up by tracking number and query code (the API's field names)."""
+
+    tracking_number = StringField(_l("Tracking number"), validators=[Mandatory()],
+                                  render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 40})
+    query_code = StringField(_l("Query code"), validators=[Mandatory()],
+                             render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 20,
+                                        "spellcheck": "false"})
+
+
+class CorrectionForm(FlaskForm):
+    """The applicant's correction: text and files."""
+
+    text = TextAreaField(_l("Corrected or supplemented content"), validators=[Mandatory()],
+                         render_kw={"rows": 5, "maxlength": 5000})
+    files = MultipleFileField(_l("Files (optional)"), render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.ofd"})
+
+
+class WithdrawForm(FlaskForm):
+    """Withdraw the request; the reason is optional."""
+
+    reason = TextAreaField(_l("Reason (optional)"), render_kw={"rows": 3, "maxlength": 1000})
+
+
+class SuggestionForm(FlaskForm):
+    """Suggest that the agency disclose the information proactively (Reg. 44)."""
+
+    text = TextAreaField(_l("Your suggestion"), validators=[Mandatory()], render_kw={"rows": 3, "maxlength": 2000})

@@ -1,0 +1,110 @@
+"""Named queries for the public portal and the public API."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from caseapp.accounts.models import Agency
+from caseapp.cases.attachments import Attachment, attachments_for_case
+from caseapp.cases.models import Case
+from caseapp.cases.queries import case_timeline
+from caseapp.core.db import SHANGHAI
+from caseapp.extensions import db
+from caseapp.intake.models import ProactiveSuggestion, SubmissionKey
+
+# What each applicant-visible event means, in the applicant's words.
+TIMELINE_LABELS = {
+    "case.registered": _l("Request received"),
+    "case.accepted": _l("Accepted for handling"),
+    "case.correction_requested": _l("Correction requested"),
+    "case.correction_received": _l("Correction received; the time limit starts again"),
+    "case.withdrawn": _l("Request withdrawn"),
+    "case.closed": _l("Handling completed"),
+    "case.reopened": _l("Handling resumed"),
+}
+
+# Attachment kinds the applicant supplied (and may download again from the tracking page).
+APPLICANT_KINDS = ("id_scan", "supporting", "correction")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    action: str
+    at: datetime  # Asia/Shanghai
+    label: str
+
+
+def get_active_agency(code: str | None) -> Agency | None:
+    """The active agency with this code (case-insensitive), or None."""
+    if not code or not isinstance(code, str):
+        return None
+    return db.session.scalar(sa.select(Agency).where(Agency.code == code.strip().upper(), Agency.active.is_(True)))
+
+
+def applicant_timeline(case: Case) -> list[TimelineEntry]:
+    """The events of a case meant for the applicant, oldest first, with plain labels."""
+    entries = []
+    for evt in case_timeline(case, for_applicant=True):
+        at = evt.occurred_at
+        if at.tzinfo is None:  # SQLite returns naive UTC
+            at = at.replace(tzinfo=UTC)
+        entries.append(TimelineEntry(evt.action, at.astimezone(SHANGHAI), str(TIMELINE_LABELS.get(evt.action, evt.action))))
+    return entries
+
+
+def applicant_attachments(case: Case) -> list[Attachment]:
+    """Files the applicant uploaded (ID scan, supporting documents, corrections)."""
+    return attachments_for_case(case, kinds=APPLICANT_KINDS)
+
+
+def issued_documents_for_applicant(case: Case) -> list[dict]:
+    """Letters issued to the applicant (replies, notices), oldest first, with portal download links.
+
+    The links work only in a session that unlocked the case with its query code.
+    """
+    from caseapp.letters.queries import issued_documents_for_applicant as issued
+
+    return [
+        {**doc, "issued_on": date.fromisoformat(doc["issued_on"]),
+         "url": url_for("portal.letter", tracking_number=case.tracking_number, letter_id=doc["id"], ext="pdf"),
+         "portal_docx_url": url_for("portal.letter", tracking_number=case.tracking_number, letter_id=doc["id"],
+                                    ext="docx")}
+        for doc in issued(case)
+    ]
+
+
+def suggestions_for_case(case: Case) -> list[ProactiveSuggestion]:
+    """The proactive-disclosure suggestions made on a case, oldest first."""
+    return list(db.session.scalars(
+        sa.select(ProactiveSuggestion).where(ProactiveSuggestion.case_id == case.id).order_by(ProactiveSuggestion.id)
+    ))
+
+
+def hash_submission_key(scope: str, key: str) -> str:
+    """The stored form of a submission key (SHA-256 of scope and key)."""
+    return hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
+
+
+def find_submission(scope: str, key: str | None) -> SubmissionKey | None:
+    """The earlier filing under this one-time key, if any."""
+    if not key:
+        return None
+    return db.session.scalar(sa.select(SubmissionKey).where(SubmissionKey.key_hash == hash_submission_key(scope, key)))
+
+
+def search_public_items(q: str) -> list[dict]:
+    """Published items of the public column matching `q`; filled in by the disclosure work.
+
+    Returns a list of dicts (`id`, `title`, `agency`, `published_on`, `url`). The column
+    "依申请公开转主动公开" has no entries until information items can be published.
+    """
+    try:
+        from caseapp.disclosure.queries import search_public_items as search  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    return search(q)
