@@ -1,0 +1,213 @@
+"""Office forms: registering a paper request, the triage and handling actions, notes, inbox filters.
+
+Field rules live in caseapp.cases.validation and the operations; these forms carry the values
+(and the case `version` the user saw) and show the messages beside the fields.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from caseapp.cases.models import CHANNELS
+from caseapp.cases.outcomes import OUTCOMES
+from caseapp.cases.validation import MAX_LENGTHS
+from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD
+from caseapp.intake.labels import (
+    APPLICANT_TYPE_LABELS,
+    CHANNEL_LABELS,
+    DELIVERY_LABELS,
+    FORM_LABELS,
+    ID_TYPE_LABELS,
+)
+
+# The request fields of validate_request() that the registration form carries.
+REQUEST_FIELDS = (
+    "applicant_type", "applicant_name", "id_type", "id_number", "org_code", "contact_person", "phone", "email",
+    "address", "postal_code", "description", "document_ref", "purpose", "form", "delivery", "needs_assistance",
+    "assistance_note",
+)
+PAPER_CHANNELS = tuple(c for c in CHANNELS if c != "online")
+
+
+class Required:
+    """Marks a field as required (asterisk, `required` attribute); the message comes from the domain rules."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _maxlength(name: str) -> dict:
+    return {"maxlength": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}
+
+
+def parse_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD string as a date, None when empty; ValueError when malformed."""
+    value = (value or "").strip()
+    return date.fromisoformat(value) if value else None
+
+
+class DateText(StringField):
+    """A date typed as YYYY-MM-DD (a browser date picker); a clear message when malformed."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {})["type"] = "date"
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        try:
+            parse_day(self.data)
+        except ValueError:
+            raise ValidationError(_l("Please enter a date like 2026-11-27.")) from None
+
+    @property
+    def day(self) -> date | None:
+        try:
+            return parse_day(self.data)
+        except ValueError:
+            return None
+
+
+def apply_errors(form: FlaskForm, errors: dict) -> None:
+    """Put {field: message} from a domain ValidationError beside the form's fields (others on the form)."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+
+
+class VersionedForm(FlaskForm):
+    """A form acting on a case: it carries the case version the user saw (optimistic locking)."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    def validate_version(self, field):
+        if self.expected_version() is None:
+            raise ValidationError(_l("The form is incomplete. Please reload the page and try again."))
+
+
+class RegisterForm(FlaskForm):
+    """A paper, post, fax, e-mail, in-person or oral request entered by a clerk (SPEC §2)."""
+
+    channel = SelectField(_l("How the request arrived"), validators=[Required()], validate_choice=False,
+                          choices=choices([("", "—")] + [(c, CHANNEL_LABELS[c]) for c in PAPER_CHANNELS]))
+    received_on = DateText(_l("Receipt date"), validators=[Required()])
+    applicant_type = SelectField(_l("Applicant type"), validators=[Required()], validate_choice=False,
+                                 default="natural_person", choices=choices(APPLICANT_TYPE_LABELS.items()))
+    applicant_name = StringField(_l("Name (person or organisation)"), validators=[Required()],
+                                 render_kw=_maxlength("applicant_name"))
+    id_type = SelectField(_l("Identity document"), validate_choice=False, default="resident_id",
+                          choices=choices((k, v) for k, v in ID_TYPE_LABELS.items() if k != "uscc"))
+    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **_maxlength("id_number")})
+    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **_maxlength("org_code")})
+    contact_person = StringField(_l("Contact person"), render_kw=_maxlength("contact_person"))
+    phone = StringField(_l("Phone"), render_kw={"inputmode": "tel", **_maxlength("phone")})
+    email = StringField(_l("Email"), render_kw={"inputmode": "email", **_maxlength("email")})
+    address = StringField(_l("Postal address"), render_kw=_maxlength("address"))
+    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **_maxlength("postal_code")})
+    description = TextAreaField(_l("Description of the information requested"), validators=[Required()],
+                                render_kw={"rows": 5, **_maxlength("description")})
+    document_ref = StringField(_l("Document title or number (if known)"), render_kw=_maxlength("document_ref"))
+    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **_maxlength("purpose")})
+    form = SelectField(_l("Form of the information"), validators=[Required()], validate_choice=False,
+                       default="paper", choices=choices(FORM_LABELS.items()))
+    delivery = SelectField(_l("Way of delivery"), validators=[Required()], validate_choice=False,
+                           default="post", choices=choices(DELIVERY_LABELS.items()))
+    needs_assistance = BooleanField(_l("The applicant needs assistance (reading, visual or hearing impairment)"))
+    assistance_note = StringField(_l("Assistance needed"), render_kw=_maxlength("assistance_note"))
+    files = MultipleFileField(_l("Scanned request and enclosures"),
+                              render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.ofd"})
+
+    def validate_channel(self, field):
+        # "online" would make register_case compute the receipt date itself: not for paper requests.
+        if field.data not in PAPER_CHANNELS:
+            raise ValidationError(_l("Please choose how the request arrived."))
+
+    def request_data(self) -> dict:
+        """The request fields as validate_request() expects them."""
+        return {name: getattr(self, name).data for name in REQUEST_FIELDS}
+
+
+class AcceptForm(VersionedForm):
+    pass
+
+
+class CorrectionRequestForm(VersionedForm):
+    details = TextAreaField(_l("What the applicant must correct or complete"), validators=[Required()],
+                            render_kw={"rows": 5, "maxlength": 5000})
+    period_days = IntegerField(
+        _l("Correction period (working days)"), default=DEFAULT_CORRECTION_PERIOD,
+        validators=[InputRequired(message=_l("Please enter the correction period.")),
+                    NumberRange(min=1, max=60, message=_l("The correction period is 1 to 60 working days."))],
+        render_kw={"min": 1, "max": 60},
+    )
+
+
+class ReceiveCorrectionForm(VersionedForm):
+    description = TextAreaField(_l("The corrected or supplemented content"), validators=[Required()],
+                                render_kw={"rows": 5, "maxlength": 5000})
+    received_on = DateText(_l("Date the correction arrived"), validators=[Required()])
+
+    def validate_received_on(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Please enter the date the correction arrived."))
+
+
+class AssignForm(VersionedForm):
+    user = SelectField(_l("Handler"), validators=[Required()], validate_choice=False, choices=[])
+
+
+class CloseForm(VersionedForm):
+    outcome = SelectField(_l("Outcome"), validators=[Required()], validate_choice=False,
+                          choices=choices([("", "—")] + [(o.code, o.label) for o in OUTCOMES]))
+    reason = TextAreaField(_l("Reason for closing directly"), validators=[Required()],
+                           render_kw={"rows": 3, "maxlength": 2000})
+
+    def validate_reason(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Please give the reason for closing the case directly."))
+
+
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(_l("Decision ordering a new reply (reconsideration or court)"), validators=[Required()],
+                           render_kw={"rows": 3, "maxlength": 2000})
+
+
+class WithdrawForm(VersionedForm):
+    reason = TextAreaField(_l("How the applicant withdrew, and why (optional)"), validators=[Optional()],
+                           render_kw={"rows": 3, "maxlength": 1000})
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Internal note"), validators=[Required()], render_kw={"rows": 3, "maxlength": 5000})
+
+
+class RevealForm(FlaskForm):
+    """Show the full ID number (recorded in the audit trail)."""

@@ -1,0 +1,239 @@
+"""Named queries behind the office inbox, the case page panels and the staff API's case list.
+
+Visibility: supervisors see their whole agency; clerks their own cases and unassigned ones;
+auditors and admins their agency, or every agency when they are platform-wide. Counts and
+filters are computed in SQL.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from caseapp.accounts.models import Department, User
+from caseapp.calendar.rules import WorkingCalendar
+from caseapp.cases.models import Case
+from caseapp.cases.search import search_cases
+from caseapp.cases.states import CLOCK_RUNNING, OPEN, Status
+from caseapp.clock.rules import days_left, due_state
+from caseapp.core.audit import AuditEvent
+from caseapp.core.permissions import CASE_HANDLERS, Role
+from caseapp.extensions import db
+
+# The inbox lists an agency's cases by due date: this index lets "all cases, earliest due first"
+# read the first page straight from the index instead of sorting the whole agency.
+CASES_BY_DUE_INDEX = sa.Index("ix_cases_agency_due", Case.agency_id, Case.due_on)
+
+PAGE_SIZE = 50
+TABS = ("open", "mine", "unassigned", "due_soon", "overdue", "correction", "all")
+SORTS = ("due", "-due", "received", "-received")
+_OPEN = tuple(s.value for s in OPEN)
+_RUNNING = tuple(s.value for s in CLOCK_RUNNING)
+
+
+@dataclass
+class InboxFilters:
+    """What the user asked the inbox for (all optional)."""
+
+    tab: str = "open"
+    q: str | None = None
+    status: str | None = None
+    channel: str | None = None
+    applicant_type: str | None = None
+    department_id: int | None = None
+    handler: str | None = None  # a user id, or "none" for unassigned
+    received_from: date | None = None
+    received_to: date | None = None
+    sort: str = "due"
+    page: int = 1
+
+
+@dataclass
+class Page:
+    items: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    per_page: int = PAGE_SIZE
+
+
+def visible_cases(user) -> sa.Select:
+    """A SELECT of the cases this user may list."""
+    q = sa.select(Case)
+    if user.agency_id is not None:
+        q = q.where(Case.agency_id == user.agency_id)
+    if user.role == Role.CLERK:
+        q = q.where(sa.or_(Case.handler_id == user.id, Case.handler_id.is_(None)))
+    return q
+
+
+def due_soon_limit(today: date, soon_days: int, cal: WorkingCalendar) -> date:
+    """The first due date that is no longer 'due soon': soon_days + 1 working days after today.
+
+    A case is due soon when today <= due_on < this date (at most soon_days working days left).
+    """
+    return cal.add_working_days(today, soon_days + 1)
+
+
+def _tab_condition(tab: str, user, today: date, soon_limit: date):
+    running = Case.status.in_(_RUNNING)
+    return {
+        "open": Case.status.in_(_OPEN),
+        "mine": sa.and_(Case.status.in_(_OPEN), Case.handler_id == user.id),
+        "unassigned": sa.and_(Case.status == Status.SUBMITTED.value, Case.handler_id.is_(None)),
+        "due_soon": sa.and_(running, Case.due_on >= today, Case.due_on < soon_limit),
+        "overdue": sa.and_(running, Case.due_on < today),
+        "correction": Case.status == Status.CORRECTION_REQUESTED.value,
+        "all": sa.true(),
+    }[tab]
+
+
+def inbox_counts(user, today: date, soon_days: int, cal: WorkingCalendar) -> dict[str, int]:
+    """How many visible cases each tab holds (one aggregate query over the open cases)."""
+    soon_limit = due_soon_limit(today, soon_days, cal)
+    tabs = [t for t in TABS if t != "all"]
+    counts = [sa.func.count(Case.id).filter(_tab_condition(t, user, today, soon_limit)).label(t) for t in tabs]
+    q = visible_cases(user).where(Case.status.in_(_OPEN)).with_only_columns(*counts, maintain_column_froms=True)
+    row = db.session.execute(q).one()
+    return {t: getattr(row, t) or 0 for t in tabs}
+
+
+def filtered_cases(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar) -> sa.Select:
+    """The visible cases narrowed by the tab, the filters and the search (unsorted, unpaged)."""
+    tab = filters.tab if filters.tab in TABS else "open"
+    q = visible_cases(user).where(_tab_condition(tab, user, today, due_soon_limit(today, soon_days, cal)))
+    if filters.status:
+        q = q.where(Case.status == filters.status)
+    if filters.channel:
+        q = q.where(Case.channel == filters.channel)
+    if filters.applicant_type:
+        q = q.where(Case.applicant_type == filters.applicant_type)
+    if filters.department_id:
+        q = q.where(Case.department_id == filters.department_id)
+    if filters.handler == "none":
+        q = q.where(Case.handler_id.is_(None))
+    elif filters.handler and filters.handler.isdigit():
+        q = q.where(Case.handler_id == int(filters.handler))
+    if filters.received_from:
+        q = q.where(Case.received_on >= filters.received_from)
+    if filters.received_to:
+        q = q.where(Case.received_on <= filters.received_to)
+    if filters.q:
+        q = search_cases(filters.q, q)
+    return q
+
+
+def _ordered(q: sa.Select, sort: str, *, few_statuses: bool) -> sa.Select:
+    """Sort the listing; the id breaks ties so that paging is stable."""
+    due = Case.due_on
+    if few_statuses:
+        # A listing limited to some statuses (the open ones are a small part of an agency's cases)
+        # is best read through the (agency, status, due) index and sorted; ordering on the bare
+        # column would tempt SQLite to walk (agency, due) through years of closed cases instead.
+        # Every case has a due date, so the COALESCE changes nothing but the plan.
+        due = sa.func.coalesce(Case.due_on, Case.received_on)
+    return {
+        "due": q.order_by(due, Case.id),
+        "-due": q.order_by(due.desc(), Case.id.desc()),
+        "received": q.order_by(Case.received_on, Case.id),
+        "-received": q.order_by(Case.received_on.desc(), Case.id.desc()),
+    }.get(sort, q.order_by(due, Case.id))
+
+
+@dataclass(frozen=True)
+class RowClock:
+    """The clock of an inbox row, from the stored due date (no pauses loaded: one query per page)."""
+
+    running: bool
+    days_left: int | None
+    state: str | None
+
+
+def row_clock(case: Case, today: date, soon_days: int, cal: WorkingCalendar) -> RowClock:
+    """Working days left and due-soon/overdue state of a listed case."""
+    if case.status not in _RUNNING or case.due_on is None:
+        return RowClock(False, None, None)
+    return RowClock(True, days_left(case.due_on, today, cal), due_state(case.due_on, today, cal, soon_days))
+
+
+def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar,
+               per_page: int = PAGE_SIZE) -> Page:
+    """One page of the inbox, with the total across pages."""
+    q = filtered_cases(user, filters, today, soon_days, cal)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(q.with_only_columns(Case.id).subquery()))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, filters.page), pages)
+    ordered = _ordered(q, filters.sort, few_statuses=filters.tab != "all" or bool(filters.status))
+    items = list(db.session.scalars(
+        ordered.options(sa.orm.selectinload(Case.handler)).limit(per_page).offset((page - 1) * per_page)
+    ))
+    return Page(items, total, page, pages, per_page)
+
+
+def earlier_requests(case: Case, limit: int = 20) -> list[Case]:
+    """The same applicant's other requests to the same agency, newest first (repeat detection)."""
+    return list(db.session.scalars(
+        sa.select(Case)
+        .where(Case.agency_id == case.agency_id, Case.applicant_key == case.applicant_key, Case.id != case.id)
+        .order_by(Case.received_on.desc(), Case.id.desc())
+        .limit(limit)
+    ))
+
+
+def requests_in_month(case: Case) -> int:
+    """How many requests this applicant made to the agency in the calendar month of this case's receipt (fees, SPEC §8)."""
+    first = case.received_on.replace(day=1)
+    after = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case).where(
+            Case.agency_id == case.agency_id, Case.applicant_key == case.applicant_key,
+            Case.received_on >= first, Case.received_on < after,
+        )
+    ) or 0
+
+
+def timeline(case: Case) -> list[tuple[AuditEvent, User | None]]:
+    """Every audit event of the case with its acting user, oldest first."""
+    rows = db.session.execute(
+        sa.select(AuditEvent, User).outerjoin(User, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+    )
+    return [(event, user) for event, user in rows]
+
+
+def assignable_users(agency_id: int) -> list[User]:
+    """Active clerks and supervisors of the agency, by name."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.agency_id == agency_id, User.active.is_(True),
+                              User.role.in_([r.value for r in CASE_HANDLERS]))
+        .order_by(User.display_name)
+    ))
+
+
+def get_user_in_agency(username_or_id, agency_id: int | None) -> User | None:
+    """A user by username or id, in the agency (any agency when agency_id is None); None when unknown."""
+    cond = User.username == str(username_or_id)
+    if isinstance(username_or_id, int) or str(username_or_id).isdigit():
+        cond = sa.or_(cond, User.id == int(username_or_id))
+    q = sa.select(User).where(cond)
+    if agency_id is not None:
+        q = q.where(User.agency_id == agency_id)
+    return db.session.scalar(q)
+
+
+def departments_for(user) -> list[Department]:
+    """Departments the user's filters may offer (their agency's, or all for platform-wide users)."""
+    q = sa.select(Department).order_by(Department.agency_id, Department.code)
+    if user.agency_id is not None:
+        q = q.where(Department.agency_id == user.agency_id)
+    return list(db.session.scalars(q))
+
+
+def handlers_for(user) -> list[User]:
+    """Users the handler filter may offer."""
+    q = sa.select(User).where(User.role.in_([r.value for r in CASE_HANDLERS])).order_by(User.display_name)
+    if user.agency_id is not None:
+        q = q.where(User.agency_id == user.agency_id)
+    return list(db.session.scalars(q))
