@@ -26,7 +26,10 @@ def sweep(today: date) -> dict[str, int]:
     ):
         case_ops.lapse_correction(case, today=today)
         lapsed += 1
-    return {"corrections_lapsed": lapsed, "due_dates_recomputed": recompute_provisional_dues(today)}
+    from caseapp.fees.sweep import lapse_unpaid_fees
+
+    return {"corrections_lapsed": lapsed, "fees_lapsed": lapse_unpaid_fees(today),
+            "due_dates_recomputed": recompute_provisional_dues(today)}
 
 
 def recompute_provisional_dues(today: date) -> int:

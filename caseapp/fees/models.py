@@ -1,1 +1,52 @@
-"""Fee records (owned by the letters work)."""
+"""Fee proposals (国办函〔2020〕109号): proposed by a clerk, approved by a supervisor, notified, paid or lapsed."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.accounts.models import User
+from caseapp.core.db import utcnow
+from caseapp.extensions import db
+
+FEE_BASES = ("requests", "pages")
+FEE_STATUSES = ("proposed", "approved", "notified", "paid", "lapsed")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Fee(db.Model):
+    """One information-processing fee on a case; at most one is open at a time."""
+
+    __tablename__ = "fees"
+    __table_args__ = (
+        sa.CheckConstraint(_in("basis", FEE_BASES), name="basis"),
+        sa.CheckConstraint(_in("status", FEE_STATUSES), name="status"),
+        sa.CheckConstraint("count >= 0 AND amount >= 0", name="positive"),
+        sa.CheckConstraint("status NOT IN ('notified', 'paid', 'lapsed') OR (served_on IS NOT NULL"
+                           " AND pay_by IS NOT NULL)", name="served"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    basis: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    count: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    amount: Mapped[int] = mapped_column(sa.Integer, nullable=False)  # yuan
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="proposed")
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_on: Mapped[date | None] = mapped_column(sa.Date)
+    letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letters.id"))
+    served_on: Mapped[date | None] = mapped_column(sa.Date)
+    pay_by: Mapped[date | None] = mapped_column(sa.Date)
+    paid_on: Mapped[date | None] = mapped_column(sa.Date)
+    lapsed_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])

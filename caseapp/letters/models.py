@@ -1,1 +1,113 @@
-"""Letter records (owned by the letters work)."""
+"""Letters (drafted from a standard template, approved, issued and frozen) and time requests
+(extension under Reg. 33, deferral under Reg. 35)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.accounts.models import User
+from caseapp.cases.models import Case
+from caseapp.core.db import utcnow
+from caseapp.extensions import db
+
+LETTER_STATUSES = ("draft", "submitted", "approved", "issued", "returned")
+DELIVERY_METHODS = ("post", "hand", "email", "online")
+TIME_REQUEST_KINDS = ("extension", "deferral")
+TIME_REQUEST_STATUSES = ("requested", "approved")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Letter(db.Model):
+    """One letter of a case; once issued its number, files and digests never change."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", LETTER_STATUSES), name="status"),
+        sa.CheckConstraint(f"delivery_method IS NULL OR {_in('delivery_method', DELIVERY_METHODS)}",
+                           name="delivery_method"),
+        # An issued letter has its number, date, both files and their digests.
+        sa.CheckConstraint(
+            "status != 'issued' OR (number IS NOT NULL AND issued_on IS NOT NULL AND pdf_key IS NOT NULL"
+            " AND pdf_sha256 IS NOT NULL AND docx_key IS NOT NULL AND docx_sha256 IS NOT NULL"
+            " AND delivery_method IS NOT NULL AND delivery_on IS NOT NULL)",
+            name="issued_complete",
+        ),
+        sa.UniqueConstraint("agency_id", "number", name="uq_letters_agency_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False)
+    template: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="draft")
+    # The values the template renders besides the case's own facts (plain JSON: strings, ISO dates, numbers).
+    fields: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+
+    number: Mapped[str | None] = mapped_column(sa.String(100))
+    number_year: Mapped[int | None] = mapped_column(sa.Integer)
+    number_seq: Mapped[int | None] = mapped_column(sa.Integer)
+    issued_on: Mapped[date | None] = mapped_column(sa.Date)
+    issued_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    pdf_key: Mapped[str | None] = mapped_column(sa.String(200))
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    docx_key: Mapped[str | None] = mapped_column(sa.String(200))
+    docx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
+    # Service (国办公开办函〔2016〕235号): how and when the letter reached the applicant.
+    delivery_method: Mapped[str | None] = mapped_column(sa.String(20))
+    delivery_on: Mapped[date | None] = mapped_column(sa.Date)
+    delivery_reference: Mapped[str | None] = mapped_column(sa.String(200))
+
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    return_comment: Mapped[str | None] = mapped_column(sa.Text)
+
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+    )
+    # Optimistic locking: two people issuing the same letter at once cannot both win.
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    approver: Mapped[User | None] = relationship(foreign_keys=[approver_id])
+
+
+class TimeRequest(db.Model):
+    """A request to extend the reply period (Reg. 33) or defer the reply (Reg. 35), and its approval."""
+
+    __tablename__ = "time_requests"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", TIME_REQUEST_KINDS), name="kind"),
+        sa.CheckConstraint(_in("status", TIME_REQUEST_STATUSES), name="status"),
+        sa.CheckConstraint("kind != 'extension' OR (days >= 1 AND days <= 20)", name="extension_days"),
+        sa.CheckConstraint("kind != 'deferral' OR deferred_to IS NOT NULL", name="deferral_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="requested")
+    days: Mapped[int | None] = mapped_column(sa.Integer)
+    deferred_to: Mapped[date | None] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    requested_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_on: Mapped[date | None] = mapped_column(sa.Date)
+    letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letters.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])

@@ -1,0 +1,151 @@
+"""Writes on fees (国办函〔2020〕109号): propose, approve, serve the notice, record payment, lapse.
+
+A clerk proposes (the amount is computed, never typed), a supervisor approves and the fee notice is
+prepared approved; issuing that notice (caseapp.letters.operations.issue_letter) serves it, which
+puts the case in awaiting_fee with its clock paused. Payment resumes the clock; 20 working days
+without payment close the case as other.fee_unpaid, with its closing notice prepared.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from caseapp.calendar.service import load_calendar
+from caseapp.cases import operations as case_ops
+from caseapp.cases import states
+from caseapp.clock.rules import fee_payment_deadline
+from caseapp.core.audit import record_event
+from caseapp.core.db import local_today
+from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.extensions import db
+from caseapp.fees.models import Fee
+from caseapp.fees.queries import open_fee
+from caseapp.fees.rules import BASES, MAX_COUNT, FeeQuote, compute_fee, describe_quote
+
+
+def quote_fee(basis, count) -> FeeQuote:
+    """Validate the input and compute the amount (the dry run of propose_fee)."""
+    errors = {}
+    if basis not in BASES:
+        errors["basis"] = _l("Please choose per request or per page.")
+    try:
+        count = int(count) if not isinstance(count, bool) and str(count).strip().lstrip("+").isdigit() else None
+    except (TypeError, ValueError):
+        count = None
+    if count is None or not 1 <= count <= MAX_COUNT:
+        errors["count"] = _l("Please enter a whole number of requests or pages.")
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), errors=errors)
+    return compute_fee(basis, count)
+
+
+def _event(action: str, fee: Fee, case, *, actor, before: dict | None = None) -> None:
+    db.session.flush()
+    record_event(action, actor=actor, actor_label=None if actor else "system", case=case, before=before,
+                 after={"fee_id": fee.id, "status": fee.status, "basis": fee.basis, "count": fee.count,
+                        "amount": fee.amount, "pay_by": fee.pay_by, "paid_on": fee.paid_on})
+    db.session.flush()
+
+
+def propose_fee(case, *, actor, basis, count, note: str | None = None, today: date | None = None) -> Fee:
+    """A clerk proposes a fee; the amount comes from the bands, and it must exceed zero."""
+    from caseapp.letters.operations import _require_handler
+
+    _require_handler(actor)
+    if case.status != states.Status.IN_PROGRESS:
+        raise TransitionError(_l("A fee can only be proposed for a case in progress."))
+    if open_fee(case) is not None:
+        raise TransitionError(_l("This case already has a fee in progress."))
+    quote = quote_fee(basis, count)
+    if quote.amount == 0:
+        raise ValidationError(_l("Within the free allowance: no fee is due."),
+                              errors={"count": _l("Within the free allowance: no fee is due.")})
+    fee = Fee(case_id=case.id, basis=quote.basis, count=quote.count, amount=quote.amount, status="proposed",
+              note=(note or "").strip() or None, proposed_by_id=actor.id, proposed_on=today or local_today())
+    db.session.add(fee)
+    _event("fee.proposed", fee, case, actor=actor)
+    return fee
+
+
+def approve_fee(case, *, actor, how_to_pay: str | None = None, today: date | None = None) -> Fee:
+    """A supervisor approves the proposed fee; the fee notice is prepared, approved, for a clerk to issue."""
+    from caseapp.letters.operations import _new_approved_letter, _require_supervisor
+
+    _require_supervisor(actor)
+    fee = open_fee(case)
+    if fee is None or fee.status != "proposed":
+        raise TransitionError(_l("There is no proposed fee to approve."))
+    fee.status = "approved"
+    fee.approved_by_id = actor.id
+    fee.approved_on = today or local_today()
+    db.session.flush()
+    fields = {"fee_basis": fee.basis, "fee_count": fee.count, "fee_amount": fee.amount,
+              "fee_computation": describe_quote(compute_fee(fee.basis, fee.count))}
+    if how_to_pay:
+        fields["how_to_pay"] = how_to_pay.strip()
+    letter = _new_approved_letter(case, template="fee_notice", drafted_by_id=fee.proposed_by_id, approver=actor,
+                                  fields=fields)
+    fee.letter_id = letter.id
+    _event("fee.approved", fee, case, actor=actor, before={"status": "proposed"})
+    return fee
+
+
+def serve_fee_notice(case, *, letter, actor, served_on: date, today: date | None = None) -> Fee:
+    """The fee notice is issued: the case awaits payment (clock paused) until 20 working days pass."""
+    fee = open_fee(case)
+    if fee is None or fee.status != "approved" or fee.letter_id != letter.id:
+        raise TransitionError(_l("This fee notice has no approved fee waiting for it."))
+    case_ops.await_fee(case, actor=actor, served_on=served_on, today=today)
+    pay_by = fee_payment_deadline(served_on, load_calendar())
+    fee.status, fee.served_on, fee.pay_by = "notified", served_on, pay_by
+    _event("fee.notified", fee, case, actor=actor, before={"status": "approved"})
+    return fee
+
+
+def record_payment(case, *, actor, paid_on=None, today: date | None = None) -> Fee:
+    """The applicant paid: the clock resumes."""
+    from caseapp.letters.operations import _require_handler
+
+    _require_handler(actor)
+    today = today or local_today()
+    fee = open_fee(case)
+    if fee is None or fee.status != "notified":
+        raise TransitionError(_l("There is no fee notice awaiting payment."))
+    if paid_on in (None, ""):
+        paid_on = today
+    try:
+        paid_on = paid_on if isinstance(paid_on, date) else date.fromisoformat(str(paid_on))
+    except ValueError:
+        raise ValidationError(_l("Please enter a date like 2026-11-02."),
+                              errors={"paid_on": _l("Please enter a date like 2026-11-02.")}) from None
+    if paid_on > today:
+        raise ValidationError(_l("The payment date cannot be in the future."),
+                              errors={"paid_on": _l("The payment date cannot be in the future.")})
+    case_ops.record_fee_payment(case, actor=actor, paid_on=paid_on, today=today)
+    fee.status = "paid"
+    fee.paid_on = paid_on
+    _event("fee.paid", fee, case, actor=actor, before={"status": "notified"})
+    return fee
+
+
+def lapse_fee(fee: Fee, *, today: date) -> Fee:
+    """No payment within 20 working days: close the case as other.fee_unpaid and prepare its notice."""
+    from caseapp.cases.models import Case
+
+    case = db.session.get(Case, fee.case_id)
+    case_ops.close_case(case, actor=None, outcome="other.fee_unpaid", today=today, reason="fee not paid in time")
+    fee.status = "lapsed"
+    fee.lapsed_on = today
+    db.session.flush()
+    # The closing notice is prepared as a draft: a clerk completes, submits and issues it as usual.
+    from caseapp.letters import rendering
+    from caseapp.letters.models import Letter
+    from caseapp.letters.operations import case_values, prefill
+
+    spec = rendering.load_spec("other.fee_unpaid")
+    letter = Letter(case_id=case.id, agency_id=case.agency_id, template=spec.key, status="draft",
+                    fields=prefill(spec, case_values(case)))
+    db.session.add(letter)
+    _event("fee.lapsed", fee, case, actor=None, before={"status": "notified"})
+    return fee

@@ -1,0 +1,404 @@
+"""Render a letter from its one source, reply_templates/<key>/letter.html, to HTML, PDF and DOCX.
+
+Templates run in their own sandboxed Jinja environment on a plain dict (never ORM objects). The
+PDF comes from the rendered HTML through WeasyPrint; the DOCX is built from the same rendered HTML,
+block by block (letterhead, number, title, paragraphs, signature, date), so both carry the same
+paragraphs in the same order.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+from caseapp.cases.outcomes import CODES as OUTCOME_CODES
+from caseapp.letters import fonts
+
+TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "reply_templates"
+NOTICE_KEYS = (
+    "receipt", "correction_notice", "extension_notice", "deferral_notice", "consultation_third_party",
+    "consultation_agency", "third_party_disclosure_notice", "fee_notice", "withdrawal_confirmation",
+)
+TEMPLATE_KEYS: tuple[str, ...] = (*OUTCOME_CODES, *NOTICE_KEYS)
+FIELD_TYPES = ("text", "textarea", "date", "int")
+DEFAULT_RECONSIDERATION_BODY = "本级人民政府"
+NUMBER_PLACEHOLDER = "（文号签发时生成）"
+
+
+# --- Template specifications (meta.yaml) --------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    prefill: str | None = None  # key of the case values the draft starts from
+    help: str | None = None
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    key: str
+    title: str
+    kind: str  # "reply" (closes the case with `outcome`) or "notice"
+    outcome: str | None
+    remedies: str  # "normal", "refusal" (reconsideration first) or "none"
+    remedies_subject: str  # what the remedies paragraph is about: 本答复, 本决定 ...
+    addressee: str  # "applicant", "third_party" or "agency"
+    wording: str  # a phrase every rendering contains (checked by the tests)
+    summary: str
+    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+
+    @property
+    def is_reply(self) -> bool:
+        return self.kind == "reply"
+
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+# Every letter has these two, first: whom it is addressed to and a summary of the request.
+COMMON_FIELDS = {
+    "applicant": (FieldSpec("addressee", "收件人（称谓）", "text", True, "applicant_name"),
+                  FieldSpec("description", "申请内容摘要", "textarea", True, "description")),
+    "third_party": (FieldSpec("addressee", "第三方名称", "text", True),
+                    FieldSpec("description", "所涉政府信息", "textarea", True, "description")),
+    "agency": (FieldSpec("addressee", "被征求意见机关", "text", True),
+               FieldSpec("description", "所涉政府信息", "textarea", True, "description")),
+}
+
+
+@lru_cache(maxsize=None)
+def load_spec(key: str) -> TemplateSpec:
+    """The specification of a template (its meta.yaml); KeyError for an unknown key."""
+    if key not in TEMPLATE_KEYS:
+        raise KeyError(key)
+    meta = yaml.safe_load((TEMPLATE_ROOT / key / "meta.yaml").read_text(encoding="utf-8"))
+    addressee = meta.get("addressee", "applicant")
+    own = tuple(
+        FieldSpec(f["name"], f["label"], f.get("type", "text"), bool(f.get("required", False)),
+                  f.get("prefill"), f.get("help"))
+        for f in meta.get("fields") or ()
+    )
+    for f in own:
+        if f.type not in FIELD_TYPES:
+            raise ValueError(f"{key}: field {f.name} has unknown type {f.type}")
+        # Templates read fields as f.<name>: a dict method's name (items, keys...) would shadow the value.
+        if f.name in dir(dict) or not f.name.isidentifier() or f.name.startswith("_"):
+            raise ValueError(f"{key}: field name {f.name!r} is not allowed")
+    kind = "reply" if key in OUTCOME_CODES else "notice"
+    return TemplateSpec(
+        key=key, title=meta["title"], kind=kind, outcome=key if kind == "reply" else None,
+        remedies=meta.get("remedies", "none"), remedies_subject=meta.get("remedies_subject", "本答复"),
+        addressee=addressee, wording=meta["wording"], summary=meta.get("summary", ""),
+        fields=(*COMMON_FIELDS[addressee], *own),
+    )
+
+
+def all_specs() -> list[TemplateSpec]:
+    """Every template's specification, replies first in the order of SPEC §6."""
+    return [load_spec(k) for k in TEMPLATE_KEYS]
+
+
+@lru_cache(maxsize=None)
+def load_sample(key: str) -> dict:
+    """The sample data of a template (sample.yaml): agency, case and fields."""
+    return yaml.safe_load((TEMPLATE_ROOT / key / "sample.yaml").read_text(encoding="utf-8"))
+
+
+# --- Formatting helpers (pure) ------------------------------------------------------------------
+
+def as_date(value) -> date | None:
+    """A date from a date or an ISO string; None when empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def cn_date(value) -> str:
+    """2026-11-02 -> 2026年11月2日 (GB/T 9704: Arabic numerals, no leading zeros)."""
+    d = as_date(value)
+    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_UNITS = ("", "拾", "佰", "仟")
+_SECTIONS = ("", "万", "亿")
+
+
+def cn_amount(yuan: int) -> str:
+    """Whole yuan in capital numerals for money, e.g. 1700 -> 壹仟柒佰元整."""
+    yuan = int(yuan)
+    if yuan == 0:
+        return "零元整"
+    sections, out, n = [], "", yuan
+    while n:
+        sections.append(n % 10000)
+        n //= 10000
+    need_zero = False
+    for i in range(len(sections) - 1, -1, -1):
+        sec = sections[i]
+        if sec == 0:
+            need_zero = bool(out)
+            continue
+        text, zero = "", False
+        for pos in range(3, -1, -1):
+            digit = sec // (10 ** pos) % 10
+            if digit == 0:
+                zero = bool(text)
+                continue
+            if zero or (need_zero and not text and out):
+                text += "零"
+            text += _DIGITS[digit] + _UNITS[pos]
+            zero = False
+        if out and sec < 1000 and not text.startswith("零"):
+            text = "零" + text
+        out += text + _SECTIONS[i]
+        need_zero = False
+    return out + "元整"
+
+
+def paragraphs(value) -> list[str]:
+    """Non-empty lines of a free-text field, stripped: each becomes one paragraph."""
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+def strip_end(value) -> str:
+    """Drop trailing full stops so that a quoted summary fits inside a sentence."""
+    return str(value or "").strip().rstrip("。．.；;，,")
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATE_ROOT)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(cn_date=cn_date, cn_amount=cn_amount, paras=paragraphs, strip_end=strip_end)
+    return env
+
+
+def build_context(*, key: str, agency: dict, case: dict, fields: dict, number: str | None,
+                  dated) -> dict:
+    """The plain dict a template renders from; every field of the spec is present (empty if unset)."""
+    spec = load_spec(key)
+    values = {name: "" for name in spec.field_names()}
+    values.update({k: v for k, v in (fields or {}).items() if v is not None})
+    agency = dict(agency)
+    agency["reconsideration_body"] = agency.get("reconsideration_body") or DEFAULT_RECONSIDERATION_BODY
+    is_person = case.get("applicant_type", "natural_person") == "natural_person"
+    return {
+        "agency": agency,
+        "case": dict(case),
+        "f": values,
+        "you": "您" if is_person else "贵单位",
+        "letter": {
+            "key": key, "title": spec.title, "number": number or NUMBER_PLACEHOLDER,
+            "dated": as_date(dated), "remedies": spec.remedies, "remedies_subject": spec.remedies_subject,
+            "is_draft": number is None,
+        },
+    }
+
+
+def context_from_sample(key: str) -> dict:
+    """The rendering context of a template's sample data (admin preview, tests, benchmark)."""
+    sample = load_sample(key)
+    letter = sample.get("letter", {})
+    return build_context(key=key, agency=sample["agency"], case=sample["case"], fields=sample.get("fields", {}),
+                         number=letter.get("number"), dated=letter.get("dated"))
+
+
+def render_html(key: str, context: dict) -> str:
+    """The letter as HTML (the single source of the PDF and the DOCX)."""
+    return _environment().get_template(f"{key}/letter.html").render(**context)
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    css = (TEMPLATE_ROOT / "_letter.css").read_text(encoding="utf-8")
+    return fonts.font_face_css() + "\n" + css.replace("var(--letter-font)", fonts.font_stack())
+
+
+def render_pdf(html: str) -> bytes:
+    """A4 PDF of the letter's HTML with the CJK serif font embedded (subset)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    css = CSS(string=_stylesheet(), font_config=font_config)
+    return HTML(string=html, base_url=str(TEMPLATE_ROOT)).write_pdf(stylesheets=[css], font_config=font_config)
+
+
+# Block classes of the letter HTML and how the DOCX sets them.
+BLOCK_STYLES = {
+    "letterhead": {"align": "center", "size": 26, "bold": True, "color": (0xC0, 0x00, 0x00), "space_after": 6},
+    "number": {"align": "right"},
+    "title": {"align": "center", "size": 22, "bold": True, "space_before": 12, "space_after": 12},
+    "addressee": {"indent": False},
+    "body": {"indent": True},
+    "item": {"indent": True},
+    "remedies": {"indent": True},
+    "closing": {"indent": True},
+    "seal": {"align": "right", "right_indent_chars": 4, "color": (0xC0, 0x00, 0x00), "space_before": 18},
+    "signature": {"align": "right", "right_indent_chars": 2},
+    "date": {"align": "right", "right_indent_chars": 2},
+    "note": {"indent": False, "size": 14, "space_before": 12},
+}
+BLOCK_TAGS = {"h1", "p", "div"}
+
+
+@dataclass
+class Block:
+    style: str
+    text: str = ""
+
+
+class _BlockParser(HTMLParser):
+    """Collect the letter's blocks (elements with a known class) and their text, in order."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._stack: list[tuple[str, bool]] = []  # (tag, opens a block)
+        self._current: Block | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br",):
+            if self._current is not None:
+                self._current.text += "\n"
+            return
+        if tag in ("style", "script", "head", "title"):
+            self._skip += 1
+            self._stack.append((tag, False))
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        style = next((c for c in classes if c in BLOCK_STYLES), None)
+        opens = tag in BLOCK_TAGS and style is not None and self._current is None
+        if opens:
+            self._current = Block(style)
+        self._stack.append((tag, opens))
+
+    def handle_endtag(self, tag):
+        if tag == "br":
+            return
+        while self._stack:
+            open_tag, opens = self._stack.pop()
+            if open_tag in ("style", "script", "head", "title"):
+                self._skip -= 1
+            if opens and self._current is not None:
+                self._current.text = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v]*", "\n", self._current.text).strip()
+                self._current.text = re.sub(r"[ \t]+", " ", self._current.text)
+                if self._current.text:
+                    self.blocks.append(self._current)
+                self._current = None
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self._skip or self._current is None:
+            return
+        # Source newlines inside a block are layout, not text.
+        self._current.text += re.sub(r"\s*\n\s*", "", data)
+
+
+def html_blocks(html: str) -> list[Block]:
+    """The letter's blocks in reading order, as the DOCX will hold them."""
+    parser = _BlockParser()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+def render_docx(html: str) -> bytes:
+    """A DOCX with the same paragraphs as the PDF: A4, GB/T 9704 margins, 仿宋 16 pt body."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt, RGBColor
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+    def set_font(style_or_run, east_asia: str, size: float, bold: bool = False):
+        style_or_run.font.name = "Times New Roman"
+        style_or_run.font.size = Pt(size)
+        style_or_run.font.bold = bold
+        rpr = style_or_run.element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is None:
+            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(rfonts)
+        rfonts.set(qn("w:eastAsia"), east_asia)
+
+    normal = doc.styles["Normal"]
+    set_font(normal, "仿宋", 16)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+
+    align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+    for block in html_blocks(html):
+        opts = BLOCK_STYLES[block.style]
+        para = doc.add_paragraph()
+        fmt = para.paragraph_format
+        if opts.get("align"):
+            para.alignment = align[opts["align"]]
+        elif opts.get("indent"):
+            para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            fmt.first_line_indent = Pt(32)  # two characters of 16 pt
+        if opts.get("right_indent_chars"):
+            fmt.right_indent = Pt(16 * opts["right_indent_chars"])
+        if opts.get("space_before"):
+            fmt.space_before = Pt(opts["space_before"])
+        if opts.get("space_after"):
+            fmt.space_after = Pt(opts["space_after"])
+        size = opts.get("size", 16)
+        if size > 16:
+            fmt.line_spacing = Pt(size * 1.6)
+        lines = block.text.split("\n")
+        for i, line in enumerate(lines):
+            run = para.add_run(line)
+            set_font(run, "宋体" if block.style in ("title", "letterhead") else "仿宋", size, opts.get("bold", False))
+            if opts.get("color"):
+                run.font.color.rgb = RGBColor(*opts["color"])
+            if i < len(lines) - 1:
+                run.add_break()
+    out = io.BytesIO()
+    doc.core_properties.title = next((b.text for b in html_blocks(html) if b.style == "title"), "")
+    doc.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    html: str
+    pdf: bytes
+    docx: bytes
+
+
+def render_letter(key: str, context: dict) -> RenderedLetter:
+    """Render one letter to HTML, PDF and DOCX from the same source."""
+    html = render_html(key, context)
+    return RenderedLetter(html, render_pdf(html), render_docx(html))
+

@@ -1,0 +1,95 @@
+"""Extension (Reg. 33: at most 20 working days, once, approved by a supervisor) and deferral (Reg. 35)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from caseapp.calendar.service import load_calendar
+from caseapp.core.errors import DomainError, TransitionError, ValidationError
+from caseapp.letters import operations as ops
+from caseapp.letters.api import ACTIONS
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("days", [0, 21, -3, "many", None, True])
+def test_extension_outside_1_to_20_days_is_refused(db, letter_world, days):
+    w = letter_world
+    with pytest.raises(ValidationError) as err:
+        ops.request_extension(w["case"], actor=w["clerk"], days=days, reason="档案较多")
+    assert "days" in err.value.errors
+
+
+def test_extension_needs_a_reason(db, letter_world):
+    w = letter_world
+    with pytest.raises(ValidationError) as err:
+        ops.request_extension(w["case"], actor=w["clerk"], days=10, reason=" ")
+    assert "reason" in err.value.errors
+
+
+def test_extension_approved_moves_the_due_date_and_prepares_the_notice(db, letter_world):
+    w = letter_world
+    case = w["case"]
+    base_due = case.due_on
+    ops.request_extension(case, actor=w["clerk"], days=20, reason="需要调取多年档案")
+    assert case.due_on == base_due  # nothing moves before approval
+    with pytest.raises(DomainError) as err:
+        ops.approve_time_request(case, actor=w["clerk"], kind="extension")
+    assert err.value.status_code == 403
+    req = ops.approve_time_request(case, actor=w["supervisor"], kind="extension", today=TODAY)
+    db.session.commit()
+    assert case.extension_days == 20
+    assert case.due_on == load_calendar().add_working_days(case.received_on, 40)
+    from caseapp.letters.models import Letter
+
+    notice = db.session.get(Letter, req.letter_id)
+    assert (notice.template, notice.status) == ("extension_notice", "approved")
+    assert notice.fields["days"] == 20 and notice.fields["new_due_on"] == case.due_on.isoformat()
+    ops.issue_letter(notice, actor=w["clerk"], delivery={"method": "email", "date": "2026-11-20"}, today=TODAY)
+    assert notice.status == "issued" and case.status == "in_progress"
+
+
+def test_a_second_extension_is_refused(db, letter_world):
+    w = letter_world
+    ops.request_extension(w["case"], actor=w["clerk"], days=5, reason="理由一")
+    with pytest.raises(TransitionError):
+        ops.request_extension(w["case"], actor=w["clerk"], days=5, reason="理由二")  # one pending
+    ops.approve_time_request(w["case"], actor=w["supervisor"], kind="extension", today=TODAY)
+    with pytest.raises(TransitionError):
+        ops.request_extension(w["case"], actor=w["clerk"], days=5, reason="理由三")  # already extended
+    with pytest.raises(TransitionError):
+        ops.approve_time_request(w["case"], actor=w["supervisor"], kind="extension", today=TODAY)
+
+
+def test_extension_of_a_closed_case_is_refused(db, letter_world, make_case):
+    w = letter_world
+    closed = make_case("closed", agency=w["agency"], handler=w["clerk"])
+    with pytest.raises(TransitionError):
+        ops.request_extension(closed, actor=w["clerk"], days=5, reason="理由")
+
+
+def test_deferral_sets_the_reply_date(db, letter_world):
+    w = letter_world
+    case = w["case"]
+    with pytest.raises(ValidationError):
+        ACTIONS["defer"](case, w["clerk"], {"deferred_to": case.due_on.isoformat(), "reason": "申请数量大"})
+    with pytest.raises(ValidationError):
+        ACTIONS["defer"](case, w["clerk"], {"deferred_to": "next month", "reason": "申请数量大"})
+    out = ACTIONS["defer"](case, w["clerk"], {"deferred_to": "2027-01-29", "reason": "申请数量大，理由合理"})
+    assert out["status"] == "requested" and case.deferred_to is None
+    out = ACTIONS["approve_deferral"](case, w["supervisor"], {})
+    assert case.deferred_to == date(2027, 1, 29) and case.due_on == date(2027, 1, 29)
+    from caseapp.letters.models import Letter
+
+    notice = db.session.get(Letter, out["letter_id"])
+    assert notice.template == "deferral_notice" and notice.fields["deferred_to"] == "2027-01-29"
+
+
+def test_api_extension_actions(db, letter_world):
+    w = letter_world
+    with pytest.raises(ValidationError):
+        ACTIONS["request_extension"](w["case"], w["clerk"], {"days": 25, "reason": "x"})
+    ACTIONS["request_extension"](w["case"], w["clerk"], {"days": 15, "reason": "档案较多"})
+    out = ACTIONS["approve_extension"](w["case"], w["supervisor"], {})
+    assert out["extension_days"] == 15 and out["letter_id"]

@@ -1,0 +1,91 @@
+"""The office pages for letters: draft, edit (errors beside the field), approve, issue; template previews."""
+from __future__ import annotations
+
+from caseapp.letters.models import Letter
+from tests.conftest import csrf_from
+
+
+def _page(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 200, resp.status_code
+    return resp.get_data(as_text=True)
+
+
+def test_clerk_drafts_edits_submits_and_supervisor_approves_then_clerk_issues(app, db, login, letter_world):
+    w = letter_world
+    case = w["case"]
+    clerk = app.test_client()
+    login(w["clerk"], c=clerk)
+    html = _page(clerk, f"/office/letters/case/{case.tracking_number}")
+    resp = clerk.post(f"/office/letters/case/{case.tracking_number}/draft",
+                      data={"csrf_token": csrf_from(html), "template": "not_handled.repeat"})
+    assert resp.status_code == 302 and "/office/letters/" in resp.headers["Location"]
+    with clerk.session_transaction() as sess:
+        assert not [m for cat, m in sess.get("_flashes", []) if cat == "danger"], sess.get("_flashes")
+    db.session.rollback()  # end the test's read snapshot to see the request's commit
+    letter = db.session.query(Letter).filter_by(case_id=case.id).one()
+    url = f"/office/letters/{letter.id}"
+    html = _page(clerk, url)
+    assert "张三" in html  # pre-filled addressee
+
+    resp = clerk.post(f"{url}/edit", data={"csrf_token": csrf_from(html), "f_addressee": "张三",
+                                           "f_description": "招生文件", "f_earlier_on": "15.09.2026"})
+    assert resp.status_code == 422
+    body = resp.get_data(as_text=True)
+    assert 'id="f_earlier_on-error"' in body and "2026-11-02" in body  # the message beside the field
+    resp = clerk.post(f"{url}/edit", data={"csrf_token": csrf_from(html), "f_addressee": "张三",
+                                           "f_description": "招生文件", "f_earlier_on": "2026-09-15"})
+    assert resp.status_code == 302
+    assert clerk.post(f"{url}/submit", data={"csrf_token": csrf_from(html)}).status_code == 302
+    assert clerk.post(f"{url}/approve", data={"csrf_token": csrf_from(html)}).status_code == 403
+
+    supervisor = app.test_client()
+    login(w["supervisor"], c=supervisor)
+    html = _page(supervisor, url)
+    assert supervisor.post(f"{url}/approve", data={"csrf_token": csrf_from(html)}).status_code == 302
+    preview = supervisor.get(f"{url}/preview.pdf")
+    assert preview.status_code == 200 and preview.data.startswith(b"%PDF")
+
+    html = _page(clerk, url)
+    resp = clerk.post(f"{url}/issue", data={"csrf_token": csrf_from(html), "method": "hand",
+                                            "date": "2026-11-10", "reference": "张三签收"})
+    assert resp.status_code == 302
+    db.session.rollback()
+    letter = db.session.get(Letter, letter.id)
+    assert letter.status == "issued" and letter.case.outcome == "not_handled.repeat"
+    pdf = clerk.get(f"{url}/letter.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert clerk.get(f"{url}/letter.docx").status_code == 200
+
+
+def test_fee_quote_and_template_previews(app, db, login, letter_world, make_user):
+    w = letter_world
+    admin_user = make_user("admin", agency=None)
+    clerk = app.test_client()
+    login(w["clerk"], c=clerk)
+    quote = clerk.get(f"/office/letters/case/{w['case'].tracking_number}/fee/quote?basis=requests&count=35")
+    assert quote.get_json()["amount"] == 3000
+    bad = clerk.get(f"/office/letters/case/{w['case'].tracking_number}/fee/quote?basis=requests&count=x")
+    assert bad.status_code == 422
+    assert clerk.get("/office/letters/templates").status_code == 403
+
+    admin = app.test_client()
+    login(admin_user, c=admin)
+    html = _page(admin, "/office/letters/templates")
+    assert "withheld.state_secret" in html and "fee_notice" in html
+    resp = admin.get("/office/letters/templates/withheld.state_secret/preview")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert admin.get("/office/letters/templates/nope/preview").status_code == 404
+
+
+def test_letter_of_another_agency_is_not_found(app, db, login, letter_world, make_user):
+    from caseapp.letters.operations import draft_letter
+
+    w = letter_world
+    other = make_user("supervisor")
+    letter = draft_letter(w["case"], actor=w["clerk"], template="receipt")
+    db.session.commit()
+    outsider = app.test_client()
+    login(other, c=outsider)
+    assert outsider.get(f"/office/letters/{letter.id}").status_code == 404
+    assert outsider.get(f"/office/letters/{letter.id}/preview.pdf").status_code == 404
