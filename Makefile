@@ -10,9 +10,11 @@ VENDOR := caseapp/static/vendor/.installed
 MO := caseapp/translations/zh/LC_MESSAGES/messages.mo
 PO := $(wildcard caseapp/translations/zh_CN/src/*.po)
 
-.PHONY: install run test bench system-deps db demo clean
+.PHONY: install run test bench system-fonts system-deps db demo clean
 
-install: $(INSTALLED) $(VENDOR) $(MO)
+FONTS := caseapp/static/fonts/caseapp-serif-sc-regular.otf
+
+install: system-fonts $(INSTALLED) $(VENDOR) $(MO) $(FONTS)
 
 # Reinstall only when the dependencies change.
 $(INSTALLED): setup.cfg pyproject.toml
@@ -28,6 +30,11 @@ $(VENDOR): package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js caseapp/static/vendor/htmx/
 	touch $@
 
+# The letters' serif CJK font: the Simplified Chinese faces taken once out of Debian's Noto CJK
+# collection, so that each PDF embeds a small subset quickly (generated, never committed).
+$(FONTS): caseapp/letters/fonts.py | $(INSTALLED)
+	$(PY) -m caseapp.letters.fonts
+
 $(MO): $(PO) $(INSTALLED)
 	$(PY) -m caseapp.core.i18n_build
 
@@ -41,15 +48,19 @@ demo: db
 run: demo
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
-# Debian packages the suite needs (fonts, poppler, Chromium); installs only what is missing.
-system-deps:
-	@bash .ci/system-deps
+# Debian packages: CJK fonts for everyone, Chromium and poppler for the suite; only what is missing.
+system-fonts:
+	@bash .ci/system-deps run
 
-test: install system-deps
+system-deps:
+	@bash .ci/system-deps test
+
+test: system-deps install
 	$(PY) -m pytest
 
 bench: install
 	$(PY) -m bench
+	$(PY) -m bench.bench_letters
 
 clean:
 	rm -rf $(VENV) node_modules caseapp/static/vendor $(MO)

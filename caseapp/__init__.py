@@ -23,8 +23,11 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
     os.makedirs(app.config["DATA_DIR"], exist_ok=True)
 
     db.init_app(app)
+    from caseapp.cases.search import include_name
+
+    # include_name keeps autogenerate away from the full-text objects the models do not describe.
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_name=include_name)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

@@ -55,7 +55,7 @@ def app(tmp_path_factory):
         if _db.engine.dialect.name == "postgresql":
             _db.session.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             _db.session.commit()
-        upgrade(revision="heads")  # every branch, while parallel work adds revisions
+        upgrade()
         from caseapp.calendar.service import seed_calendar
 
         seed_calendar()

@@ -42,8 +42,23 @@ def sample_args(ctx) -> dict:
     return {
         "tracking_number": ctx["case"].tracking_number,
         "year": 2026,
+        "key": "disclosed",  # a letter template (letters)
+        "letter_id": _sample_letter_id(ctx),  # a draft letter of the case (letters)
+        "attachment_id": 1,
         **ctx.get("extra", {}),
     }
+
+
+def _sample_letter_id(ctx) -> int:
+    """A draft letter of the world's case, drafted once by its agency's clerk."""
+    if "_letter_id" not in ctx:
+        from caseapp.extensions import db
+        from caseapp.letters.operations import draft_letter
+
+        letter = draft_letter(ctx["case"], actor=ctx["users_a"]["clerk"], template="disclosed")
+        db.session.commit()
+        ctx["_letter_id"] = letter.id
+    return ctx["_letter_id"]
 
 
 @pytest.fixture

@@ -9,13 +9,15 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from caseapp import create_app
+from caseapp.cases.search import include_name
 from caseapp.extensions import db as _db
 from config import TestConfig
 
 
 def test_migrated_schema_matches_the_models(app, db):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+        diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 
 

@@ -34,3 +34,4 @@ def agencies():
 
 # Endpoint modules register their routes on `bp`.
 from caseapp.api import public, staff  # noqa: E402,F401
+from caseapp.letters import api as letters_api  # noqa: E402,F401

@@ -352,3 +352,42 @@ def reveal_id_number(case: Case, *, actor: User) -> str | None:
     record_event("case.id_revealed", actor=actor, case=case, after={"id_type": case.id_type})
     _flush()
     return case.id_number
+
+
+def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = None,
+                    expected_version: int | None = None, today: date | None = None) -> Case:
+    """Extend the reply period by up to 20 working days, once per case (Reg. 33); the due date moves."""
+    from caseapp.clock.rules import MAX_EXTENSION_DAYS
+
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersionError()
+    if states.Status(case.status) not in states.CLOCK_RUNNING:
+        raise TransitionError(_l("The reply period can only be extended while the case is being handled."))
+    if case.extension_days:
+        raise TransitionError(_l("The reply period may be extended only once (Reg. 33)."))
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(_l("An extension is 1 to 20 working days."),
+                              errors={"days": _l("An extension is 1 to 20 working days.")})
+    before = _snapshot(case)
+    case.extension_days = days
+    refresh_due(case, today or local_today())
+    _finish(case, "case.extension_granted", before, actor=actor, actor_label="system",
+            note=(reason or "").strip() or None)
+    return case
+
+
+def defer_case(case: Case, *, actor: User, deferred_to: date, reason: str | None = None,
+               expected_version: int | None = None, today: date | None = None) -> Case:
+    """Set a later reply date for plainly excessive requests (Reg. 35); it replaces the computed one."""
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersionError()
+    if states.Status(case.status) not in states.CLOCK_RUNNING:
+        raise TransitionError(_l("The reply can only be deferred while the case is being handled."))
+    if not isinstance(deferred_to, date) or (case.due_on is not None and deferred_to <= case.due_on):
+        raise ValidationError(_l("The deferred reply date must be later than the current due date."),
+                              errors={"deferred_to": _l("The deferred reply date must be later than the current due date.")})
+    before = _snapshot(case)
+    case.deferred_to = deferred_to
+    refresh_due(case, today or local_today())
+    _finish(case, "case.deferred", before, actor=actor, actor_label="system", note=(reason or "").strip() or None)
+    return case
