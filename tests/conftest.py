@@ -50,7 +50,7 @@ def app(tmp_path_factory):
     app = create_app(Config)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        from flask_migrate import downgrade, upgrade
+        from flask_migrate import upgrade
 
         if _db.engine.dialect.name == "postgresql":
             _db.session.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -28,7 +28,6 @@ from caseapp.core.db import local_today
 from caseapp.core.errors import StaleVersionError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, acting_user, require_agency, roles_required
 from caseapp.extensions import db
-from caseapp.letters.api import ACTIONS as LETTER_ACTIONS
 from caseapp.letters.queries import letters_for_case
 
 # Which roles may take each action (the route itself admits clerks and supervisors).
@@ -288,6 +287,8 @@ def case_action(tracking_number: str):
     body = _json_body()
     if body is None:
         return json_error(400, "bad_request", _("The body must be a JSON object."))
+    from caseapp.letters.api import ACTIONS as LETTER_ACTIONS  # registers on this blueprint too: import late
+
     action = body.get("action")
     if isinstance(action, str) and action in LETTER_ACTIONS:
         return _letter_action(case, user, action, body)
@@ -306,6 +307,8 @@ def case_action(tracking_number: str):
 
 def _letter_action(case: Case, user, action: str, body: dict):
     """Letters, extensions, deferrals and fees: their handlers check roles and state themselves."""
+    from caseapp.letters.api import ACTIONS as LETTER_ACTIONS
+
     version = body.get("version")
     dry_run = action == "propose_fee" and body.get("dry_run") is True
     if not dry_run:
@@ -318,7 +321,12 @@ def _letter_action(case: Case, user, action: str, body: dict):
         db.session.rollback()
     else:
         db.session.commit()
-    return jsonify({**serialize_case(case), **result})
+    # The case as GET shows it, plus what the action produced: its keys (letter_id, amount, ...) at the
+    # top level where they do not clash with the case's own, and all of it under "result".
+    body = serialize_case(case)
+    body.update({k: v for k, v in result.items() if k not in body})
+    body["result"] = result
+    return jsonify(body)
 
 
 def _perform(case: Case, user, action: str, body: dict, version: int) -> None:
@@ -357,6 +365,12 @@ def _perform(case: Case, user, action: str, body: dict, version: int) -> None:
 
 
 # --- OpenAPI ---------------------------------------------------------------------------------------
+
+
+def _letter_action_names() -> list[str]:
+    from caseapp.letters.api import ACTIONS
+
+    return list(ACTIONS)
 
 
 def openapi_paths() -> dict:
@@ -425,10 +439,18 @@ def openapi_paths() -> dict:
             "description": "Payloads: request_correction {details, period_days}; receive_correction "
                            "{received_on, description}; assign {user}; close {outcome, reason} (supervisors); "
                            "reopen {reason} (supervisors); withdraw {reason}; add_note {text}; accept {}. "
-                           "Every action carries the `version` last seen; a stale version gets 409.",
+                           "Letters: draft_letter {template, fields} -> letter_id; update_letter, submit_letter, "
+                           "approve_letter, return_letter {letter_id[, comment]}; issue_letter {letter_id, "
+                           "delivery: {method: post|hand|email|online, date, reference}}; request_extension "
+                           "{days, reason}; approve_extension; defer {deferred_to, reason}; approve_deferral; "
+                           "propose_fee {basis: requests|pages, count[, dry_run]} -> amount (yuan); approve_fee; "
+                           "record_payment {paid_on}. The answer is the case plus the action's result "
+                           "(under `result`, and its non-clashing keys at the top level). "
+                           "Every action carries the `version` last seen (not needed for a fee dry run); "
+                           "a stale version gets 409.",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["action", "version"],
-                "properties": {"action": {"type": "string", "enum": list(ACTION_ROLES)},
+                "properties": {"action": {"type": "string", "enum": [*ACTION_ROLES, *_letter_action_names()]},
                                "version": {"type": "integer"}, "details": {"type": "string"},
                                "period_days": {"type": "integer", "minimum": 1, "maximum": 60},
                                "received_on": {"type": "string", "format": "date"},

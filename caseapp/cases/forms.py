@@ -18,12 +18,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from caseapp.core.forms import Mandatory, choices, maxlength
 from caseapp.cases.models import CHANNELS
 from caseapp.cases.outcomes import OUTCOMES
-from caseapp.cases.validation import MAX_LENGTHS
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD
 from caseapp.intake.labels import (
     APPLICANT_TYPE_LABELS,
@@ -41,23 +40,6 @@ REQUEST_FIELDS = (
 )
 PAPER_CHANNELS = tuple(c for c in CHANNELS if c != "online")
 
-
-class Required:
-    """Marks a field as required (asterisk, `required` attribute); the message comes from the domain rules."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        return None
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms select choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _maxlength(name: str) -> dict:
-    return {"maxlength": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}
 
 
 def parse_day(value: str | None) -> date | None:
@@ -116,32 +98,32 @@ class VersionedForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """A paper, post, fax, e-mail, in-person or oral request entered by a clerk (SPEC §2)."""
 
-    channel = SelectField(_l("How the request arrived"), validators=[Required()], validate_choice=False,
+    channel = SelectField(_l("How the request arrived"), validators=[Mandatory()], validate_choice=False,
                           choices=choices([("", "—")] + [(c, CHANNEL_LABELS[c]) for c in PAPER_CHANNELS]))
-    received_on = DateText(_l("Receipt date"), validators=[Required()])
-    applicant_type = SelectField(_l("Applicant type"), validators=[Required()], validate_choice=False,
+    received_on = DateText(_l("Receipt date"), validators=[Mandatory()])
+    applicant_type = SelectField(_l("Applicant type"), validators=[Mandatory()], validate_choice=False,
                                  default="natural_person", choices=choices(APPLICANT_TYPE_LABELS.items()))
-    applicant_name = StringField(_l("Name (person or organisation)"), validators=[Required()],
-                                 render_kw=_maxlength("applicant_name"))
+    applicant_name = StringField(_l("Name (person or organisation)"), validators=[Mandatory()],
+                                 render_kw=maxlength("applicant_name"))
     id_type = SelectField(_l("Identity document"), validate_choice=False, default="resident_id",
                           choices=choices((k, v) for k, v in ID_TYPE_LABELS.items() if k != "uscc"))
-    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **_maxlength("id_number")})
-    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **_maxlength("org_code")})
-    contact_person = StringField(_l("Contact person"), render_kw=_maxlength("contact_person"))
-    phone = StringField(_l("Phone"), render_kw={"inputmode": "tel", **_maxlength("phone")})
-    email = StringField(_l("Email"), render_kw={"inputmode": "email", **_maxlength("email")})
-    address = StringField(_l("Postal address"), render_kw=_maxlength("address"))
-    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **_maxlength("postal_code")})
-    description = TextAreaField(_l("Description of the information requested"), validators=[Required()],
-                                render_kw={"rows": 5, **_maxlength("description")})
-    document_ref = StringField(_l("Document title or number (if known)"), render_kw=_maxlength("document_ref"))
-    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **_maxlength("purpose")})
-    form = SelectField(_l("Form of the information"), validators=[Required()], validate_choice=False,
+    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **maxlength("id_number")})
+    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **maxlength("org_code")})
+    contact_person = StringField(_l("Contact person"), render_kw=maxlength("contact_person"))
+    phone = StringField(_l("Phone"), render_kw={"inputmode": "tel", **maxlength("phone")})
+    email = StringField(_l("Email"), render_kw={"inputmode": "email", **maxlength("email")})
+    address = StringField(_l("Postal address"), render_kw=maxlength("address"))
+    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **maxlength("postal_code")})
+    description = TextAreaField(_l("Description of the information requested"), validators=[Mandatory()],
+                                render_kw={"rows": 5, **maxlength("description")})
+    document_ref = StringField(_l("Document title or number (if known)"), render_kw=maxlength("document_ref"))
+    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **maxlength("purpose")})
+    form = SelectField(_l("Form of the information"), validators=[Mandatory()], validate_choice=False,
                        default="paper", choices=choices(FORM_LABELS.items()))
-    delivery = SelectField(_l("Way of delivery"), validators=[Required()], validate_choice=False,
+    delivery = SelectField(_l("Way of delivery"), validators=[Mandatory()], validate_choice=False,
                            default="post", choices=choices(DELIVERY_LABELS.items()))
     needs_assistance = BooleanField(_l("The applicant needs assistance (reading, visual or hearing impairment)"))
-    assistance_note = StringField(_l("Assistance needed"), render_kw=_maxlength("assistance_note"))
+    assistance_note = StringField(_l("Assistance needed"), render_kw=maxlength("assistance_note"))
     files = MultipleFileField(_l("Scanned request and enclosures"),
                               render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.ofd"})
 
@@ -160,7 +142,7 @@ class AcceptForm(VersionedForm):
 
 
 class CorrectionRequestForm(VersionedForm):
-    details = TextAreaField(_l("What the applicant must correct or complete"), validators=[Required()],
+    details = TextAreaField(_l("What the applicant must correct or complete"), validators=[Mandatory()],
                             render_kw={"rows": 5, "maxlength": 5000})
     period_days = IntegerField(
         _l("Correction period (working days)"), default=DEFAULT_CORRECTION_PERIOD,
@@ -171,9 +153,9 @@ class CorrectionRequestForm(VersionedForm):
 
 
 class ReceiveCorrectionForm(VersionedForm):
-    description = TextAreaField(_l("The corrected or supplemented content"), validators=[Required()],
+    description = TextAreaField(_l("The corrected or supplemented content"), validators=[Mandatory()],
                                 render_kw={"rows": 5, "maxlength": 5000})
-    received_on = DateText(_l("Date the correction arrived"), validators=[Required()])
+    received_on = DateText(_l("Date the correction arrived"), validators=[Mandatory()])
 
     def validate_received_on(self, field):
         if not (field.data or "").strip():
@@ -181,13 +163,13 @@ class ReceiveCorrectionForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    user = SelectField(_l("Handler"), validators=[Required()], validate_choice=False, choices=[])
+    user = SelectField(_l("Handler"), validators=[Mandatory()], validate_choice=False, choices=[])
 
 
 class CloseForm(VersionedForm):
-    outcome = SelectField(_l("Outcome"), validators=[Required()], validate_choice=False,
+    outcome = SelectField(_l("Outcome"), validators=[Mandatory()], validate_choice=False,
                           choices=choices([("", "—")] + [(o.code, o.label) for o in OUTCOMES]))
-    reason = TextAreaField(_l("Reason for closing directly"), validators=[Required()],
+    reason = TextAreaField(_l("Reason for closing directly"), validators=[Mandatory()],
                            render_kw={"rows": 3, "maxlength": 2000})
 
     def validate_reason(self, field):
@@ -196,7 +178,7 @@ class CloseForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
-    reason = TextAreaField(_l("Decision ordering a new reply (reconsideration or court)"), validators=[Required()],
+    reason = TextAreaField(_l("Decision ordering a new reply (reconsideration or court)"), validators=[Mandatory()],
                            render_kw={"rows": 3, "maxlength": 2000})
 
 
@@ -206,7 +188,7 @@ class WithdrawForm(VersionedForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Internal note"), validators=[Required()], render_kw={"rows": 3, "maxlength": 5000})
+    text = TextAreaField(_l("Internal note"), validators=[Mandatory()], render_kw={"rows": 3, "maxlength": 5000})
 
 
 class RevealForm(FlaskForm):

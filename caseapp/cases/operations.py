@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.accounts.models import Agency, User
 from caseapp.calendar.rules import receipt_date
@@ -27,7 +26,7 @@ from caseapp.cases.validation import validate_channel, validate_request
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, correction_due, correction_notice_deadline
 from caseapp.clock.service import refresh_due
 from caseapp.core.audit import record_event
-from caseapp.core.db import local_today, next_counter_value, utcnow
+from caseapp.core.db import flush_or_stale, local_today, next_counter_value, utcnow
 from caseapp.core.errors import StaleVersionError, TransitionError, ValidationError
 from caseapp.core.permissions import CASE_HANDLERS
 from caseapp.extensions import db
@@ -58,14 +57,6 @@ def _actor_label(actor: User | None, default: str) -> str | None:
     return None if actor is not None else default
 
 
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleVersionError() from None
-
-
 def _begin(case: Case, action: str, expected_version: int | None) -> dict:
     """Check the transition and the client's version; return the 'before' snapshot."""
     if expected_version is not None and expected_version != case.version:
@@ -79,10 +70,10 @@ def _begin(case: Case, action: str, expected_version: int | None) -> dict:
 
 
 def _finish(case: Case, event: str, before: dict, *, actor: User | None, actor_label: str, note: str | None = None):
-    _flush()
+    flush_or_stale()
     record_event(event, actor=actor, actor_label=_actor_label(actor, actor_label), case=case,
                  before=before, after=_snapshot(case), note=note)
-    _flush()
+    flush_or_stale()
 
 
 @dataclass(frozen=True)
@@ -131,11 +122,11 @@ def register_case(
     )
     db.session.add(case)
     refresh_due(case, today, cal)
-    _flush()
+    flush_or_stale()
     record_event("case.registered", actor=actor, actor_label=_actor_label(actor, "applicant"), case=case,
                  after={"channel": channel, "received_on": received_on, "tracking_number": case.tracking_number,
                         **_snapshot(case)})
-    _flush()
+    flush_or_stale()
     return Registration(case, code)
 
 
@@ -347,13 +338,15 @@ def record_fee_payment(case: Case, *, actor: User, paid_on: date | None = None, 
     return case
 
 
+@_one_write
 def reveal_id_number(case: Case, *, actor: User) -> str | None:
     """Record that a staff member displayed the applicant's full ID number; returns it."""
     record_event("case.id_revealed", actor=actor, case=case, after={"id_type": case.id_type})
-    _flush()
+    flush_or_stale()
     return case.id_number
 
 
+@_one_write
 def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = None,
                     expected_version: int | None = None, today: date | None = None) -> Case:
     """Extend the reply period by up to 20 working days, once per case (Reg. 33); the due date moves."""
@@ -376,6 +369,7 @@ def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = 
     return case
 
 
+@_one_write
 def defer_case(case: Case, *, actor: User, deferred_to: date, reason: str | None = None,
                expected_version: int | None = None, today: date | None = None) -> Case:
     """Set a later reply date for plainly excessive requests (Reg. 35); it replaces the computed one."""

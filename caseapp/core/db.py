@@ -72,6 +72,19 @@ class Counter(db.Model):
     value: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
 
+def flush_or_stale() -> None:
+    """Flush the session; a versioned row that someone else changed meanwhile becomes StaleVersionError."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from caseapp.core.errors import StaleVersionError
+
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersionError() from None
+
+
 def next_counter_value(name: str, scope: str) -> int:
     """Atomically increment and return the counter (name, scope), inside the caller's transaction."""
     dialect = db.session.get_bind().dialect.name

@@ -40,6 +40,17 @@ class TransitionError(DomainError):
         return _l("This action is not allowed in the case's current status.")
 
 
+class ForbiddenError(DomainError):
+    """The user's role may not take this step."""
+
+    status_code = 403
+    code = "forbidden"
+
+    @classmethod
+    def default_message(cls):
+        return _l("You are not allowed to do this.")
+
+
 class StaleVersionError(DomainError):
     """Someone else changed the case since the client loaded it."""
 

@@ -6,9 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 
-from caseapp.cases.validation import MAX_LENGTHS
+from caseapp.core.forms import Mandatory, choices, maxlength
 from caseapp.intake.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_LABELS, ID_TYPE_LABELS
 
 # The request fields the applicant fills in, as validate_request() names them.
@@ -18,24 +17,6 @@ REQUEST_FIELDS = (
     "assistance_note",
 )
 
-
-class Mandatory:
-    """Marks a field as always required (label asterisk, `required` attribute); the message itself
-    comes from caseapp.cases.validation, so this validator checks nothing."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        return None
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """WTForms choices from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _maxlength(name: str) -> dict:
-    return {"maxlength": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}
 
 
 def apply_errors(form: FlaskForm, errors: dict) -> None:
@@ -57,28 +38,28 @@ class ApplyForm(FlaskForm):
         choices=choices(APPLICANT_TYPE_LABELS.items()),
     )
     applicant_name = StringField(_l("Name (person or organisation)"), validators=[Mandatory()],
-                                 render_kw={"autocomplete": "name", **_maxlength("applicant_name")})
+                                 render_kw={"autocomplete": "name", **maxlength("applicant_name")})
     id_type = SelectField(
         _l("Identity document"), validate_choice=False, default="resident_id",
         choices=choices((k, v) for k, v in ID_TYPE_LABELS.items() if k != "uscc"),
     )
-    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **_maxlength("id_number")})
-    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **_maxlength("org_code")})
-    contact_person = StringField(_l("Contact person"), render_kw=_maxlength("contact_person"))
-    phone = StringField(_l("Phone"), render_kw={"autocomplete": "tel", "inputmode": "tel", **_maxlength("phone")})
-    email = StringField(_l("Email"), render_kw={"autocomplete": "email", "inputmode": "email", **_maxlength("email")})
-    address = StringField(_l("Postal address"), render_kw={"autocomplete": "street-address", **_maxlength("address")})
-    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **_maxlength("postal_code")})
+    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **maxlength("id_number")})
+    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **maxlength("org_code")})
+    contact_person = StringField(_l("Contact person"), render_kw=maxlength("contact_person"))
+    phone = StringField(_l("Phone"), render_kw={"autocomplete": "tel", "inputmode": "tel", **maxlength("phone")})
+    email = StringField(_l("Email"), render_kw={"autocomplete": "email", "inputmode": "email", **maxlength("email")})
+    address = StringField(_l("Postal address"), render_kw={"autocomplete": "street-address", **maxlength("address")})
+    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **maxlength("postal_code")})
     description = TextAreaField(_l("Description of the information requested"), validators=[Mandatory()],
-                                render_kw={"rows": 5, **_maxlength("description")})
-    document_ref = StringField(_l("Document title or number (if known)"), render_kw=_maxlength("document_ref"))
-    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **_maxlength("purpose")})
+                                render_kw={"rows": 5, **maxlength("description")})
+    document_ref = StringField(_l("Document title or number (if known)"), render_kw=maxlength("document_ref"))
+    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **maxlength("purpose")})
     form = RadioField(_l("Form of the information"), validators=[Mandatory()], validate_choice=False,
                       default="electronic", choices=choices(FORM_LABELS.items()))
     delivery = RadioField(_l("How you want to receive it"), validators=[Mandatory()], validate_choice=False,
                           default="online", choices=choices(DELIVERY_LABELS.items()))
     needs_assistance = BooleanField(_l("I need assistance (e.g. reading, visual or hearing impairment)"))
-    assistance_note = StringField(_l("What assistance do you need?"), render_kw=_maxlength("assistance_note"))
+    assistance_note = StringField(_l("What assistance do you need?"), render_kw=maxlength("assistance_note"))
     id_scan = FileField(_l("Scan or photo of the identity document (optional)"),
                         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.ofd"})
     files = MultipleFileField(_l("Supporting documents (optional)"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.cases import operations as case_ops
 from caseapp.cases import states
@@ -18,8 +17,8 @@ from caseapp.cases.models import Case
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.cases.outcomes import get_outcome
 from caseapp.core.audit import record_event
-from caseapp.core.db import local_today, next_counter_value, utcnow
-from caseapp.core.errors import StaleVersionError, TransitionError, ValidationError
+from caseapp.core.db import flush_or_stale, local_today, next_counter_value, utcnow
+from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
 from caseapp.core.filestore import remove, store_bytes
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.extensions import db
@@ -32,44 +31,25 @@ MAX_FIELD_CHARS = 5000
 MAX_REASON_CHARS = 2000
 
 
-class Forbidden(TransitionError):
-    """The user's role may not take this step (answered with 403)."""
-
-    status_code = 403
-    code = "forbidden"
-
-    @classmethod
-    def default_message(cls):
-        return _l("You are not allowed to do this.")
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleVersionError() from None
-
-
 def _snapshot(letter: Letter) -> dict:
     return {"letter_id": letter.id, "template": letter.template, "status": letter.status, "number": letter.number}
 
 
 def _event(action: str, letter: Letter, before: dict | None, *, actor, note: str | None = None, extra=None) -> None:
-    _flush()
+    flush_or_stale()
     record_event(action, actor=actor, case=letter.case, before=before,
                  after={**_snapshot(letter), **(extra or {})}, note=note)
-    _flush()
+    flush_or_stale()
 
 
 def _require_handler(actor) -> None:
     if actor is None or actor.role not in CASE_HANDLERS:
-        raise Forbidden()
+        raise ForbiddenError()
 
 
 def _require_supervisor(actor) -> None:
     if actor is None or actor.role != Role.SUPERVISOR:
-        raise Forbidden(_l("Only a supervisor may do this."))
+        raise ForbiddenError(_l("Only a supervisor may do this."))
 
 
 # --- Values a draft starts from -------------------------------------------------------------------
@@ -240,7 +220,7 @@ def _new_approved_letter(case: Case, *, template: str, drafted_by_id: int | None
     letter = Letter(case=case, case_id=case.id, agency_id=case.agency_id, template=template, status="approved",
                     fields=values, created_by_id=drafted_by_id, approver_id=approver.id, approved_at=utcnow())
     db.session.add(letter)
-    _flush()
+    flush_or_stale()
     return letter
 
 
@@ -279,7 +259,7 @@ def approve_letter(letter: Letter, *, actor, expected_version: int | None = None
     if letter.status != "submitted":
         raise TransitionError(_l("Only a submitted letter can be approved."))
     if letter.created_by_id == actor.id:
-        raise Forbidden(_l("A letter must be approved by someone other than its drafter."))
+        raise ForbiddenError(_l("A letter must be approved by someone other than its drafter."))
     before = _snapshot(letter)
     letter.status = "approved"
     letter.approver_id = actor.id
@@ -457,10 +437,10 @@ def request_extension(case: Case, *, actor, days, reason, today: date | None = N
     req = TimeRequest(case_id=case.id, kind="extension", days=days, reason=reason, requested_by_id=actor.id,
                       requested_on=today or local_today())
     db.session.add(req)
-    _flush()
+    flush_or_stale()
     record_event("extension.requested", actor=actor, case=case, after={"request_id": req.id, "days": days},
                  note=reason)
-    _flush()
+    flush_or_stale()
     return req
 
 
@@ -483,10 +463,10 @@ def request_deferral(case: Case, *, actor, deferred_to, reason, today: date | No
     req = TimeRequest(case_id=case.id, kind="deferral", deferred_to=deferred_to, reason=reason,
                       requested_by_id=actor.id, requested_on=today or local_today())
     db.session.add(req)
-    _flush()
+    flush_or_stale()
     record_event("deferral.requested", actor=actor, case=case, after={"request_id": req.id, "deferred_to": deferred_to},
                  note=reason)
-    _flush()
+    flush_or_stale()
     return req
 
 
@@ -512,10 +492,10 @@ def approve_time_request(case: Case, *, actor, kind: str, today: date | None = N
     req.approved_by_id = actor.id
     req.approved_on = today
     req.letter_id = letter.id
-    _flush()
+    flush_or_stale()
     record_event(f"{kind}.approved", actor=actor, case=case, before={"status": "requested"},
                  after={"request_id": req.id, "status": "approved", "letter_id": letter.id, "due_on": case.due_on})
-    _flush()
+    flush_or_stale()
     return req
 
 
