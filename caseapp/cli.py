@@ -111,7 +111,7 @@ def create_token_cmd(username, label):
 
 
 @caseapp_cli.command("demo")
-@click.option("--cases", "n_cases", default=300, show_default=True, help="How many demo cases to create.")
+@click.option("--cases", "n_cases", default=600, show_default=True, help="How many demo cases to create.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has agencies.")
 @click.option("--seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
 def demo_cmd(n_cases, if_empty, seed):

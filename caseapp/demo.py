@@ -142,8 +142,8 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
     outcome_weights = list(OUTCOME_WEIGHTS.values())
     now = datetime.now(UTC)
     rows: list[dict] = []
-    # Spread receipts over the period, more recent ones slightly denser.
-    days = sorted(start + timedelta(days=int(span * (rng.random() ** 0.8))) for _ in range(n_cases))
+    # Spread receipts over the period, recent ones denser, so that the inbox has work in it.
+    days = sorted(start + timedelta(days=int(span * (rng.random() ** 0.4))) for _ in range(n_cases))
     for received in days:
         received = cal.next_working_day(received)
         if received > today:
