@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import segno
 from flask import render_template
+from markupsafe import Markup
 
 from caseapp.cases.models import Case
 
@@ -22,7 +23,7 @@ def tracking_url(track_url: str, case: Case) -> str:
 
 
 def generate_receipt_pdf(html: str, base_url: str | None = None) -> bytes:
-    """Render receipt HTML to PDF bytes with WeasyPrint (fonts through fontconfig)."""
+    """Render receipt HTML to PDF bytes with WeasyPrint."""
     from weasyprint import HTML
 
     out = io.BytesIO()
@@ -32,7 +33,11 @@ def generate_receipt_pdf(html: str, base_url: str | None = None) -> bytes:
 
 def render_receipt_pdf(case: Case, query_code: str, *, track_url: str) -> bytes:
     """The receipt of a freshly filed case, with its query code and a QR code to the tracking page."""
+    from caseapp.letters import fonts
+
     link = tracking_url(track_url, case)
+    # The letters' prepared font subsets quickly; the full system CJK fonts take about a second.
     html = render_template("portal/receipt_pdf.html", case=case, query_code=query_code, track_link=link,
-                           qr=qr_data_uri(link))
+                           qr=qr_data_uri(link), font_face_css=Markup(fonts.font_face_css()),
+                           font_stack=Markup(fonts.font_stack()))  # server constants, not user input
     return generate_receipt_pdf(html)
