@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from caseapp.core.forms import Mandatory, choices, maxlength
+from caseapp.core.forms import Mandatory, RequestFieldsForm, choices, maxlength
 from caseapp.cases.models import CHANNELS
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD
@@ -32,12 +32,6 @@ from caseapp.intake.labels import (
     ID_TYPE_LABELS,
 )
 
-# The request fields of validate_request() that the registration form carries.
-REQUEST_FIELDS = (
-    "applicant_type", "applicant_name", "id_type", "id_number", "org_code", "contact_person", "phone", "email",
-    "address", "postal_code", "description", "document_ref", "purpose", "form", "delivery", "needs_assistance",
-    "assistance_note",
-)
 PAPER_CHANNELS = tuple(c for c in CHANNELS if c != "online")
 
 
@@ -95,7 +89,7 @@ class VersionedForm(FlaskForm):
             raise ValidationError(_l("The form is incomplete. Please reload the page and try again."))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(RequestFieldsForm):
     """A paper, post, fax, e-mail, in-person or oral request entered by a clerk (SPEC §2)."""
 
     channel = SelectField(_l("How the request arrived"), validators=[Mandatory()], validate_choice=False,
@@ -107,17 +101,9 @@ class RegisterForm(FlaskForm):
                                  render_kw=maxlength("applicant_name"))
     id_type = SelectField(_l("Identity document"), validate_choice=False, default="resident_id",
                           choices=choices((k, v) for k, v in ID_TYPE_LABELS.items() if k != "uscc"))
-    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **maxlength("id_number")})
-    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **maxlength("org_code")})
-    contact_person = StringField(_l("Contact person"), render_kw=maxlength("contact_person"))
     phone = StringField(_l("Phone"), render_kw={"inputmode": "tel", **maxlength("phone")})
     email = StringField(_l("Email"), render_kw={"inputmode": "email", **maxlength("email")})
     address = StringField(_l("Postal address"), render_kw=maxlength("address"))
-    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **maxlength("postal_code")})
-    description = TextAreaField(_l("Description of the information requested"), validators=[Mandatory()],
-                                render_kw={"rows": 5, **maxlength("description")})
-    document_ref = StringField(_l("Document title or number (if known)"), render_kw=maxlength("document_ref"))
-    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **maxlength("purpose")})
     form = SelectField(_l("Form of the information"), validators=[Mandatory()], validate_choice=False,
                        default="paper", choices=choices(FORM_LABELS.items()))
     delivery = SelectField(_l("Way of delivery"), validators=[Mandatory()], validate_choice=False,
@@ -131,10 +117,6 @@ class RegisterForm(FlaskForm):
         # "online" would make register_case compute the receipt date itself: not for paper requests.
         if field.data not in PAPER_CHANNELS:
             raise ValidationError(_l("Please choose how the request arrived."))
-
-    def request_data(self) -> dict:
-        """The request fields as validate_request() expects them."""
-        return {name: getattr(self, name).data for name in REQUEST_FIELDS}
 
 
 class AcceptForm(VersionedForm):

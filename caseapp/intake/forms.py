@@ -7,15 +7,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
-from caseapp.core.forms import Mandatory, choices, maxlength
+from caseapp.core.forms import Mandatory, RequestFieldsForm, choices, maxlength
 from caseapp.intake.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_LABELS, ID_TYPE_LABELS
 
-# The request fields the applicant fills in, as validate_request() names them.
-REQUEST_FIELDS = (
-    "applicant_type", "applicant_name", "id_type", "id_number", "org_code", "contact_person", "phone", "email",
-    "address", "postal_code", "description", "document_ref", "purpose", "form", "delivery", "needs_assistance",
-    "assistance_note",
-)
 
 
 
@@ -29,7 +23,7 @@ def apply_errors(form: FlaskForm, errors: dict) -> None:
             form.form_errors.append(str(message))
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(RequestFieldsForm):
     """The online request form (SPEC §2)."""
 
     agency = SelectField(_l("Agency the request is addressed to"), validators=[Mandatory()], validate_choice=False)
@@ -43,17 +37,9 @@ class ApplyForm(FlaskForm):
         _l("Identity document"), validate_choice=False, default="resident_id",
         choices=choices((k, v) for k, v in ID_TYPE_LABELS.items() if k != "uscc"),
     )
-    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **maxlength("id_number")})
-    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **maxlength("org_code")})
-    contact_person = StringField(_l("Contact person"), render_kw=maxlength("contact_person"))
     phone = StringField(_l("Phone"), render_kw={"autocomplete": "tel", "inputmode": "tel", **maxlength("phone")})
     email = StringField(_l("Email"), render_kw={"autocomplete": "email", "inputmode": "email", **maxlength("email")})
     address = StringField(_l("Postal address"), render_kw={"autocomplete": "street-address", **maxlength("address")})
-    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **maxlength("postal_code")})
-    description = TextAreaField(_l("Description of the information requested"), validators=[Mandatory()],
-                                render_kw={"rows": 5, **maxlength("description")})
-    document_ref = StringField(_l("Document title or number (if known)"), render_kw=maxlength("document_ref"))
-    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **maxlength("purpose")})
     form = RadioField(_l("Form of the information"), validators=[Mandatory()], validate_choice=False,
                       default="electronic", choices=choices(FORM_LABELS.items()))
     delivery = RadioField(_l("How you want to receive it"), validators=[Mandatory()], validate_choice=False,
@@ -66,10 +52,6 @@ class ApplyForm(FlaskForm):
                               render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.ofd"})
     # One-time token: a re-posted form finds the request already filed (see views.apply).
     submission_token = HiddenField()
-
-    def request_data(self) -> dict:
-        """The request's fields as validate_request() and register_case() take them."""
-        return {name: getattr(self, name).data for name in REQUEST_FIELDS}
 
 
 class TrackForm(FlaskForm):
