@@ -63,14 +63,6 @@ class DateText(StringField):
             return None
 
 
-def apply_errors(form: FlaskForm, errors: dict) -> None:
-    """Put {field: message} from a domain ValidationError beside the form's fields (others on the form)."""
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, str(message)]
-        else:
-            form.form_errors.append(str(message))
 
 
 class VersionedForm(FlaskForm):

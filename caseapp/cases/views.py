@@ -38,11 +38,10 @@ from caseapp.cases.forms import (
     ReopenForm,
     RevealForm,
     WithdrawForm,
-    apply_errors,
-    choices,
     parse_day,
 )
 from caseapp.cases.identity import mask_id
+from caseapp.core.forms import apply_errors, choices
 from caseapp.cases.models import Case
 from caseapp.cases.notes import add_note, list_notes
 from caseapp.cases.outcomes import get_outcome

@@ -19,6 +19,16 @@ class Mandatory:
         return None
 
 
+def apply_errors(form: FlaskForm, errors: dict) -> None:
+    """Put {field: message} from a domain ValidationError beside the form's fields (others on the form)."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+
+
 def choices(pairs) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

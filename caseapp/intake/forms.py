@@ -13,14 +13,6 @@ from caseapp.intake.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_L
 
 
 
-def apply_errors(form: FlaskForm, errors: dict) -> None:
-    """Put {field: message} from a ValidationError beside the form's fields (others on the form)."""
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, str(message)]
-        else:
-            form.form_errors.append(str(message))
 
 
 class ApplyForm(RequestFieldsForm):

@@ -28,7 +28,8 @@ from caseapp.core import filestore
 from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.extensions import db, limiter
 from caseapp.intake import labels, queries
-from caseapp.intake.forms import ApplyForm, choices, CorrectionForm, SuggestionForm, TrackForm, WithdrawForm, apply_errors
+from caseapp.core.forms import apply_errors, choices
+from caseapp.intake.forms import ApplyForm, CorrectionForm, SuggestionForm, TrackForm, WithdrawForm
 from caseapp.intake.operations import (
     reissue_query_code, submit_correction, submit_online_request, suggest_proactive_disclosure, withdraw_request,
 )
