@@ -12,10 +12,13 @@ from caseapp.calendar.service import load_calendar, seed_calendar
 from caseapp.cases.identity import _ID_CHECK, _ID_WEIGHTS, _USCC_ALPHABET, _USCC_WEIGHTS, applicant_key, format_tracking_number, hash_query_code
 from caseapp.cases.models import Case
 from caseapp.cases.outcomes import CODES
-from caseapp.clock.rules import ClockFacts, compute_due, correction_due
+from caseapp.cases.models import ClockPause
+from caseapp.clock.rules import ClockFacts, Pause, compute_due, correction_due, fee_payment_deadline
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import Counter, local_today
 from caseapp.extensions import db
+from caseapp.fees.models import Fee
+from caseapp.fees.rules import compute_fee
 
 DEMO_PASSWORD = "demo-pass-2026"
 # Every demo case shares this query code so that a tester can track any demo case.
@@ -142,6 +145,7 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
     outcome_weights = list(OUTCOME_WEIGHTS.values())
     now = datetime.now(UTC)
     rows: list[dict] = []
+    fees: list[dict] = []
     # Spread receipts over the period, recent ones denser, so that the inbox has work in it.
     days = sorted(start + timedelta(days=int(span * (rng.random() ** 0.4))) for _ in range(n_cases))
     for received in days:
@@ -188,7 +192,19 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             correction = dict(correction_details="请补充所需信息的文件名称、文号或者其他特征描述，以及形成时间范围。",
                               correction_requested_on=asked, correction_due_on=correction_due(asked, cal),
                               correction_count=1)
-        due = compute_due(ClockFacts(started_on=received), cal, today)
+        pauses: tuple[Pause, ...] = ()
+        if status == "awaiting_fee":
+            # A page-based fee for a large request, served 3-14 working days ago, so still within its
+            # 20 working days for payment.
+            served = min(cal.add_working_days(received, max(1, age - rng.randrange(3, 15))), today)
+            quote = compute_fee("pages", rng.randrange(45, 160))
+            fees.append(dict(basis=quote.basis, count=quote.count, amount=quote.amount, status="notified",
+                             note="申请公开的信息数量较多，按件计算的页数超过30页。",
+                             proposed_by_id=handler.id, proposed_on=served, approved_on=served,
+                             served_on=served, pay_by=fee_payment_deadline(served, cal), created_at=now,
+                             tracking_number=None))
+            pauses = (Pause("fee", served, None),)
+        due = compute_due(ClockFacts(started_on=received, pauses=pauses), cal, today)
         seq = seqs[key]
         rows.append(dict(
             agency_id=agency.id,
@@ -213,9 +229,12 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             correction_due_on=correction.get("correction_due_on"),
             created_at=now, updated_at=now, version=1,
         ))
+        if pauses:
+            fees[-1]["tracking_number"] = rows[-1]["tracking_number"]
     for chunk in range(0, len(rows), 5000):
         db.session.execute(sa.insert(Case), rows[chunk:chunk + 5000])
-    _insert_events(rows)
+    _insert_events(rows, fee_served={fee["tracking_number"]: fee["served_on"] for fee in fees})
+    _insert_fees(fees, supervisors={agency.id: handlers[2].id for agency, handlers, _ in agencies})
     _index_search(rows)
     for (agency_id, year), value in seqs.items():
         db.session.add(Counter(name="tracking", scope=f"{agency_id}:{year}", value=value))
@@ -223,6 +242,22 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
     # Fresh statistics after a bulk load, so that the query planner picks the selective indexes.
     db.session.execute(sa.text("ANALYZE"))
     return f"Loaded {len(agencies)} agencies and {len(rows)} demo cases (password {DEMO_PASSWORD}, query code {DEMO_QUERY_CODE})."
+
+
+def _insert_fees(fees: list[dict], *, supervisors: dict[int, int]) -> None:
+    """Served fee notices for the demo cases awaiting payment, each with its open clock pause."""
+    if not fees:
+        return
+    cases = {number: (case_id, agency_id) for number, case_id, agency_id in db.session.execute(
+        sa.select(Case.tracking_number, Case.id, Case.agency_id).where(
+            Case.tracking_number.in_([fee["tracking_number"] for fee in fees])))}
+    fee_rows, pause_rows = [], []
+    for fee in fees:
+        case_id, agency_id = cases[fee.pop("tracking_number")]
+        fee_rows.append({**fee, "case_id": case_id, "approved_by_id": supervisors[agency_id]})
+        pause_rows.append(dict(case_id=case_id, kind="fee", started_on=fee["served_on"], ended_on=None))
+    db.session.execute(sa.insert(Fee), fee_rows)
+    db.session.execute(sa.insert(ClockPause), pause_rows)
 
 
 def _index_search(rows: list[dict]) -> None:
@@ -233,7 +268,7 @@ def _index_search(rows: list[dict]) -> None:
     index_rows({**row, "id": ids[row["tracking_number"]]} for row in rows)
 
 
-def _insert_events(rows: list[dict]) -> None:
+def _insert_events(rows: list[dict], *, fee_served: dict[str, date]) -> None:
     ids = dict(db.session.execute(sa.select(Case.tracking_number, Case.id)).all())
     events = []
     for row in rows:
@@ -246,6 +281,12 @@ def _insert_events(rows: list[dict]) -> None:
             events.append(dict(occurred_at=at, actor_id=row["handler_id"], actor_label="demo",
                                agency_id=row["agency_id"], case_id=case_id, action="case.accepted",
                                before={"status": "submitted"}, after={"status": "in_progress"}))
+        if row["tracking_number"] in fee_served:
+            served = fee_served[row["tracking_number"]]
+            events.append(dict(occurred_at=datetime.combine(served, time(3, 0), tzinfo=UTC),
+                               actor_id=row["handler_id"], actor_label="demo", agency_id=row["agency_id"],
+                               case_id=case_id, action="case.fee_notice_served", before={"status": "in_progress"},
+                               after={"status": "awaiting_fee"}))
         if row["status"] in ("closed", "withdrawn"):
             action = "case.closed" if row["status"] == "closed" else "case.withdrawn"
             events.append(dict(occurred_at=datetime.combine(row["closed_on"], time(3, 0), tzinfo=UTC),

@@ -75,3 +75,29 @@ def test_sweep_reports_counts(app, make_case):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["corrections_lapsed"] == 1
     assert run(app, "sweep", "--today", "not-a-date").exit_code != 0
+
+
+def test_demo_cases_awaiting_a_fee_have_a_served_notice_and_a_paused_clock(app, db):
+    from caseapp.calendar.service import load_calendar
+    from caseapp.cases.operations import record_fee_payment
+    from caseapp.clock.service import facts_for
+    from caseapp.clock.rules import compute_due
+    from caseapp.core.db import local_today
+    from caseapp.fees.models import Fee
+
+    assert run(app, "demo", "--cases", "1500").exit_code == 0
+    waiting = db.session.scalars(sa.select(Case).where(Case.status == "awaiting_fee")).all()
+    assert waiting, "the demo should include cases awaiting a fee"
+    today, cal = local_today(), load_calendar()
+    for case in waiting:
+        fee = db.session.scalar(sa.select(Fee).where(Fee.case_id == case.id))
+        assert fee.status == "notified" and fee.amount > 0 and fee.pay_by >= today
+        assert [(p.kind, p.started_on, p.ended_on) for p in case.pauses] == [("fee", fee.served_on, None)]
+        assert case.due_on == compute_due(facts_for(case), cal, today).due_on
+    case = waiting[0]
+    fee = db.session.scalar(sa.select(Fee).where(Fee.case_id == case.id))
+    supervisor = db.session.get(User, fee.approved_by_id)
+    assert supervisor.role == "supervisor" and supervisor.agency_id == case.agency_id
+    due_while_paused = case.due_on
+    record_fee_payment(case, actor=supervisor, paid_on=case.pauses[0].started_on, today=today)
+    assert case.status == "in_progress" and case.due_on <= due_while_paused

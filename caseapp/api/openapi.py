@@ -2,8 +2,9 @@
 
 The public endpoints are described here. Other endpoint modules add theirs with
 `register_paths(paths, schemas=..., tags=...)` at import time (e.g. caseapp/api/staff.py):
-`paths` is an OpenAPI "paths" mapping keyed by the path under /api/v1 (e.g. "/cases"), `schemas`
-adds to components.schemas. `build_document()` merges everything into one document.
+`paths` is an OpenAPI "paths" mapping keyed by the path under /api/v1 (e.g. "/cases"), or a
+function returning one, called when the document is built (so that it may name what other modules
+define without importing them at import time); `schemas` adds to components.schemas. `build_document()` merges everything into one document.
 """
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ import copy
 
 from caseapp import __version__
 
-_EXTRA_PATHS: dict[str, dict] = {}
+_EXTRA_PATHS: list = []  # path mappings, or functions returning one
 _EXTRA_SCHEMAS: dict[str, dict] = {}
 _EXTRA_TAGS: list[dict] = []
 
 
-def register_paths(paths: dict, *, schemas: dict | None = None, tags: list[dict] | None = None) -> None:
+def register_paths(paths, *, schemas: dict | None = None, tags: list[dict] | None = None) -> None:
     """Add path items (and their schemas and tags) to the document; methods of one path are merged."""
-    for path, item in paths.items():
-        _EXTRA_PATHS.setdefault(path, {}).update(item)
+    _EXTRA_PATHS.append(paths)
     _EXTRA_SCHEMAS.update(schemas or {})
     for tag in tags or []:
         if all(t["name"] != tag["name"] for t in _EXTRA_TAGS):
@@ -252,8 +252,9 @@ PUBLIC_PATHS: dict[str, dict] = {
 def build_document(server_url: str = "/api/v1") -> dict:
     """The complete OpenAPI document: public paths plus those registered by other modules."""
     paths = copy.deepcopy(PUBLIC_PATHS)
-    for path, item in _EXTRA_PATHS.items():
-        paths.setdefault(path, {}).update(copy.deepcopy(item))
+    for extra in _EXTRA_PATHS:
+        for path, item in (extra() if callable(extra) else extra).items():
+            paths.setdefault(path, {}).update(copy.deepcopy(item))
     tags = [{"name": "public", "description": "For applicants, without an account: tracking number and query code."},
             *_EXTRA_TAGS]
     return {

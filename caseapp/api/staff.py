@@ -484,5 +484,5 @@ CASE_SCHEMA = {
     },
 }
 
-register_paths(openapi_paths(), schemas={"Case": CASE_SCHEMA},
+register_paths(openapi_paths, schemas={"Case": CASE_SCHEMA},
                tags=[{"name": "staff", "description": "For staff, with a bearer token."}])

@@ -357,12 +357,14 @@ def _refs(node):
 def test_other_modules_can_add_paths(client):
     from caseapp.api import openapi
 
-    openapi.register_paths({"/test-extra": {"get": {"summary": "x", "responses": {"200": {"description": "ok"}}}}},
-                           schemas={"Extra": {"type": "object"}})
+    extra = {"/test-extra": {"get": {"summary": "x", "responses": {"200": {"description": "ok"}}}}}
+    openapi.register_paths(extra, schemas={"Extra": {"type": "object"}})
+    openapi.register_paths(lambda: {"/test-lazy": {"get": {"summary": "y", "responses": {"200": {"description": "ok"}}}}})
     try:
         doc = client.get("/api/v1/openapi.json").get_json()
         assert "/test-extra" in doc["paths"] and "Extra" in doc["components"]["schemas"]
+        assert "/test-lazy" in doc["paths"]
         assert "/requests" in doc["paths"]
     finally:
-        openapi._EXTRA_PATHS.pop("/test-extra", None)
+        del openapi._EXTRA_PATHS[-2:]
         openapi._EXTRA_SCHEMAS.pop("Extra", None)
