@@ -1,17 +1,22 @@
 """Shared fixtures: one migrated database per test session, emptied after every test."""
 from __future__ import annotations
 
+import atexit
 import itertools
-import threading
 import os
 import re
+import shutil
 import tempfile
+import threading
 from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
 
-os.environ.setdefault("CASEAPP_INSTANCE_DIR", tempfile.mkdtemp(prefix="caseapp-test-instance-"))
+if "CASEAPP_INSTANCE_DIR" not in os.environ:
+    # A throwaway instance folder (uploads, issued letters, the SQLite database), removed at exit.
+    os.environ["CASEAPP_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="caseapp-test-instance-")
+    atexit.register(shutil.rmtree, os.environ["CASEAPP_INSTANCE_DIR"], ignore_errors=True)
 
 from flask.testing import FlaskClient  # noqa: E402
 
