@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from caseapp.cases.queries import get_case
+from caseapp.core.db import local_today
 from caseapp.core.errors import DomainError, ValidationError
 from caseapp.core.filestore import open_path
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
@@ -142,10 +143,20 @@ def letter_page(letter_id: int):
     spec = rendering.load_spec(letter.template)
     return render_template(
         "letters/letter.html", letter=letter, case=letter.case, spec=spec, status_labels=STATUS_LABELS,
-        form=fields_form(spec, letter.fields), return_form=ReturnForm(), issue_form=IssueForm(),
+        form=fields_form(spec, letter.fields), return_form=ReturnForm(), issue_form=_issue_form(letter.case),
         action_form=ActionForm(), editable=letter.status in ops.EDITABLE and current_user.role in CASE_HANDLERS,
         can_handle=current_user.role in CASE_HANDLERS, is_supervisor=current_user.role == Role.SUPERVISOR,
     )
+
+
+# How the applicant asked to receive the information (SPEC §2) -> the usual way to deliver the letter.
+_DELIVERY_FOR_REQUESTED = {"post": "post", "pickup": "hand", "email": "email", "online": "online"}
+
+
+def _issue_form(case) -> IssueForm:
+    """The issue form, suggesting the delivery the applicant asked for, dated today."""
+    method = _DELIVERY_FOR_REQUESTED.get(case.delivery, "post")
+    return IssueForm(method=method, date=local_today(), reference=case.email if method == "email" else None)
 
 
 @bp.post("/<int:letter_id>/edit")

@@ -1,6 +1,7 @@
 """The office pages for letters: draft, edit (errors beside the field), approve, issue; template previews."""
 from __future__ import annotations
 
+from caseapp.core.db import local_today
 from caseapp.letters.models import Letter
 from tests.conftest import csrf_from
 
@@ -47,6 +48,9 @@ def test_clerk_drafts_edits_submits_and_supervisor_approves_then_clerk_issues(ap
     assert preview.status_code == 200 and preview.data.startswith(b"%PDF")
 
     html = _page(clerk, url)
+    # The issue form suggests the delivery the applicant asked for (email, to their address), dated today.
+    assert '<option selected value="email">' in html and 'value="zhangsan@example.com"' in html
+    assert f'value="{local_today().isoformat()}"' in html
     resp = clerk.post(f"{url}/issue", data={"csrf_token": csrf_from(html), "method": "hand",
                                             "date": "2026-11-10", "reference": "张三签收"})
     assert resp.status_code == 302
