@@ -21,6 +21,7 @@ from caseapp.fees.queries import fees_of_case, open_fee, requests_in_month
 from caseapp.letters import operations as ops
 from caseapp.letters import rendering
 from caseapp.letters.forms import (
+    DELIVERY_CHOICES,
     ActionForm,
     ApproveFeeForm,
     DeferralForm,
@@ -48,6 +49,12 @@ FEE_STATUS_LABELS = {
     "paid": _l("Paid"), "lapsed": _l("Lapsed (not paid in time)"),
 }
 PREVIEW_ROLES = (Role.ADMIN, Role.SUPERVISOR)
+
+
+@bp.context_processor
+def _letter_helpers():
+    labels = {choice.value: choice.label for choice in DELIVERY_CHOICES}
+    return {"delivery_label": lambda method: labels.get(method, method)}
 
 
 def _case_or_404(tracking_number: str):

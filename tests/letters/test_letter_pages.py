@@ -57,6 +57,7 @@ def test_clerk_drafts_edits_submits_and_supervisor_approves_then_clerk_issues(ap
     db.session.rollback()
     letter = db.session.get(Letter, letter.id)
     assert letter.status == "issued" and letter.case.outcome == "not_handled.repeat"
+    assert "当面送达（签收）" in _page(clerk, url)  # the delivery as a label, not its code
     pdf = clerk.get(f"{url}/letter.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert clerk.get(f"{url}/letter.docx").status_code == 200

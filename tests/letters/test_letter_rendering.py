@@ -6,6 +6,7 @@ Regenerate the snapshots with CASEAPP_UPDATE_SNAPSHOTS=1 and read every one befo
 from __future__ import annotations
 
 import os
+import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -115,3 +116,41 @@ def test_capital_amounts(value, expected):
 def test_chinese_dates():
     assert rendering.cn_date("2026-11-02") == "2026年11月2日"
     assert rendering.cn_date("") == ""
+
+
+def _pages(pdf: bytes) -> list[str]:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=pdf, capture_output=True,
+                         check=True).stdout.decode("utf-8")
+    return [page for page in out.split("\f") if page.strip()]
+
+
+def _signature_has_text_above_it(pdf: bytes) -> bool:
+    """On the page with the agency's signature, some body text comes before it (GB/T 9704 7.3.5)."""
+    pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in _pages(pdf)]
+    pages[0] = pages[0][1:]  # the letterhead is the agency's name too
+    for lines in pages:
+        if "示范市教育局" in lines:
+            return any(line != "（印章）" for line in lines[:lines.index("示范市教育局")])
+    raise AssertionError("no signature found")
+
+
+def _note_is_with_the_date(pdf: bytes) -> bool:
+    """The contact note (附注) is on the page of the date, not alone on a page after it."""
+    last = [line.strip() for line in _pages(pdf)[-1].splitlines() if line.strip()]
+    return not last[0].startswith("（联系电话")
+
+
+@pytest.mark.parametrize("key", rendering.TEMPLATE_KEYS)
+def test_signature_is_never_alone_on_the_last_page(key):
+    assert _signature_has_text_above_it(rendered(key).pdf)
+    assert _note_is_with_the_date(rendered(key).pdf)
+
+
+@pytest.mark.parametrize("items", range(1, 13))
+def test_signature_stays_with_the_text_whatever_the_length_of_the_letter(items):
+    # One more line of provided documents at a time moves the page break through every paragraph.
+    context = rendering.context_from_sample("disclosed")
+    context["f"] = {**context["f"], "provided": "\n".join(
+        f"《示范市2026年第{n}批义务教育阶段学校招生入学工作实施细则》（示教发〔2026〕{n}号）" for n in range(1, items + 1))}
+    pdf = rendering.render_letter("disclosed", context).pdf
+    assert _signature_has_text_above_it(pdf) and _note_is_with_the_date(pdf)
