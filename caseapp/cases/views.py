@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from caseapp.calendar.service import load_calendar
@@ -63,6 +64,7 @@ from caseapp.intake.labels import (
     FORM_LABELS,
     ID_TYPE_LABELS,
 )
+from caseapp.letters.queries import pending_work
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 
@@ -74,10 +76,14 @@ REVEAL_SESSION_KEY = "office_reveal"
 @login_required
 @roles_required(*CASE_READERS, Role.LIAISON)
 def index():
-    """The office home: case counts by status for the user's agency (or all, for platform-wide users)."""
+    """The office home: the inbox's counts, the letters and approvals waiting, and cases by status,
+    for the user's agency (or all agencies, for platform-wide users)."""
     counts = count_cases_by_status(current_user.agency_id) if current_user.role in CASE_READERS else {}
     rows = [(s, STATUS_LABELS[s], counts.get(s.value, 0)) for s in Status]
-    return render_template("office/index.html", rows=rows)
+    tabs = (inbox_queries.inbox_counts(current_user, local_today(), _soon_days(), load_calendar())
+            if current_user.role in CASE_READERS else {})
+    work = pending_work(current_user) if current_user.role in CASE_HANDLERS else None
+    return render_template("office/index.html", rows=rows, tabs=tabs, work=work, tab_labels=TAB_LABELS)
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -96,8 +102,15 @@ def _load_case(tracking_number: str) -> Case:
     return case
 
 
+TAB_LABELS = {
+    "open": _l("All open"), "mine": _l("My cases"), "unassigned": _l("Unassigned"), "due_soon": _l("Due soon"),
+    "overdue": _l("Overdue"), "correction": _l("Awaiting correction"), "all": _l("All cases"),
+}
+
+
 def _labels() -> dict:
     return {
+        "tab_labels": TAB_LABELS,
         "status_labels": {s.value: label for s, label in STATUS_LABELS.items()},
         "channel_labels": CHANNEL_LABELS,
         "applicant_type_labels": APPLICANT_TYPE_LABELS,

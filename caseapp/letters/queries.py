@@ -1,9 +1,14 @@
 """Named queries on letters and the plain values a letter is drafted from."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
 from flask import url_for
 
+from caseapp.cases.models import Case
+from caseapp.core.permissions import Role
 from caseapp.extensions import db
 from caseapp.letters.models import Letter, TimeRequest
 
@@ -72,3 +77,71 @@ def issued_documents_for_applicant(case) -> list[dict]:
         "docx_url": url_for("api.public_letter_file", tracking_number=case.tracking_number,
                             letter_id=letter.id, ext="docx"),
     } for letter in issued_letters(case)]
+
+
+# --- Work waiting for someone -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One letter, time request or fee proposal waiting for approval or for its drafter."""
+
+    kind: str  # "letter" | "extension" | "deferral" | "fee"
+    tracking_number: str
+    detail: str  # the letter's title; the extension's days, the deferral's date or the fee in yuan
+    by: str  # who drafted, requested or proposed it
+    since: date
+    letter_id: int | None = None
+    status: str | None = None  # the letter's status
+
+
+def _by(user) -> str:
+    return user.display_name if user else ""
+
+
+def awaiting_approval(agency_id: int, *, submitted_by: int | None = None, limit: int = 200) -> list[WorkItem]:
+    """Letters submitted for approval, extension and deferral requests, and proposed fees of the
+    agency's open cases, oldest first; only those submitted by `submitted_by` when given."""
+    from caseapp.fees.models import Fee
+    from caseapp.letters.rendering import load_spec
+
+    letters = sa.select(Letter).where(Letter.agency_id == agency_id, Letter.status == "submitted")
+    times = (sa.select(TimeRequest, Case.tracking_number).join(Case, Case.id == TimeRequest.case_id)
+             .where(Case.agency_id == agency_id, TimeRequest.status == "requested"))
+    fees = (sa.select(Fee, Case.tracking_number).join(Case, Case.id == Fee.case_id)
+            .where(Case.agency_id == agency_id, Fee.status == "proposed"))
+    if submitted_by is not None:
+        letters = letters.where(Letter.submitted_by_id == submitted_by)
+        times = times.where(TimeRequest.requested_by_id == submitted_by)
+        fees = fees.where(Fee.proposed_by_id == submitted_by)
+    items = [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
+                      _by(letter.created_by), letter.updated_at.date(), letter.id, letter.status)
+             for letter in db.session.scalars(letters.order_by(Letter.updated_at).limit(limit))]
+    items += [WorkItem(request.kind, number,
+                       str(request.days) if request.kind == "extension" else request.deferred_to.isoformat(),
+                       _by(request.requested_by), request.requested_on)
+              for request, number in db.session.execute(times.order_by(TimeRequest.id).limit(limit))]
+    items += [WorkItem("fee", number, str(fee.amount), _by(fee.proposed_by), fee.proposed_on)
+              for fee, number in db.session.execute(fees.order_by(Fee.id).limit(limit))]
+    return sorted(items, key=lambda item: item.since)[:limit]
+
+
+def letters_to_finish(agency_id: int, *, drafted_by: int | None = None, limit: int = 200) -> list[WorkItem]:
+    """Approved letters waiting to be issued and drafts returned for changes, oldest first; only
+    those drafted by `drafted_by` when given."""
+    from caseapp.letters.rendering import load_spec
+
+    q = sa.select(Letter).where(Letter.agency_id == agency_id, Letter.status.in_(("approved", "returned")))
+    if drafted_by is not None:
+        q = q.where(Letter.created_by_id == drafted_by)
+    return [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
+                     _by(letter.created_by), letter.updated_at.date(), letter.id, letter.status)
+            for letter in db.session.scalars(q.order_by(Letter.updated_at).limit(limit))]
+
+
+def pending_work(user) -> dict[str, list[WorkItem]]:
+    """For a supervisor, what awaits approval in the agency and the agency's approved or returned
+    letters; for a clerk, what they submitted that awaits approval and their own letters to finish."""
+    mine = None if user.role == Role.SUPERVISOR else user.id
+    return {"approval": awaiting_approval(user.agency_id, submitted_by=mine),
+            "finish": letters_to_finish(user.agency_id, drafted_by=mine)}

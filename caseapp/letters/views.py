@@ -33,7 +33,13 @@ from caseapp.letters.forms import (
     ReturnForm,
     fields_form,
 )
-from caseapp.letters.queries import get_letter, letters_of_case, pending_time_request, time_requests_of_case
+from caseapp.letters.queries import (
+    get_letter,
+    letters_of_case,
+    pending_work,
+    pending_time_request,
+    time_requests_of_case,
+)
 
 bp = Blueprint("letters", __name__, url_prefix="/office/letters")
 
@@ -98,6 +104,18 @@ def _case_page(case) -> str:
 
 def _letter_page(letter) -> str:
     return url_for("letters.letter_page", letter_id=letter.id)
+
+
+# --- Work waiting for approval or for its drafter ---------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+@roles_required(*CASE_HANDLERS)
+def worklist():
+    """Letters, extensions, deferrals and fees waiting for approval, and letters to issue or revise."""
+    return render_template("letters/worklist.html", work=pending_work(current_user), status_labels=STATUS_LABELS,
+                           is_supervisor=current_user.role == Role.SUPERVISOR)
 
 
 # --- A case's letters -------------------------------------------------------------------------------
