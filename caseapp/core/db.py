@@ -27,9 +27,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def local_date(moment: datetime) -> date:
+    """The calendar date in Asia/Shanghai of a stored time (naive values, as SQLite returns them, are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).date()
+
+
 def local_today(now: datetime | None = None) -> date:
     """Today's calendar date in Asia/Shanghai."""
-    return (now or utcnow()).astimezone(SHANGHAI).date()
+    return local_date(now or utcnow())
 
 
 @contextmanager

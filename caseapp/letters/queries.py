@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from caseapp.cases.models import Case
+from caseapp.core.db import local_date
 from caseapp.core.permissions import Role
 from caseapp.extensions import db
 from caseapp.letters.models import Letter, TimeRequest
@@ -115,7 +116,7 @@ def awaiting_approval(agency_id: int, *, submitted_by: int | None = None, limit:
         times = times.where(TimeRequest.requested_by_id == submitted_by)
         fees = fees.where(Fee.proposed_by_id == submitted_by)
     items = [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
-                      _by(letter.created_by), letter.updated_at.date(), letter.id, letter.status)
+                      _by(letter.created_by), local_date(letter.updated_at), letter.id, letter.status)
              for letter in db.session.scalars(letters.order_by(Letter.updated_at).limit(limit))]
     items += [WorkItem(request.kind, number,
                        str(request.days) if request.kind == "extension" else request.deferred_to.isoformat(),
@@ -135,7 +136,7 @@ def letters_to_finish(agency_id: int, *, drafted_by: int | None = None, limit: i
     if drafted_by is not None:
         q = q.where(Letter.created_by_id == drafted_by)
     return [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
-                     _by(letter.created_by), letter.updated_at.date(), letter.id, letter.status)
+                     _by(letter.created_by), local_date(letter.updated_at), letter.id, letter.status)
             for letter in db.session.scalars(q.order_by(Letter.updated_at).limit(limit))]
 
 

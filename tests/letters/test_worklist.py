@@ -64,3 +64,14 @@ def test_worklist_page_and_overview_counts(app, db, login, letter_world, make_ag
     login(w["clerk2"], c=clerk)
     page = clerk.get("/office/letters/").get_data(as_text=True)
     assert "您待签发或待修改的文书（1）" in page and "您提交、待审批的事项（1）" in page
+
+
+def test_dates_are_shown_as_in_shanghai():
+    from datetime import UTC, date, datetime
+
+    from caseapp.core.db import local_date
+
+    # 22:30 UTC on 27 November is 06:30 on 28 November in Shanghai; SQLite hands back naive UTC.
+    assert local_date(datetime(2026, 11, 27, 22, 30)) == date(2026, 11, 28)
+    assert local_date(datetime(2026, 11, 27, 22, 30, tzinfo=UTC)) == date(2026, 11, 28)
+    assert local_date(datetime(2026, 11, 27, 15, 59, tzinfo=UTC)) == date(2026, 11, 27)
