@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from caseapp.cases.models import Case
 from caseapp.core.db import local_date
@@ -100,11 +101,19 @@ def _by(user) -> str:
     return user.display_name if user else ""
 
 
+def _letter_items(q: sa.Select, limit: int) -> list[WorkItem]:
+    from caseapp.letters.rendering import load_spec
+
+    q = q.options(selectinload(Letter.case), selectinload(Letter.created_by)).order_by(Letter.updated_at).limit(limit)
+    return [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
+                     _by(letter.created_by), local_date(letter.updated_at), letter.id, letter.status)
+            for letter in db.session.scalars(q)]
+
+
 def awaiting_approval(agency_id: int, *, submitted_by: int | None = None, limit: int = 200) -> list[WorkItem]:
     """Letters submitted for approval, extension and deferral requests, and proposed fees of the
-    agency's open cases, oldest first; only those submitted by `submitted_by` when given."""
+    agency's cases, oldest first; only those submitted by `submitted_by` when given."""
     from caseapp.fees.models import Fee
-    from caseapp.letters.rendering import load_spec
 
     letters = sa.select(Letter).where(Letter.agency_id == agency_id, Letter.status == "submitted")
     times = (sa.select(TimeRequest, Case.tracking_number).join(Case, Case.id == TimeRequest.case_id)
@@ -115,9 +124,7 @@ def awaiting_approval(agency_id: int, *, submitted_by: int | None = None, limit:
         letters = letters.where(Letter.submitted_by_id == submitted_by)
         times = times.where(TimeRequest.requested_by_id == submitted_by)
         fees = fees.where(Fee.proposed_by_id == submitted_by)
-    items = [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
-                      _by(letter.created_by), local_date(letter.updated_at), letter.id, letter.status)
-             for letter in db.session.scalars(letters.order_by(Letter.updated_at).limit(limit))]
+    items = _letter_items(letters, limit)
     items += [WorkItem(request.kind, number,
                        str(request.days) if request.kind == "extension" else request.deferred_to.isoformat(),
                        _by(request.requested_by), request.requested_on)
@@ -130,14 +137,10 @@ def awaiting_approval(agency_id: int, *, submitted_by: int | None = None, limit:
 def letters_to_finish(agency_id: int, *, drafted_by: int | None = None, limit: int = 200) -> list[WorkItem]:
     """Approved letters waiting to be issued and drafts returned for changes, oldest first; only
     those drafted by `drafted_by` when given."""
-    from caseapp.letters.rendering import load_spec
-
     q = sa.select(Letter).where(Letter.agency_id == agency_id, Letter.status.in_(("approved", "returned")))
     if drafted_by is not None:
         q = q.where(Letter.created_by_id == drafted_by)
-    return [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
-                     _by(letter.created_by), local_date(letter.updated_at), letter.id, letter.status)
-            for letter in db.session.scalars(q.order_by(Letter.updated_at).limit(limit))]
+    return _letter_items(q, limit)
 
 
 def pending_work(user) -> dict[str, list[WorkItem]]:
