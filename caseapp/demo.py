@@ -10,9 +10,8 @@ from caseapp.accounts.models import Agency
 from caseapp.accounts.operations import create_agency, create_department, create_user
 from caseapp.calendar.service import load_calendar, seed_calendar
 from caseapp.cases.identity import _ID_CHECK, _ID_WEIGHTS, _USCC_ALPHABET, _USCC_WEIGHTS, applicant_key, format_tracking_number, hash_query_code
-from caseapp.cases.models import Case
+from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.outcomes import CODES
-from caseapp.cases.models import ClockPause
 from caseapp.clock.rules import ClockFacts, Pause, compute_due, correction_due, fee_payment_deadline
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import Counter, local_today
@@ -193,16 +192,16 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
                               correction_requested_on=asked, correction_due_on=correction_due(asked, cal),
                               correction_count=1)
         pauses: tuple[Pause, ...] = ()
+        fee = None
         if status == "awaiting_fee":
             # A page-based fee for a large request, served 3-14 working days ago, so still within its
             # 20 working days for payment.
             served = min(cal.add_working_days(received, max(1, age - rng.randrange(3, 15))), today)
             quote = compute_fee("pages", rng.randrange(45, 160))
-            fees.append(dict(basis=quote.basis, count=quote.count, amount=quote.amount, status="notified",
-                             note="申请公开的信息数量较多，按件计算的页数超过30页。",
-                             proposed_by_id=handler.id, proposed_on=served, approved_on=served,
-                             served_on=served, pay_by=fee_payment_deadline(served, cal), created_at=now,
-                             tracking_number=None))
+            fee = dict(basis=quote.basis, count=quote.count, amount=quote.amount, status="notified",
+                       note=f"申请获取的政府信息共{quote.count}页，超过30页，按量计收信息处理费。",
+                       proposed_by_id=handler.id, proposed_on=served, approved_on=served,
+                       served_on=served, pay_by=fee_payment_deadline(served, cal), created_at=now)
             pauses = (Pause("fee", served, None),)
         due = compute_due(ClockFacts(started_on=received, pauses=pauses), cal, today)
         seq = seqs[key]
@@ -229,8 +228,8 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             correction_due_on=correction.get("correction_due_on"),
             created_at=now, updated_at=now, version=1,
         ))
-        if pauses:
-            fees[-1]["tracking_number"] = rows[-1]["tracking_number"]
+        if fee:
+            fees.append({**fee, "tracking_number": rows[-1]["tracking_number"]})
     for chunk in range(0, len(rows), 5000):
         db.session.execute(sa.insert(Case), rows[chunk:chunk + 5000])
     _insert_events(rows, fee_served={fee["tracking_number"]: fee["served_on"] for fee in fees})
