@@ -34,6 +34,7 @@ class ClockView:
     days_left: int | None
     state: str | None  # "on_time" | "due_soon" | "overdue"; None when the clock does not run
     running: bool
+    paused_for: str | None = None  # the open pause's kind ("fee", "consultation_..."): days left stay put
 
 
 def describe_clock(case, today: date, *, soon_days: int = 5, cal: WorkingCalendar | None = None) -> ClockView:
@@ -43,6 +44,7 @@ def describe_clock(case, today: date, *, soon_days: int = 5, cal: WorkingCalenda
     running = Status(case.status) in CLOCK_RUNNING
     if not running:
         return ClockView(info, None, None, False)
+    paused_for = next((p.kind for p in case.pauses if p.ended_on is None), None)
     return ClockView(
-        info, days_left(info.due_on, today, cal), due_state(info.due_on, today, cal, soon_days), True
+        info, days_left(info.due_on, today, cal), due_state(info.due_on, today, cal, soon_days), True, paused_for
     )

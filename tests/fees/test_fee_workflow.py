@@ -97,3 +97,22 @@ def test_unpaid_fee_lapses_in_the_sweep_and_closes_the_case(db, letter_world):
     ops.issue_letter(closing[0], actor=w["clerk"], delivery={"method": "hand", "date": "2026-12-31"},
                      today=date(2026, 12, 31))
     assert closing[0].status == "issued" and case.outcome == "other.fee_unpaid"
+
+
+def test_case_page_says_the_clock_is_paused_while_the_fee_is_unpaid(app, db, login, letter_world):
+    from caseapp.clock.service import describe_clock
+
+    w = letter_world
+    case = w["case"]
+    _served(w)
+    _db.session.commit()
+    assert describe_clock(case, TODAY).paused_for == "fee"
+    client = app.test_client()
+    login(w["clerk"], c=client)
+    page = client.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
+    assert 'data-paused="fee"' in page and "缴费期间暂停计时" in page
+    _db.session.rollback()  # end the test's read snapshot, taken before the login was written
+    ACTIONS["record_payment"](case, w["clerk"], {"paid_on": "2026-11-19"})
+    _db.session.commit()
+    assert describe_clock(case, TODAY).paused_for is None
+    assert "data-paused" not in client.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
