@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.cases.states import Status
-from caseapp.core.db import utcnow
+from caseapp.core.db import sql_in, utcnow
 from caseapp.extensions import db
 
 APPLICANT_TYPES = (
@@ -27,19 +27,15 @@ DELIVERIES = ("post", "email", "pickup", "online")
 CHANNELS = ("online", "in_person", "post", "fax", "email", "oral")
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", [s.value for s in Status]), name="status"),
-        sa.CheckConstraint(_in("applicant_type", APPLICANT_TYPES), name="applicant_type"),
-        sa.CheckConstraint(_in("form", FORMS), name="form"),
-        sa.CheckConstraint(_in("delivery", DELIVERIES), name="delivery"),
-        sa.CheckConstraint(_in("channel", CHANNELS), name="channel"),
-        sa.CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOME_CODES)}", name="outcome"),
+        sa.CheckConstraint(sql_in("status", [s.value for s in Status]), name="status"),
+        sa.CheckConstraint(sql_in("applicant_type", APPLICANT_TYPES), name="applicant_type"),
+        sa.CheckConstraint(sql_in("form", FORMS), name="form"),
+        sa.CheckConstraint(sql_in("delivery", DELIVERIES), name="delivery"),
+        sa.CheckConstraint(sql_in("channel", CHANNELS), name="channel"),
+        sa.CheckConstraint(f"outcome IS NULL OR {sql_in('outcome', OUTCOME_CODES)}", name="outcome"),
         # A closed or withdrawn case has an outcome and a closing date; an open one has neither.
         sa.CheckConstraint(
             "(status IN ('closed', 'withdrawn') AND outcome IS NOT NULL AND closed_on IS NOT NULL)"

@@ -22,6 +22,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
 
 
+def sql_in(column: str, values) -> str:
+    """A CHECK constraint's text: `column` takes one of `values` (plain string literals)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)

@@ -7,15 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
-from caseapp.core.db import utcnow
+from caseapp.core.db import sql_in, utcnow
 from caseapp.extensions import db
 
 FEE_BASES = ("requests", "pages")
 FEE_STATUSES = ("proposed", "approved", "notified", "paid", "lapsed")
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Fee(db.Model):
@@ -23,8 +19,8 @@ class Fee(db.Model):
 
     __tablename__ = "fees"
     __table_args__ = (
-        sa.CheckConstraint(_in("basis", FEE_BASES), name="basis"),
-        sa.CheckConstraint(_in("status", FEE_STATUSES), name="status"),
+        sa.CheckConstraint(sql_in("basis", FEE_BASES), name="basis"),
+        sa.CheckConstraint(sql_in("status", FEE_STATUSES), name="status"),
         sa.CheckConstraint("count >= 0 AND amount >= 0", name="positive"),
         sa.CheckConstraint("status NOT IN ('notified', 'paid', 'lapsed') OR (served_on IS NOT NULL"
                            " AND pay_by IS NOT NULL)", name="served"),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
-from caseapp.core.db import utcnow
+from caseapp.core.db import sql_in, utcnow
 from caseapp.extensions import db
 
 LETTER_STATUSES = ("draft", "submitted", "approved", "issued", "returned")
@@ -18,17 +18,13 @@ TIME_REQUEST_KINDS = ("extension", "deferral")
 TIME_REQUEST_STATUSES = ("requested", "approved")
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Letter(db.Model):
     """One letter of a case; once issued its number, files and digests never change."""
 
     __tablename__ = "letters"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", LETTER_STATUSES), name="status"),
-        sa.CheckConstraint(f"delivery_method IS NULL OR {_in('delivery_method', DELIVERY_METHODS)}",
+        sa.CheckConstraint(sql_in("status", LETTER_STATUSES), name="status"),
+        sa.CheckConstraint(f"delivery_method IS NULL OR {sql_in('delivery_method', DELIVERY_METHODS)}",
                            name="delivery_method"),
         # An issued letter has its number, date, both files and their digests.
         sa.CheckConstraint(
@@ -89,8 +85,8 @@ class TimeRequest(db.Model):
 
     __tablename__ = "time_requests"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", TIME_REQUEST_KINDS), name="kind"),
-        sa.CheckConstraint(_in("status", TIME_REQUEST_STATUSES), name="status"),
+        sa.CheckConstraint(sql_in("kind", TIME_REQUEST_KINDS), name="kind"),
+        sa.CheckConstraint(sql_in("status", TIME_REQUEST_STATUSES), name="status"),
         sa.CheckConstraint("kind != 'extension' OR (days >= 1 AND days <= 20)", name="extension_days"),
         sa.CheckConstraint("kind != 'deferral' OR deferred_to IS NOT NULL", name="deferral_date"),
     )
