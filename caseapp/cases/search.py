@@ -95,30 +95,26 @@ def query_groups(query: str) -> list[tuple[str, tuple[str, ...]]]:
     return groups
 
 
-def _fts5_expression(groups) -> str:
+def _boolean_expression(groups, *, quote_char: str, and_op: str, or_op: str) -> str:
+    """Every word must match, either whole or as all of its search-mode parts."""
     def quote(token: str) -> str:
-        return '"' + token.replace('"', '""') + '"'
+        return quote_char + token.replace(quote_char, quote_char * 2) + quote_char
 
     terms = []
     for word, parts in groups:
         if parts:
-            terms.append(f"({quote(word)} OR ({' AND '.join(quote(p) for p in parts)}))")
+            terms.append(f"({quote(word)} {or_op} ({f' {and_op} '.join(quote(p) for p in parts)}))")
         else:
             terms.append(quote(word))
-    return " AND ".join(terms)
+    return f" {and_op} ".join(terms)
+
+
+def _fts5_expression(groups) -> str:
+    return _boolean_expression(groups, quote_char='"', and_op="AND", or_op="OR")
 
 
 def _tsquery_expression(groups) -> str:
-    def quote(token: str) -> str:
-        return "'" + token.replace("'", "''") + "'"
-
-    terms = []
-    for word, parts in groups:
-        if parts:
-            terms.append(f"({quote(word)} | ({' & '.join(quote(p) for p in parts)}))")
-        else:
-            terms.append(quote(word))
-    return " & ".join(terms)
+    return _boolean_expression(groups, quote_char="'", and_op="&", or_op="|")
 
 
 def _dialect() -> str:
