@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core.db import utcnow
+from caseapp.core.events import dispatch
 from caseapp.extensions import db
 
 
@@ -74,4 +75,5 @@ def record_event(
         ip_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(evt)
+    dispatch(evt)
     return evt

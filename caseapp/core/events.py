@@ -1,0 +1,113 @@
+"""Audit event names: the one table of every event code with its translated label and description.
+
+Screens and exports show `event_label(code)`, never the code. A domain that records a new event
+adds its row to EVENTS here (a test runs every registered action and fails on an unlabelled event).
+Code that must react to an event inside the same transaction (notifications, for instance)
+subscribes with `subscribe(code, handler)`; `record_event` calls the handlers after adding the event.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    label: object  # lazy translated string
+    description: object
+
+
+def _table(*rows: tuple[str, object, object]) -> dict[str, EventType]:
+    return {code: EventType(code, label, description) for code, label, description in rows}
+
+
+EVENTS: dict[str, EventType] = _table(
+    # accounts and settings
+    ("user.created", _l("User created"), _l("A staff account was created.")),
+    ("user.login", _l("Logged in"), _l("A staff member logged in.")),
+    ("user.logout", _l("Logged out"), _l("A staff member logged out.")),
+    ("token.created", _l("API token issued"), _l("A bearer token for the staff API was issued.")),
+    ("agency.created", _l("Agency created"), _l("An agency was added to the platform.")),
+    ("agency.updated", _l("Agency settings changed"), _l("An agency's settings were changed.")),
+    ("department.created", _l("Department created"), _l("A department was added to an agency.")),
+    ("calendar.imported", _l("Calendar imported"), _l("A year's working-day calendar was entered or corrected.")),
+    # cases
+    ("case.registered", _l("Registered"), _l("The request was filed online or registered by a clerk.")),
+    ("case.accepted", _l("Accepted"), _l("The request was accepted for handling.")),
+    ("case.correction_requested", _l("Correction requested"),
+     _l("The applicant was asked to correct or complete the request (Reg. 30).")),
+    ("case.correction_received", _l("Correction received"),
+     _l("The applicant's correction arrived; the reply period starts again.")),
+    ("case.assigned", _l("Assigned"), _l("The case was given to a handler.")),
+    ("case.withdrawn", _l("Withdrawn"), _l("The applicant withdrew the request.")),
+    ("case.closed", _l("Closed"), _l("The case was closed with an outcome.")),
+    ("case.reopened", _l("Reopened"), _l("A reconsideration or court decision reopened the case.")),
+    ("case.fee_notice_served", _l("Fee notice served"), _l("The fee notice was served; the clock is paused.")),
+    ("case.fee_paid", _l("Fee paid"), _l("The fee was paid; the clock runs again.")),
+    ("case.note_added", _l("Internal note"), _l("An internal note was added.")),
+    ("case.id_revealed", _l("ID number displayed"), _l("A staff member displayed the full ID number.")),
+    ("case.files_attached", _l("Files attached"), _l("Files were attached to the case.")),
+    ("case.query_code_reissued", _l("Query code reissued"), _l("A new query code was issued to the applicant.")),
+    ("case.disclosure_suggested", _l("Proactive disclosure suggested"),
+     _l("The applicant suggested proactive disclosure (Reg. 44).")),
+    ("case.extension_granted", _l("Reply period extended"), _l("The reply period was extended (Reg. 33).")),
+    ("case.deferred", _l("Reply deferred"), _l("A later reply date was set (Reg. 35).")),
+    # letters
+    ("letter.drafted", _l("Letter drafted"), _l("A letter was drafted from a standard template.")),
+    ("letter.edited", _l("Letter edited"), _l("A draft letter was edited.")),
+    ("letter.submitted", _l("Letter submitted for approval"), _l("A draft letter was submitted for approval.")),
+    ("letter.approved", _l("Letter approved"), _l("A supervisor approved the letter.")),
+    ("letter.returned", _l("Letter returned for revision"), _l("A supervisor returned the letter for revision.")),
+    ("letter.issued", _l("Letter issued"), _l("The letter was numbered, frozen and delivered.")),
+    # extensions and deferrals
+    ("extension.requested", _l("Extension requested"), _l("A clerk asked to extend the reply period.")),
+    ("extension.approved", _l("Extension approved"), _l("The person in charge approved the extension.")),
+    ("deferral.requested", _l("Deferral requested"), _l("A clerk proposed a later reply date (Reg. 35).")),
+    ("deferral.approved", _l("Deferral approved"), _l("The person in charge approved the deferral.")),
+    # fees
+    ("fee.proposed", _l("Fee proposed"), _l("A clerk proposed an information-processing fee.")),
+    ("fee.approved", _l("Fee approved"), _l("A supervisor approved the fee.")),
+    ("fee.notified", _l("Fee notice issued"), _l("The fee notice was issued to the applicant.")),
+    ("fee.paid", _l("Fee payment recorded"), _l("The applicant's payment was recorded.")),
+    ("fee.lapsed", _l("Fee unpaid in time"), _l("The fee was not paid within the period.")),
+)
+
+_SUBSCRIBERS: dict[str, list[Callable]] = defaultdict(list)
+
+
+def event_label(code: str) -> str:
+    """The translated label of an event code (a generic label for an unknown one, never the code)."""
+    found = EVENTS.get(code)
+    return str(found.label) if found else str(_l("Other event"))
+
+
+def event_description(code: str) -> str:
+    """The translated one-line description of an event code."""
+    found = EVENTS.get(code)
+    return str(found.description) if found else ""
+
+
+def is_labelled(code: str) -> bool:
+    """Whether the event code has a row in the table."""
+    return code in EVENTS
+
+
+def event_choices() -> list[tuple[str, str]]:
+    """(code, label) of every event, for filters."""
+    return [(code, str(evt.label)) for code, evt in EVENTS.items()]
+
+
+def subscribe(code: str, handler: Callable) -> None:
+    """Call handler(event) whenever an event with this code is recorded (inside its transaction)."""
+    if handler not in _SUBSCRIBERS[code]:
+        _SUBSCRIBERS[code].append(handler)
+
+
+def dispatch(event) -> None:
+    """Run the subscribers of a just-recorded audit event."""
+    for handler in _SUBSCRIBERS.get(event.action, ()):
+        handler(event)
