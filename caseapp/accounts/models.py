@@ -32,6 +32,24 @@ class Agency(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     # Where reconsideration goes (SPEC §7): the same-level government unless vertically managed.
     reconsideration_body: Mapped[str | None] = mapped_column(sa.String(200))
+    # The contact line printed under every letter (附注); empty: built from phone and address.
+    letter_contact: Mapped[str | None] = mapped_column(sa.String(300))
+    # Warnings and reminders (SPEC §4): due soon at this many working days left or fewer.
+    due_soon_days: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=5, server_default="5")
+    # Working days left at which the handling clerk, and the supervisor, are reminded (lists of ints).
+    clerk_reminder_days: Mapped[list[int]] = mapped_column(
+        sa.JSON, nullable=False, default=lambda: [5, 2], server_default=sa.text("'[5, 2]'"))
+    supervisor_reminder_days: Mapped[list[int]] = mapped_column(
+        sa.JSON, nullable=False, default=lambda: [2], server_default=sa.text("'[2]'"))
+    # The correction period a correction notice offers by default (Reg. 30), in working days.
+    correction_days: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=15, server_default="15")
+    # Whether this agency charges information-processing fees at all (109号).
+    charges_fees: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    # A one-person office may let the same person write and approve (audited); off by default.
+    allow_self_approval: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False,
+                                                      server_default=sa.false())
+    # How many requests for the same information make it a candidate for proactive disclosure.
+    candidate_threshold: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=3, server_default="3")
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
 
