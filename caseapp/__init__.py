@@ -68,6 +68,7 @@ def _import_models() -> None:
     import caseapp.cases.notes  # noqa: F401
     import caseapp.core.audit  # noqa: F401
     import caseapp.core.db  # noqa: F401
+    import caseapp.disclosure.models  # noqa: F401
     import caseapp.fees.models  # noqa: F401
     import caseapp.intake.models  # noqa: F401
     import caseapp.letters.models  # noqa: F401
