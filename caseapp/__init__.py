@@ -64,6 +64,7 @@ def _import_models() -> None:
     import caseapp.accounts.models  # noqa: F401
     import caseapp.calendar.models  # noqa: F401
     import caseapp.cases.attachments  # noqa: F401
+    import caseapp.cases.closures  # noqa: F401
     import caseapp.cases.models  # noqa: F401
     import caseapp.cases.notes  # noqa: F401
     import caseapp.core.audit  # noqa: F401
@@ -72,6 +73,7 @@ def _import_models() -> None:
     import caseapp.fees.models  # noqa: F401
     import caseapp.intake.models  # noqa: F401
     import caseapp.letters.models  # noqa: F401
+    import caseapp.stats.reviews  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -250,6 +250,8 @@ def withdraw_case(
     case.outcome = WITHDRAWAL_OUTCOME
     case.closed_on = today or local_today()
     case.withdrawal_reason = reason
+    from caseapp.cases.closures import record_closure
+    record_closure(case, "withdrawal")
     _finish(case, "case.withdrawn", before, actor=actor, actor_label="applicant", note=reason)
     return case
 
@@ -271,6 +273,8 @@ def close_case(
     case.status = states.Status.CLOSED.value
     case.outcome = found.code
     case.closed_on = today or local_today()
+    from caseapp.cases.closures import closure_kind, record_closure
+    record_closure(case, closure_kind(found.code, reason))
     _finish(case, "case.closed", before, actor=actor, actor_label=actor_label, note=(reason or "").strip() or None)
     return case
 
@@ -299,6 +303,8 @@ def reopen_case(
     case.extension_days = 0
     case.deferred_to = None
     refresh_due(case, today)
+    from caseapp.cases.closures import mark_reopened
+    mark_reopened(case, today, reason)
     _finish(case, "case.reopened", before, actor=actor, actor_label="system", note=reason)
     return case
 

@@ -56,6 +56,10 @@ EVENTS: dict[str, EventType] = _table(
      _l("The applicant suggested proactive disclosure (Reg. 44).")),
     ("case.extension_granted", _l("Reply period extended"), _l("The reply period was extended (Reg. 33).")),
     ("case.deferred", _l("Reply deferred"), _l("A later reply date was set (Reg. 35).")),
+    ("review.recorded", _l("Reconsideration or lawsuit recorded"),
+     _l("A reconsideration or lawsuit against the case was recorded.")),
+    ("review.updated", _l("Reconsideration or lawsuit updated"),
+     _l("The result or details of a reconsideration or lawsuit were recorded.")),
     # letters
     ("letter.drafted", _l("Letter drafted"), _l("A letter was drafted from a standard template.")),
     ("letter.edited", _l("Letter edited"), _l("A draft letter was edited.")),
