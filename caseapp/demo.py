@@ -13,7 +13,7 @@ from caseapp.cases.identity import _ID_CHECK, _ID_WEIGHTS, _USCC_ALPHABET, _USCC
 from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.outcomes import CODES
 from caseapp.clock.rules import ClockFacts, Pause, compute_due, correction_due, fee_payment_deadline
-from caseapp.core.audit import AuditEvent
+from caseapp.core.audit import AuditEvent, chain_rows
 from caseapp.core.db import Counter, local_today
 from caseapp.extensions import db
 from caseapp.fees.models import Fee
@@ -292,5 +292,6 @@ def _insert_events(rows: list[dict], *, fee_served: dict[str, date]) -> None:
                                actor_id=row["handler_id"], actor_label="demo", agency_id=row["agency_id"],
                                case_id=case_id, action=action, before={"status": "in_progress"},
                                after={"status": row["status"], "outcome": row["outcome"]}))
+    chain_rows(events)  # the audit trail's hash chain, as record_event would build it
     for chunk in range(0, len(events), 10000):
         db.session.execute(sa.insert(AuditEvent), events[chunk:chunk + 10000])

@@ -5,8 +5,8 @@ Revises: e2security01
 Create Date: 2026-11-30 02:20:00
 
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -15,10 +15,51 @@ down_revision = 'e2security01'
 branch_labels = None
 depends_on = None
 
+CHAINED = ("occurred_at", "actor_id", "actor_label", "agency_id", "case_id", "action", "before", "after",
+           "note", "ip_address")
+
+
+def _chain_existing_events() -> None:
+    """Hash the events already stored, in id order, with the same function `audit verify` uses."""
+    from caseapp.core.audit import GENESIS_HASH, event_hash
+
+    events = sa.table(
+        "audit_events", sa.column("id", sa.Integer), sa.column("occurred_at", sa.DateTime(timezone=True)),
+        sa.column("actor_id", sa.Integer), sa.column("actor_label", sa.String), sa.column("agency_id", sa.Integer),
+        sa.column("case_id", sa.Integer), sa.column("action", sa.String), sa.column("before", sa.JSON),
+        sa.column("after", sa.JSON), sa.column("note", sa.Text), sa.column("ip_address", sa.String),
+        sa.column("prev_hash", sa.String), sa.column("hash", sa.String),
+    )
+    conn = op.get_bind()
+    update = sa.update(events).where(events.c.id == sa.bindparam("row_id")).values(
+        prev_hash=sa.bindparam("new_prev"), hash=sa.bindparam("new_hash"))
+    prev, last_id = GENESIS_HASH, 0
+    while True:
+        rows = conn.execute(sa.select(events.c.id, *(events.c[n] for n in CHAINED))
+                            .where(events.c.id > last_id).order_by(events.c.id).limit(5000)).mappings().all()
+        if not rows:
+            return
+        params = []
+        for row in rows:
+            digest = event_hash(dict(row), prev)
+            params.append({"row_id": row["id"], "new_prev": prev, "new_hash": digest})
+            prev, last_id = digest, row["id"]
+        conn.execute(update, params)
+
 
 def upgrade():
-    pass
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('prev_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('hash', sa.String(length=64), nullable=True))
+    _chain_existing_events()
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.alter_column('prev_hash', existing_type=sa.String(length=64), nullable=False)
+        batch_op.alter_column('hash', existing_type=sa.String(length=64), nullable=False)
+        batch_op.create_unique_constraint('uq_audit_events_prev_hash', ['prev_hash'])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_audit_events_prev_hash', type_='unique')
+        batch_op.drop_column('hash')
+        batch_op.drop_column('prev_hash')
