@@ -183,6 +183,56 @@ def calendar_import_cmd(file: Path):
     click.echo(f"Imported {year.year} ({'official' if year.official else 'provisional'})")
 
 
+@caseapp_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_cmd(path: Path):
+    """Write the database and the data folder to PATH (a .tar.gz archive)."""
+    from caseapp.core.backup import BackupError, create_backup
+
+    try:
+        result = create_backup(path)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Backed up the {result.dialect} database (revision {result.revision}) and {result.files} data "
+               f"files to {result.path} ({result.size:,} bytes)")
+
+
+@caseapp_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_cmd(path: Path, yes: bool):
+    """Replace the database and the data folder with the backup at PATH (stop the app first)."""
+    from caseapp.core.backup import BackupError, read_manifest, restore_backup
+
+    try:
+        manifest = read_manifest(path)
+        if not yes:
+            click.confirm(f"Replace the database and every stored file with the backup of {manifest['created_at']}?",
+                          abort=True)
+        restore_backup(path)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Restored the backup of {manifest['created_at']} (revision {manifest['revision']}, "
+               f"{manifest['data_files']} data files). Run `flask --app wsgi db upgrade` if the code is newer.")
+
+
+audit_cli = AppGroup("audit", help="The audit trail.")
+caseapp_cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def audit_verify_cmd():
+    """Check the audit trail's hash chain; names the first broken link (exit status 1)."""
+    from caseapp.core.audit import verify_chain
+
+    report = verify_chain()
+    if not report.ok:
+        click.echo(f"Audit chain BROKEN at event #{report.broken_id}: {report.reason}. "
+                   f"{report.checked} events before it hold.", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {report.checked} events.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(caseapp_cli)
 
