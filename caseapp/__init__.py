@@ -67,8 +67,11 @@ def _import_models() -> None:
     import caseapp.cases.closures  # noqa: F401
     import caseapp.cases.models  # noqa: F401
     import caseapp.cases.notes  # noqa: F401
+    import caseapp.clock.supervision  # noqa: F401
+    import caseapp.consultations.models  # noqa: F401
     import caseapp.core.audit  # noqa: F401
     import caseapp.core.db  # noqa: F401
+    import caseapp.core.outbox  # noqa: F401
     import caseapp.disclosure.models  # noqa: F401
     import caseapp.fees.models  # noqa: F401
     import caseapp.intake.models  # noqa: F401

@@ -143,5 +143,8 @@ class ClockPause(db.Model):
     started_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     ended_on: Mapped[date | None] = mapped_column(sa.Date)
     reference: Mapped[str | None] = mapped_column(sa.String(100))
+    # The day the pause's lapse period counts from, when later than started_on (a consultation
+    # letter counts 15 working days from the addressee's receipt, SPEC §4).
+    counted_from: Mapped[date | None] = mapped_column(sa.Date)
 
     case: Mapped[Case] = relationship(back_populates="pauses")

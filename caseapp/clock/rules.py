@@ -28,6 +28,7 @@ class Pause:
     kind: str  # "consultation_agency" | "consultation_third_party" | "fee"
     started_on: date  # day the letter/notice was sent (day 0)
     ended_on: date | None  # day the opinion/payment arrived; None = still open
+    counted_from: date | None = None  # the lapse counts from here (the addressee's receipt) if later
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def _pause_intervals(facts: ClockFacts, cal: WorkingCalendar, today: date) -> li
             raise ValueError(f"unknown pause kind {pause.kind!r}")
         start = max(pause.started_on, facts.started_on)
         end = pause.ended_on if pause.ended_on is not None else today
-        end = min(end, cal.add_working_days(pause.started_on, PAUSE_LIMITS[pause.kind]))
+        limit_from = max(pause.started_on, pause.counted_from or pause.started_on)
+        end = min(end, cal.add_working_days(limit_from, PAUSE_LIMITS[pause.kind]))
         if end > start:
             intervals.append((start, end))
     merged: list[tuple[date, date]] = []

@@ -16,7 +16,7 @@ def facts_for(case) -> ClockFacts:
         started_on=case.clock_started_on,
         extension_days=case.extension_days or 0,
         deferred_to=case.deferred_to,
-        pauses=tuple(Pause(p.kind, p.started_on, p.ended_on) for p in case.pauses),
+        pauses=tuple(Pause(p.kind, p.started_on, p.ended_on, p.counted_from) for p in case.pauses),
     )
 
 

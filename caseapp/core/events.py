@@ -78,6 +78,21 @@ EVENTS: dict[str, EventType] = _table(
     ("fee.notified", _l("Fee notice issued"), _l("The fee notice was issued to the applicant.")),
     ("fee.paid", _l("Fee payment recorded"), _l("The applicant's payment was recorded.")),
     ("fee.lapsed", _l("Fee unpaid in time"), _l("The fee was not paid within the period.")),
+    # consultations and supervision (issue 10)
+    ("consultation.sent", _l("Opinion sought"),
+     _l("A department, another agency or a third party was consulted about the request.")),
+    ("consultation.answered", _l("Opinion given"), _l("The consulted party answered on the platform.")),
+    ("consultation.opinion_recorded", _l("Opinion recorded"),
+     _l("A clerk recorded an opinion that arrived on paper, with the date it was received.")),
+    ("consultation.deemed_consent", _l("Deemed consent"),
+     _l("The consulted agency did not answer within 15 working days: deemed to consent to disclosure.")),
+    ("consultation.lapsed", _l("Consultation lapsed"),
+     _l("The third party did not answer within 15 working days; the agency decides itself.")),
+    ("consultation.escalated", _l("Consultation overdue"),
+     _l("The department did not answer by its due date; the supervisors were told.")),
+    ("supervision.opened", _l("Supervision order opened"),
+     _l("The case passed its due date; a supervision order went to the supervisors.")),
+    ("supervision.closed", _l("Supervision order closed"), _l("The overdue case was closed.")),
 )
 
 _SUBSCRIBERS: dict[str, list[Callable]] = defaultdict(list)

@@ -1,0 +1,140 @@
+"""Supervision orders (督办单, SPEC §4): opened when a case is overdue, closed when it closes.
+
+Who receives one: the agency's supervisors. The platform has no separate "leader" flag on users,
+so the agency's supervisors stand for its leadership as well (design choice, documented in the
+README): every active supervisor of the agency gets the `supervision_order` notification, and the
+handling clerk gets it too, so that the person who must act knows. An order stays open until the
+case is closed or withdrawn (`close_finished_orders`, also run on the `case.closed` and
+`case.withdrawn` events).
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.core.audit import record_event
+from caseapp.core.db import utcnow
+from caseapp.core.outbox import notify
+from caseapp.extensions import db
+
+
+class SupervisionOrder(db.Model):
+    """One supervision order per overdue case: when it was opened and when the case closed it."""
+
+    __tablename__ = "supervision_orders"
+    __table_args__ = (sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One order per case: a second sweep (or a second host) cannot open another.
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, unique=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False, index=True)
+    opened_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(sa.Date, nullable=False)  # the due date the case missed
+    handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    case = relationship("Case")
+    handler = relationship("User")
+
+
+def supervisors_of(agency_id: int) -> list:
+    """The active supervisors of an agency (they receive supervision orders and escalations)."""
+    from caseapp.accounts.models import User
+
+    return list(db.session.scalars(sa.select(User).where(
+        User.agency_id == agency_id, User.role == "supervisor", User.active.is_(True)).order_by(User.id)))
+
+
+def order_for_case(case_id: int) -> SupervisionOrder | None:
+    """The case's supervision order, if one was ever opened."""
+    return db.session.scalar(sa.select(SupervisionOrder).where(SupervisionOrder.case_id == case_id))
+
+
+def open_supervision_order(case, *, today: date) -> SupervisionOrder | None:
+    """Open the order of an overdue case and notify its recipients; None if it has one already."""
+    if order_for_case(case.id) is not None:
+        return None
+    order = SupervisionOrder(case_id=case.id, agency_id=case.agency_id, opened_on=today, due_on=case.due_on,
+                             handler_id=case.handler_id)
+    db.session.add(order)
+    db.session.flush()
+    record_event("supervision.opened", case=case, actor_label="system",
+                 after={"order_id": order.id, "due_on": case.due_on, "opened_on": today})
+    message = f"{case.tracking_number}：已超过答复期限（{case.due_on.isoformat()}），已生成督办单。"
+    recipients = [u.id for u in supervisors_of(case.agency_id)]
+    if case.handler_id and case.handler_id not in recipients:
+        recipients.append(case.handler_id)
+    for user_id in recipients:
+        notify(user_id, "supervision_order", message, case_id=case.id, subject_id=order.id,
+               dedupe_key=f"supervision:{order.case_id}")
+    return order
+
+
+def close_supervision_order(order: SupervisionOrder, *, closed_on: date) -> SupervisionOrder:
+    """Close an open order (its case was closed or withdrawn)."""
+    if order.closed_on is None:
+        order.closed_on = max(closed_on, order.opened_on)
+        db.session.flush()
+        record_event("supervision.closed", case=order.case, actor_label="system",
+                     after={"order_id": order.id, "closed_on": order.closed_on})
+    return order
+
+
+def open_orders_for_overdue(today: date) -> int:
+    """Open an order for every running case past its due date that has none; returns how many."""
+    from caseapp.cases.models import Case
+    from caseapp.cases.states import CLOCK_RUNNING
+
+    q = (sa.select(Case).outerjoin(SupervisionOrder, SupervisionOrder.case_id == Case.id)
+         .where(Case.status.in_([s.value for s in CLOCK_RUNNING]), Case.due_on < today,
+                SupervisionOrder.id.is_(None))
+         .order_by(Case.id))
+    opened = 0
+    for case in db.session.scalars(q).all():
+        if open_supervision_order(case, today=today) is not None:
+            opened += 1
+    return opened
+
+
+def close_finished_orders(today: date) -> int:
+    """Close the open orders whose case is closed or withdrawn; returns how many."""
+    from caseapp.cases.models import Case
+    from caseapp.cases.states import FINAL
+
+    q = (sa.select(SupervisionOrder, Case).join(Case, Case.id == SupervisionOrder.case_id)
+         .where(SupervisionOrder.closed_on.is_(None), Case.status.in_([s.value for s in FINAL])))
+    closed = 0
+    for order, case in db.session.execute(q).all():
+        close_supervision_order(order, closed_on=case.closed_on or today)
+        closed += 1
+    return closed
+
+
+def open_orders(agency_id: int | None) -> list[SupervisionOrder]:
+    """The open supervision orders of an agency (all agencies for None), oldest first."""
+    q = sa.select(SupervisionOrder).where(SupervisionOrder.closed_on.is_(None))
+    if agency_id is not None:
+        q = q.where(SupervisionOrder.agency_id == agency_id)
+    return list(db.session.scalars(q.order_by(SupervisionOrder.opened_on, SupervisionOrder.id)))
+
+
+def supervision_order_json(case) -> dict | None:
+    """The case's order for the API: {"opened_on", "closed_on"} or None."""
+    order = order_for_case(case.id)
+    if order is None:
+        return None
+    return {"opened_on": order.opened_on.isoformat(),
+            "closed_on": order.closed_on.isoformat() if order.closed_on else None}
+
+
+def render_supervision_order_pdf(order: SupervisionOrder, html: str) -> bytes:
+    """A one-page PDF of a supervision order from its rendered HTML (WeasyPrint)."""
+    from weasyprint import HTML
+
+    out = io.BytesIO()
+    HTML(string=html).write_pdf(out)
+    return out.getvalue()

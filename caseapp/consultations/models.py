@@ -1,0 +1,130 @@
+"""A consultation of a department, another agency or a third party about one case (SPEC §5)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.accounts.models import Agency, Department, User
+from caseapp.cases.models import Case, ClockPause
+from caseapp.core.db import sql_in, utcnow
+from caseapp.extensions import db
+
+KINDS = ("department", "agency", "third_party")
+STATUSES = ("sent", "answered", "lapsed", "deemed_consent")
+OPINIONS = ("agree", "disagree", "partial")
+ANSWER_CHANNELS = ("platform", "paper")
+FILE_ROLES = ("material", "answer")
+# The pause kind each outside consultation puts on the case's clock (departments never pause).
+PAUSE_KINDS = {"agency": "consultation_agency", "third_party": "consultation_third_party"}
+
+
+class Consultation(db.Model):
+    """One request for an opinion, with its own due date and state."""
+
+    __tablename__ = "consultations"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("kind", KINDS), name="kind"),
+        sa.CheckConstraint(sql_in("status", STATUSES), name="status"),
+        sa.CheckConstraint(f"opinion IS NULL OR {sql_in('opinion', OPINIONS)}", name="opinion"),
+        sa.CheckConstraint(f"answer_channel IS NULL OR {sql_in('answer_channel', ANSWER_CHANNELS)}",
+                           name="answer_channel"),
+        # Each kind names its own addressee.
+        sa.CheckConstraint(
+            "(kind = 'department' AND department_id IS NOT NULL)"
+            " OR (kind = 'agency' AND addressee_agency_id IS NOT NULL)"
+            " OR (kind = 'third_party' AND third_party_name IS NOT NULL)",
+            name="addressee",
+        ),
+        # An answered consultation has its opinion and date; a waiting one has neither.
+        sa.CheckConstraint(
+            "(status = 'answered' AND opinion IS NOT NULL AND answered_on IS NOT NULL)"
+            " OR (status != 'answered' AND opinion IS NULL)",
+            name="answered_has_opinion",
+        ),
+        sa.CheckConstraint("delivered_on >= sent_on AND due_on >= delivered_on", name="dates"),
+        sa.Index("ix_consultations_status_due", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False)  # the asking agency
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    addressee_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    third_party_name: Mapped[str | None] = mapped_column(sa.String(200))
+    third_party_address: Mapped[str | None] = mapped_column(sa.String(300))
+    third_party_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    question: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    sent_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    delivered_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="sent")
+    opinion: Mapped[str | None] = mapped_column(sa.String(20))
+    reasons: Mapped[str | None] = mapped_column(sa.Text)
+    answered_on: Mapped[date | None] = mapped_column(sa.Date)
+    answer_channel: Mapped[str | None] = mapped_column(sa.String(20))
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    lapsed_on: Mapped[date | None] = mapped_column(sa.Date)
+    escalated_on: Mapped[date | None] = mapped_column(sa.Date)  # department past its due date
+    pause_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clock_pauses.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+    # Optimistic locking: an addressee and a clerk recording an answer at once cannot both win.
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship()
+    agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])
+    department: Mapped[Department | None] = relationship()
+    addressee_agency: Mapped[Agency | None] = relationship(foreign_keys=[addressee_agency_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    pause: Mapped[ClockPause | None] = relationship()
+    files: Mapped[list[ConsultationFile]] = relationship(
+        back_populates="consultation", order_by="ConsultationFile.id", cascade="all, delete-orphan")
+
+    @property
+    def addressee_name(self) -> str:
+        """Who was asked, as shown to staff."""
+        if self.kind == "department" and self.department is not None:
+            return self.department.name
+        if self.kind == "agency" and self.addressee_agency is not None:
+            return self.addressee_agency.name
+        return self.third_party_name or ""
+
+    @property
+    def pauses_clock(self) -> bool:
+        return self.kind in PAUSE_KINDS
+
+    @property
+    def materials(self) -> list[ConsultationFile]:
+        return [f for f in self.files if f.role == "material"]
+
+    @property
+    def answer_files(self) -> list[ConsultationFile]:
+        return [f for f in self.files if f.role == "answer"]
+
+
+class ConsultationFile(db.Model):
+    """A file of a consultation: material sent with the question, or a file sent with the answer."""
+
+    __tablename__ = "consultation_files"
+    __table_args__ = (sa.CheckConstraint(sql_in("role", FILE_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    # Chosen from the case's attachments (the same stored file) or uploaded for the consultation.
+    attachment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"))
+    original_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    storage_key: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="files")

@@ -1,0 +1,365 @@
+"""Every write on a consultation: one verb-first function per action, each recording one audit event.
+
+Operations flush but never commit. Clock effects (SPEC §4): a consultation of another agency or of
+a third party pauses the reply clock from the day its letter is sent to the day the opinion arrives
+or its 15 working days (counted from the addressee's receipt) lapse; a department's never does.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from caseapp.accounts.models import Agency, Department, User
+from caseapp.calendar.service import load_calendar
+from caseapp.cases import states
+from caseapp.cases.attachments import Attachment, Upload, check_upload, clean_filename
+from caseapp.cases.models import Case, ClockPause
+from caseapp.clock.rules import CONSULTATION_DAYS
+from caseapp.clock.service import refresh_due
+from caseapp.clock.supervision import supervisors_of
+from caseapp.consultations.models import KINDS, OPINIONS, PAUSE_KINDS, Consultation, ConsultationFile
+from caseapp.core import filestore
+from caseapp.core.audit import record_event
+from caseapp.core.db import flush_or_stale, local_today
+from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
+from caseapp.core.outbox import notify
+from caseapp.core.permissions import CASE_HANDLERS, Role
+from caseapp.extensions import db
+
+DEFAULT_DEPARTMENT_DAYS = 5
+MAX_DEPARTMENT_DAYS = 60
+MAX_TEXT = 5000
+MAX_MATERIAL_FILES = 10
+# Consultation letters of the existing templates, drafted when an outside consultation is sent.
+LETTER_TEMPLATES = {"agency": "consultation_agency", "third_party": "consultation_third_party"}
+CONSULTABLE = frozenset({states.Status.IN_PROGRESS, states.Status.AWAITING_FEE})
+
+
+def _invalid(field: str, message) -> ValidationError:
+    return ValidationError(message, errors={field: message})
+
+
+def _snapshot(c: Consultation) -> dict:
+    return {"consultation_id": c.id, "kind": c.kind, "status": c.status, "opinion": c.opinion,
+            "sent_on": c.sent_on, "delivered_on": c.delivered_on, "due_on": c.due_on,
+            "answered_on": c.answered_on}
+
+
+def _event(action: str, c: Consultation, before: dict | None, *, actor: User | None, note: str | None = None):
+    flush_or_stale()
+    record_event(action, actor=actor, actor_label=None if actor is not None else "system", case=c.case,
+                 before=before, after=_snapshot(c), note=note)
+    flush_or_stale()
+
+
+def _day(value, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise _invalid(field, _l("Please enter a date like 2026-11-27.")) from None
+
+
+def _text(value, field: str, message, *, required: bool = True, limit: int = MAX_TEXT) -> str | None:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise _invalid(field, message)
+    if not text:
+        if required:
+            raise _invalid(field, message)
+        return None
+    if len(text) > limit:
+        raise _invalid(field, _l("Please keep this under %(n)s characters.", n=limit))
+    return text
+
+
+def _store_files(c: Consultation, uploads: Sequence[Upload], *, role: str, actor: User | None) -> None:
+    if len(uploads) > MAX_MATERIAL_FILES:
+        raise _invalid("files", _l("Please attach at most %(n)s files.", n=MAX_MATERIAL_FILES))
+    checked = [(u, check_upload(u.filename, u.data)) for u in uploads]
+    for upload, content_type in checked:
+        stored = filestore.store_bytes(upload.data, area="consultations")
+        c.files.append(ConsultationFile(role=role, original_name=clean_filename(upload.filename),
+                                        content_type=content_type, size=stored.size, sha256=stored.sha256,
+                                        storage_key=stored.storage_key,
+                                        uploaded_by_id=actor.id if actor is not None else None))
+
+
+def _addressee_users(c: Consultation) -> list[int]:
+    """Who answers: the department's liaisons, or the addressed agency's clerks and supervisors."""
+    q = sa.select(User.id).where(User.active.is_(True))
+    if c.kind == "department":
+        q = q.where(User.role == Role.LIAISON.value, User.department_id == c.department_id)
+    elif c.kind == "agency":
+        q = q.where(User.agency_id == c.addressee_agency_id,
+                    User.role.in_([Role.CLERK.value, Role.SUPERVISOR.value]))
+    else:
+        return []
+    return list(db.session.scalars(q.order_by(User.id)))
+
+
+def _asking_users(c: Consultation) -> list[int]:
+    """Who asked: the case's handler and the clerk who sent the consultation."""
+    ids = [i for i in (c.case.handler_id, c.created_by_id) if i]
+    return list(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class ThirdParty:
+    name: str | None = None
+    address: str | None = None
+    phone: str | None = None
+
+
+def consult(
+    case: Case, *, actor: User, kind: str, question: str, department=None, agency=None, third_party=None,
+    sent_on=None, delivered_on=None, due_days=None, attachment_ids: Iterable[int] = (),
+    uploads: Sequence[Upload] = (), today: date | None = None, expected_version: int | None = None,
+) -> Consultation:
+    """Send a consultation to a department, another agency or a third party; outside ones pause the clock."""
+    if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != case.agency_id:
+        raise ForbiddenError()
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersionError()
+    if states.Status(case.status) not in CONSULTABLE:
+        raise TransitionError(_l("Opinions can only be sought while the case is being handled."))
+    today = today or local_today()
+    cal = load_calendar()
+    if kind not in KINDS:
+        raise _invalid("kind", _l("Please choose whom to consult."))
+    c = Consultation(case=case, case_id=case.id, agency_id=case.agency_id, kind=kind, status="sent",
+                     created_by_id=actor.id)
+    if kind == "department":
+        dept = department if isinstance(department, Department) else db.session.scalar(
+            sa.select(Department).where(Department.agency_id == case.agency_id,
+                                        Department.code == str(department or "").strip()))
+        if dept is None or dept.agency_id != case.agency_id:
+            raise _invalid("department", _l("Please choose a department of this agency."))
+        c.department_id, c.department = dept.id, dept
+    elif kind == "agency":
+        other = agency if isinstance(agency, Agency) else db.session.scalar(
+            sa.select(Agency).where(Agency.code == str(agency or "").strip()))
+        if other is None or not other.active:
+            raise _invalid("agency", _l("Please choose an agency on the platform."))
+        if other.id == case.agency_id:
+            raise _invalid("agency", _l("Consult a department of your own agency instead."))
+        c.addressee_agency_id, c.addressee_agency = other.id, other
+    else:
+        tp = third_party if isinstance(third_party, ThirdParty) else ThirdParty(**(third_party or {})) \
+            if isinstance(third_party, dict) and set(third_party) <= {"name", "address", "phone"} else None
+        if tp is None:
+            raise _invalid("third_party", _l("Please give the third party's name, address and phone."))
+        c.third_party_name = _text(tp.name, "third_party_name", _l("Please give the third party's name."), limit=200)
+        c.third_party_address = _text(tp.address, "third_party_address", "", required=False, limit=300)
+        c.third_party_phone = _text(tp.phone, "third_party_phone", "", required=False, limit=40)
+    c.question = _text(question, "question", _l("Please write the question to be answered."))
+
+    sent = _day(sent_on, "sent_on") or today
+    if sent < case.received_on:
+        raise _invalid("sent_on", _l("The sending date cannot be before the request was received."))
+    if sent > today:
+        raise _invalid("sent_on", _l("The sending date cannot be in the future."))
+    delivered = _day(delivered_on, "delivered_on") or sent
+    if delivered < sent:
+        raise _invalid("delivered_on", _l("The delivery date cannot be before the sending date."))
+    if delivered > today:
+        raise _invalid("delivered_on", _l("The delivery date cannot be in the future."))
+    c.sent_on, c.delivered_on = sent, delivered
+    if kind == "department":
+        days = DEFAULT_DEPARTMENT_DAYS if due_days in (None, "") else due_days
+        try:
+            days = int(days)
+        except (TypeError, ValueError):
+            days = 0
+        if isinstance(due_days, bool) or not 1 <= days <= MAX_DEPARTMENT_DAYS:
+            raise _invalid("due_days", _l("Please give between 1 and %(n)s working days.", n=MAX_DEPARTMENT_DAYS))
+        c.due_on = cal.add_working_days(sent, days)
+    else:
+        if due_days not in (None, ""):
+            raise _invalid("due_days", _l("The time limit of an outside consultation is fixed at 15 working days."))
+        c.due_on = cal.add_working_days(delivered, CONSULTATION_DAYS)
+
+    ids = []
+    for raw in attachment_ids or ():
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            raise _invalid("attachments", _l("Please choose files of this case.")) from None
+    chosen = list(db.session.scalars(sa.select(Attachment).where(Attachment.id.in_(ids)))) if ids else []
+    if len(chosen) != len(set(ids)) or any(a.case_id != case.id for a in chosen):
+        raise _invalid("attachments", _l("Please choose files of this case."))
+    for att in chosen:
+        c.files.append(ConsultationFile(role="material", attachment_id=att.id, original_name=att.original_name,
+                                        content_type=att.content_type, size=att.size, sha256=att.sha256,
+                                        storage_key=att.storage_key, uploaded_by_id=actor.id))
+    _store_files(c, list(uploads or ()), role="material", actor=actor)
+
+    db.session.add(c)
+    if kind in PAUSE_KINDS:
+        pause = ClockPause(kind=PAUSE_KINDS[kind], started_on=sent, counted_from=delivered, reference="consultation")
+        case.pauses.append(pause)
+        c.pause = pause
+        refresh_due(case, today, cal)
+    _event("consultation.sent", c, None, actor=actor)
+    if kind in LETTER_TEMPLATES:
+        from caseapp.letters.operations import draft_letter
+
+        # The letter itself goes through the usual workflow (draft, approval, issue).
+        draft_letter(case, actor=actor, template=LETTER_TEMPLATES[kind], fields={"addressee": c.addressee_name},
+                     today=today)
+    message = f"{case.tracking_number}：{case.agency.name}征求意见，请于{c.due_on.isoformat()}前答复。"
+    for user_id in _addressee_users(c):
+        notify(user_id, "consultation_request", message, case_id=case.id, subject_id=c.id,
+               dedupe_key=f"consultation:{c.id}:request")
+    return c
+
+
+def _check_opinion(opinion, reasons) -> tuple[str, str]:
+    if opinion not in OPINIONS:
+        raise _invalid("opinion", _l("Please choose agree, disagree or partial."))
+    text = _text(reasons, "reasons", _l("Please give the reasons for the opinion."))
+    return opinion, text
+
+
+def _end_pause(c: Consultation, on: date, today: date) -> None:
+    if c.pause is not None and c.pause.ended_on is None:
+        c.pause.ended_on = max(on, c.pause.started_on)
+        if not states.is_final(c.case.status):
+            refresh_due(c.case, today)
+
+
+def _answer(c: Consultation, *, opinion: str, reasons: str, answered_on: date, channel: str,
+            actor: User, today: date, uploads: Sequence[Upload]) -> None:
+    c.status = "answered"
+    c.opinion, c.reasons, c.answered_on = opinion, reasons, answered_on
+    c.answer_channel, c.answered_by_id = channel, actor.id
+    _store_files(c, list(uploads or ()), role="answer", actor=actor)
+    _end_pause(c, answered_on, today)
+
+
+def can_answer(user: User | None, c: Consultation) -> bool:
+    """Whether the user is an addressee who may answer on the platform."""
+    if user is None or not user.active:
+        return False
+    if c.kind == "department":
+        return user.role == Role.LIAISON and user.department_id == c.department_id
+    if c.kind == "agency":
+        return user.role in CASE_HANDLERS and user.agency_id == c.addressee_agency_id
+    return False
+
+
+def answer_consultation(c: Consultation, *, actor: User, opinion, reasons, uploads: Sequence[Upload] = (),
+                        today: date | None = None, expected_version: int | None = None) -> Consultation:
+    """The addressee answers on the platform: agree, disagree or partial, with reasons and files."""
+    if not can_answer(actor, c):
+        raise ForbiddenError()
+    if expected_version is not None and expected_version != c.version:
+        raise StaleVersionError()
+    if c.status != "sent":
+        raise TransitionError(_l("This consultation has already been answered or has lapsed."))
+    opinion, text = _check_opinion(opinion, reasons)
+    today = today or local_today()
+    before = _snapshot(c)
+    _answer(c, opinion=opinion, reasons=text, answered_on=today, channel="platform", actor=actor, today=today,
+            uploads=uploads)
+    _event("consultation.answered", c, before, actor=actor)
+    message = f"{c.case.tracking_number}：{c.addressee_name}已答复征求意见。"
+    for user_id in _asking_users(c):
+        notify(user_id, "consultation_answered", message, case_id=c.case_id, subject_id=c.id,
+               dedupe_key=f"consultation:{c.id}:answered")
+    return c
+
+
+def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_on=None,
+                   uploads: Sequence[Upload] = (), today: date | None = None,
+                   expected_version: int | None = None) -> Consultation:
+    """A clerk of the asking agency records an opinion that arrived on paper, with the day it was received."""
+    if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != c.agency_id:
+        raise ForbiddenError()
+    if expected_version is not None and expected_version != c.version:
+        raise StaleVersionError()
+    if c.status != "sent":
+        raise TransitionError(_l("This consultation has already been answered or has lapsed."))
+    opinion, text = _check_opinion(opinion, reasons)
+    today = today or local_today()
+    received = _day(received_on, "received_on") or today
+    if received < c.sent_on:
+        raise _invalid("received_on", _l("The answer cannot have arrived before the consultation was sent."))
+    if received > today:
+        raise _invalid("received_on", _l("The receipt date cannot be in the future."))
+    before = _snapshot(c)
+    _answer(c, opinion=opinion, reasons=text, answered_on=received, channel="paper", actor=actor, today=today,
+            uploads=uploads)
+    _event("consultation.opinion_recorded", c, before, actor=actor)
+    return c
+
+
+def lapse_consultation(c: Consultation, *, today: date) -> Consultation:
+    """An outside consultation's 15 working days passed: an agency's silence is deemed consent, a third
+    party's consultation lapses (the agency decides itself). The pause ends on the lapse day."""
+    if c.kind not in PAUSE_KINDS or c.status != "sent" or not today > c.due_on:
+        raise TransitionError(_l("This consultation cannot lapse now."))
+    before = _snapshot(c)
+    c.status = "deemed_consent" if c.kind == "agency" else "lapsed"
+    c.lapsed_on = c.due_on
+    _end_pause(c, c.due_on, today)
+    _event("consultation.deemed_consent" if c.kind == "agency" else "consultation.lapsed", c, before, actor=None)
+    message = (f"{c.case.tracking_number}：{c.addressee_name}逾期未答复，"
+               + ("视为同意公开。" if c.kind == "agency" else "由本机关依法决定。"))
+    for user_id in _asking_users(c):
+        notify(user_id, "consultation_overdue", message, case_id=c.case_id, subject_id=c.id,
+               dedupe_key=f"consultation:{c.id}:lapsed")
+    return c
+
+
+def escalate_consultation(c: Consultation, *, today: date) -> Consultation:
+    """A department did not answer by its due date: remind its liaisons and tell the supervisors."""
+    if c.kind != "department" or c.status != "sent" or c.escalated_on is not None or not today > c.due_on:
+        raise TransitionError(_l("This consultation cannot be escalated now."))
+    before = _snapshot(c)
+    c.escalated_on = today
+    _event("consultation.escalated", c, before, actor=None)
+    message = f"{c.case.tracking_number}：{c.addressee_name}未在{c.due_on.isoformat()}前答复征求意见，请督促办理。"
+    recipients = _addressee_users(c) + [u.id for u in supervisors_of(c.agency_id)] + _asking_users(c)
+    for user_id in dict.fromkeys(recipients):
+        notify(user_id, "consultation_overdue", message, case_id=c.case_id, subject_id=c.id,
+               dedupe_key=f"consultation:{c.id}:escalated")
+    return c
+
+
+def lapse_due_consultations(today: date) -> dict[str, int]:
+    """The sweep's part: lapse outside consultations and escalate departments past their due date."""
+    counts = {"consultations_deemed_consent": 0, "consultations_lapsed": 0, "consultations_escalated": 0}
+    q = sa.select(Consultation).where(Consultation.status == "sent", Consultation.due_on < today,
+                                      Consultation.escalated_on.is_(None)).order_by(Consultation.id)
+    for c in db.session.scalars(q).all():
+        if c.kind == "department":
+            escalate_consultation(c, today=today)
+            counts["consultations_escalated"] += 1
+        else:
+            lapse_consultation(c, today=today)
+            counts["consultations_deemed_consent" if c.kind == "agency" else "consultations_lapsed"] += 1
+    return counts
+
+
+def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, today: date | None = None):
+    """Disclosing over a third party's objection in the public interest: draft the notice to the third
+    party (Reg. 32) for the usual approval and issue."""
+    from caseapp.letters.operations import draft_letter
+
+    if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != c.agency_id:
+        raise ForbiddenError()
+    if c.kind != "third_party" or c.opinion not in ("disagree", "partial"):
+        raise TransitionError(_l("A disclosure notice is only for a third party that objected."))
+    content = _text(content, "content", _l("Please say what will be disclosed."))
+    reasons = _text(reasons, "reasons", _l("Please give the public-interest reasons for disclosing."))
+    return draft_letter(c.case, actor=actor, template="third_party_disclosure_notice", today=today, fields={
+        "addressee": c.third_party_name, "consulted_on": c.sent_on.isoformat(), "content": content,
+        "reasons": reasons})
