@@ -10,14 +10,13 @@ from caseapp.cases import operations as case_ops
 from caseapp.cases.models import Case
 from caseapp.cases.states import OPEN, Status
 from caseapp.clock.service import refresh_due
+from caseapp.core.db import next_counter_value
 from caseapp.extensions import db
 
 
 def sweep(today: date) -> dict[str, int]:
     """Move every clock forward to `today`; returns counts of what changed. The caller commits."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # One sweep at a time, even from cron on several hosts.
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(421337)"))
+    lock_sweep()
     lapsed = 0
     for case in db.session.scalars(
         sa.select(Case).where(
@@ -30,6 +29,19 @@ def sweep(today: date) -> dict[str, int]:
 
     return {"corrections_lapsed": lapsed, "fees_lapsed": lapse_unpaid_fees(today),
             "due_dates_recomputed": recompute_provisional_dues(today)}
+
+
+def lock_sweep() -> None:
+    """Make this transaction the only sweep until it ends, so that two sweeps never both do the work.
+
+    PostgreSQL: a transaction-level advisory lock, which holds across hosts (cron on several
+    machines). SQLite: take the database's write lock now with a write to a lock row, before
+    reading anything, so a second sweep waits for the first to commit and then finds nothing left.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(421337)"))
+    else:
+        next_counter_value("sweep", "lock")
 
 
 def recompute_provisional_dues(today: date) -> int:
