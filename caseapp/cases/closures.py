@@ -52,6 +52,9 @@ class CaseClosure(db.Model):
     outcome: Mapped[str] = mapped_column(sa.String(50), nullable=False)
     closed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # The clock this closing answered (start and due date), kept because reopening resets the case's.
+    started_on: Mapped[date | None] = mapped_column(sa.Date)
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
     reopened_on: Mapped[date | None] = mapped_column(sa.Date)
     reopen_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
@@ -71,7 +74,8 @@ def record_closure(case: Case, kind: str) -> CaseClosure:
     if kind not in KINDS:
         raise ValueError(f"unknown closure kind {kind!r}")
     closure = CaseClosure(case_id=case.id, agency_id=case.agency_id, kind=kind, outcome=case.outcome,
-                          closed_on=case.closed_on, year=case.closed_on.year)
+                          closed_on=case.closed_on, year=case.closed_on.year,
+                          started_on=case.clock_started_on, due_on=case.due_on)
     db.session.add(closure)
     return closure
 

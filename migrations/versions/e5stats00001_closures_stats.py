@@ -38,6 +38,8 @@ def upgrade():
     sa.Column('outcome', sa.String(length=50), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('started_on', sa.Date(), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=True),
     sa.Column('reopened_on', sa.Date(), nullable=True),
     sa.Column('reopen_reason', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -91,13 +93,13 @@ def upgrade():
     year = ("CAST(EXTRACT(YEAR FROM c.closed_on) AS INTEGER)" if bind.dialect.name == "postgresql"
             else "CAST(strftime('%Y', c.closed_on) AS INTEGER)")
     op.execute(
-        "INSERT INTO case_closures (case_id, agency_id, kind, outcome, closed_on, year, created_at) "
+        "INSERT INTO case_closures (case_id, agency_id, kind, outcome, closed_on, year, started_on, due_on, created_at) "
         "SELECT c.id, c.agency_id, "
         "CASE WHEN c.status = 'withdrawn' THEN 'withdrawal' "
         "WHEN c.outcome IN ('other.correction_lapsed', 'other.fee_unpaid') THEN 'lapse' "
         "WHEN EXISTS (SELECT 1 FROM letters l WHERE l.case_id = c.id AND l.status = 'issued' "
         "AND l.template = c.outcome) THEN 'reply' ELSE 'close' END, "
-        f"c.outcome, c.closed_on, {year}, CURRENT_TIMESTAMP "
+        f"c.outcome, c.closed_on, {year}, c.clock_started_on, c.due_on, CURRENT_TIMESTAMP "
         "FROM cases c WHERE c.status IN ('closed', 'withdrawn') AND c.outcome IS NOT NULL "
         "AND c.closed_on IS NOT NULL ORDER BY c.id"
     )

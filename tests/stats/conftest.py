@@ -1,0 +1,58 @@
+"""Factories for the statistics tests: cases taken through the real operations on given dates."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from caseapp.cases import operations as ops
+from tests.conftest import VALID_PERSON
+
+ORG = {"org_code": "913100004JURQ283FD", "contact_person": "王经理", "id_number": None, "id_type": None}
+
+
+def applicant(applicant_type: str) -> dict:
+    """Request fields for an applicant of this type."""
+    if applicant_type == "natural_person":
+        return dict(VALID_PERSON)
+    return {**VALID_PERSON, **ORG, "applicant_type": applicant_type, "applicant_name": "示范市某某机构"}
+
+
+class Script:
+    """Drives one case through the operations on the dates a test gives."""
+
+    def __init__(self, db, agency, clerk, supervisor):
+        self.db, self.agency, self.clerk, self.supervisor = db, agency, clerk, supervisor
+
+    def receive(self, applicant_type: str, on: date):
+        reg = ops.register_case(self.agency, applicant(applicant_type), channel="in_person", received_on=on,
+                                actor=self.clerk, today=on)
+        self.db.session.commit()
+        return reg.case
+
+    def close(self, case, outcome: str, on: date):
+        if outcome == "other.correction_lapsed":
+            ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", today=max(case.received_on, on - timedelta(days=20)))
+        elif outcome == "other.fee_unpaid":
+            ops.accept_case(case, actor=self.clerk, today=on)
+            ops.await_fee(case, actor=self.clerk, served_on=max(case.received_on, on - timedelta(days=20)), today=on)
+        ops.close_case(case, actor=self.clerk, outcome=outcome, today=on)
+        self.db.session.commit()
+        return case
+
+    def withdraw(self, case, on: date):
+        ops.withdraw_case(case, actor=None, reason="申请人撤回", today=on)
+        self.db.session.commit()
+        return case
+
+    def reopen(self, case, on: date):
+        ops.reopen_case(case, actor=self.supervisor, reason="复议决定责令重新答复", today=on)
+        self.db.session.commit()
+        return case
+
+
+@pytest.fixture
+def script(db, make_agency, make_user):
+    """A Script on a new agency with a clerk and a supervisor."""
+    agency = make_agency()
+    return Script(db, agency, make_user("clerk", agency=agency), make_user("supervisor", agency=agency))
