@@ -84,6 +84,18 @@ def close_supervision_order(order: SupervisionOrder, *, closed_on: date) -> Supe
     return order
 
 
+def close_order_on_event(event) -> None:
+    """Subscriber of case.closed and case.withdrawn: close the case's open order at once."""
+    if event.case_id is None:
+        return
+    order = db.session.scalar(sa.select(SupervisionOrder).where(
+        SupervisionOrder.case_id == event.case_id, SupervisionOrder.closed_on.is_(None)))
+    if order is not None:
+        from caseapp.core.db import local_today
+
+        close_supervision_order(order, closed_on=order.case.closed_on or local_today())
+
+
 def open_orders_for_overdue(today: date) -> int:
     """Open an order for every running case past its due date that has none; returns how many."""
     from caseapp.cases.models import Case

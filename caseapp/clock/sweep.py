@@ -15,20 +15,62 @@ from caseapp.extensions import db
 
 
 def sweep(today: date) -> dict[str, int]:
-    """Move every clock forward to `today`; returns counts of what changed. The caller commits."""
+    """Move every clock forward to `today`; returns counts of what changed. The caller commits.
+
+    In order: lapse corrections (each closing letter drafted), fees and consultations; recompute
+    provisional due dates; remind clerks and supervisors; open and close supervision orders; ask for
+    the outbox's due e-mails to be delivered after the commit. Every step finds its own work from
+    the database, so a second run on the same day does nothing more.
+    """
     lock_sweep()
+    from caseapp.clock.reminders import send_due_reminders
+    from caseapp.clock.supervision import close_finished_orders, open_orders_for_overdue
+    from caseapp.consultations.operations import lapse_due_consultations
+    from caseapp.core.outbox import request_delivery
+    from caseapp.fees.sweep import lapse_unpaid_fees
+
     lapsed = 0
     for case in db.session.scalars(
         sa.select(Case).where(
             Case.status == Status.CORRECTION_REQUESTED.value, Case.correction_due_on < today
         )
-    ):
+    ).all():
         case_ops.lapse_correction(case, today=today)
+        draft_closing_letter(case, today=today)
         lapsed += 1
-    from caseapp.fees.sweep import lapse_unpaid_fees
+    counts = {"corrections_lapsed": lapsed, "fees_lapsed": lapse_unpaid_fees(today)}
+    counts.update(lapse_due_consultations(today))
+    counts["due_dates_recomputed"] = recompute_provisional_dues(today)
+    counts.update(send_due_reminders(today))
+    counts["supervision_orders_opened"] = open_orders_for_overdue(today)
+    counts["supervision_orders_closed"] = close_finished_orders(today)
+    request_delivery()
+    return counts
 
-    return {"corrections_lapsed": lapsed, "fees_lapsed": lapse_unpaid_fees(today),
-            "due_dates_recomputed": recompute_provisional_dues(today)}
+
+def closing_letter_drafter(case):
+    """Whose name a sweep-drafted closing letter carries: the handling clerk, else a supervisor, else a clerk."""
+    from caseapp.accounts.models import User
+
+    if case.handler is not None and case.handler.active and case.handler.role in ("clerk", "supervisor"):
+        return case.handler
+    for role in ("supervisor", "clerk"):
+        user = db.session.scalar(sa.select(User).where(User.agency_id == case.agency_id, User.role == role,
+                                                       User.active.is_(True)).order_by(User.id))
+        if user is not None:
+            return user
+    return None
+
+
+def draft_closing_letter(case, *, today: date):
+    """Draft the closing notice of a case the sweep closed (the outcome's template), for the usual
+    approval and issue; None when the agency has no staff to draft it for."""
+    from caseapp.letters.operations import draft_letter
+
+    drafter = closing_letter_drafter(case)
+    if drafter is None:
+        return None
+    return draft_letter(case, actor=drafter, template=case.outcome, today=today)
 
 
 def lock_sweep() -> None:

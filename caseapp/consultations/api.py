@@ -1,0 +1,166 @@
+"""Staff API (bearer token) for consultations and notifications, on its own blueprint under /api/v1.
+
+- `GET /api/v1/consultations`: those addressed to the caller (liaison: their department; clerk or
+  supervisor: their agency).
+- `GET /api/v1/consultations/{id}`: 404 for anyone neither addressed nor of the asking agency.
+- `POST /api/v1/consultations/{id}/answer` {opinion, reasons}: 409 once answered.
+- `GET /api/v1/notifications`, `POST /api/v1/notifications/{id}/read`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+
+from caseapp.accounts.operations import user_for_token
+from caseapp.consultations import operations as ops
+from caseapp.consultations import queries
+from caseapp.core.errors import ForbiddenError, NotFoundError, ValidationError, json_error
+from caseapp.core.outbox import get_notification, mark_read, notifications_for
+from caseapp.core.permissions import Role, acting_user, roles_required
+from caseapp.extensions import csrf, db
+
+bp = Blueprint("consultations_api", __name__, url_prefix="/api/v1")
+# Bearer tokens only, never the session cookie: cross-site form posts cannot act through it.
+csrf.exempt(bp)
+
+ADDRESSEES = (Role.LIAISON, Role.CLERK, Role.SUPERVISOR)
+STAFF = (Role.CLERK, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR, Role.ADMIN)
+
+
+@bp.before_request
+def _authenticate():
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_for_token(header[7:].strip())
+        if user is None:
+            return json_error(401, "invalid_token", _("Invalid or revoked access token."))
+        g.api_user = user
+    return None
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError(_("The request body must be a JSON object."))
+    return body
+
+
+@bp.get("/consultations")
+@roles_required(*ADDRESSEES)
+def list_consultations():
+    """Consultations addressed to the caller."""
+    user = acting_user()
+    items = queries.inbox_for(user)
+    return jsonify({"consultations": [queries.consultation_json(c, detail=True) for c in items]})
+
+
+@bp.get("/consultations/<int:consultation_id>")
+@roles_required(*STAFF)
+def get_consultation(consultation_id: int):
+    """One consultation (404 unless addressed to the caller or of the caller's agency)."""
+    c = queries.visible_consultation(acting_user(), consultation_id)
+    if c is None:
+        raise NotFoundError()
+    return jsonify(queries.consultation_json(c, detail=True))
+
+
+@bp.post("/consultations/<int:consultation_id>/answer")
+@roles_required(*ADDRESSEES)
+def answer_consultation(consultation_id: int):
+    """Answer a consultation addressed to the caller: {opinion, reasons}."""
+    user = acting_user()
+    c = queries.visible_consultation(user, consultation_id)
+    if c is None:
+        raise NotFoundError()
+    if not ops.can_answer(user, c):
+        raise ForbiddenError()
+    body = _body()
+    ops.answer_consultation(c, actor=user, opinion=body.get("opinion"), reasons=body.get("reasons"))
+    db.session.commit()
+    return jsonify(queries.consultation_json(c, detail=True))
+
+
+def _notification_json(note) -> dict:
+    from caseapp.cases.models import Case
+
+    case = db.session.get(Case, note.case_id) if note.case_id else None
+    return {"id": note.id, "kind": note.kind, "tracking_number": case.tracking_number if case else None,
+            "message": note.message, "created_at": note.created_at.isoformat(), "read": note.read}
+
+
+@bp.get("/notifications")
+@roles_required(*STAFF)
+def list_notifications():
+    """The caller's notifications, newest first."""
+    items = notifications_for(acting_user().id, limit=200)
+    return jsonify({"notifications": [_notification_json(n) for n in items]})
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@roles_required(*STAFF)
+def read_notification(notification_id: int):
+    """Mark one of the caller's notifications read."""
+    note = get_notification(acting_user().id, notification_id)
+    if note is None:
+        raise NotFoundError()
+    mark_read(note)
+    db.session.commit()
+    return jsonify(_notification_json(note))
+
+
+def _op(summary: str, responses: dict, *, body: dict | None = None, params: list | None = None) -> dict:
+    op = {"tags": ["consultations"], "summary": summary, "security": [{"bearer": []}], "responses": responses}
+    if params:
+        op["parameters"] = params
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return op
+
+
+_ID = [{"name": "consultation_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
+_NID = [{"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
+_ERR = {"$ref": "#/components/schemas/Error"}
+
+
+def _resp(desc: str) -> dict:
+    return {"description": desc, "content": {"application/json": {"schema": {"type": "object"}}}}
+
+
+def _err(desc: str) -> dict:
+    return {"description": desc, "content": {"application/json": {"schema": _ERR}}}
+
+
+OPENAPI_PATHS = {
+    "/api/v1/consultations": {"get": _op("Consultations addressed to the caller", {
+        "200": _resp("The consultations"), "401": _err("No or invalid token"), "403": _err("Not an addressee role")})},
+    "/api/v1/consultations/{consultation_id}": {"get": _op("One consultation", {
+        "200": _resp("The consultation"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
+        "404": _err("Not addressed to the caller nor of the caller's agency")}, params=_ID)},
+    "/api/v1/consultations/{consultation_id}/answer": {"post": _op("Answer a consultation", {
+        "200": _resp("The answered consultation"), "401": _err("No or invalid token"),
+        "403": _err("Not the addressee"), "404": _err("Not found"), "409": _err("Already answered or lapsed"),
+        "422": _err("Invalid opinion or missing reasons")}, params=_ID, body={
+        "type": "object", "required": ["opinion", "reasons"], "properties": {
+            "opinion": {"type": "string", "enum": ["agree", "disagree", "partial"]},
+            "reasons": {"type": "string", "minLength": 1, "maxLength": 5000}}})},
+    "/api/v1/notifications": {"get": _op("The caller's notifications, newest first", {
+        "200": _resp("The notifications"), "401": _err("No or invalid token"), "403": _err("Role not allowed")})},
+    "/api/v1/notifications/{notification_id}/read": {"post": _op("Mark a notification read", {
+        "200": _resp("The notification"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
+        "404": _err("Not the caller's notification")}, params=_NID)},
+}
+
+
+_registered = []
+
+
+def register_openapi() -> None:
+    """Add these paths to the API's OpenAPI document (once per process)."""
+    from caseapp.api.openapi import register_paths
+
+    if _registered:
+        return
+    _registered.append(True)
+    register_paths(OPENAPI_PATHS, tags=[{"name": "consultations",
+                                         "description": "Consultations and notifications"}])

@@ -1,0 +1,117 @@
+"""The applicant's e-mails (when they gave an address), queued in the transaction of the audit event:
+at receipt, correction request, extension, fee notice and reply.
+
+Each e-mail carries the link to the tracking page with the tracking number filled in, never the
+query code (the applicant was given it once, at filing). `register_subscribers()` is called once by
+the application factory; the handlers run inside `record_event`, so a rolled-back operation queues
+nothing, and the outbox delivers after the commit. Each message has a dedupe key, so a repeated
+event never e-mails twice.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import current_app, has_request_context, request, url_for
+
+from caseapp.core.events import subscribe
+from caseapp.core.outbox import queue_email
+from caseapp.extensions import db
+
+SIGN_OFF = "\n\n本邮件由系统自动发送，请勿直接回复。如需查询办理进度，请使用申请编号和查询码登录查询页面。"
+
+
+def tracking_link(case) -> str:
+    """The public tracking page with the tracking number filled in (never the query code)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        root = base.rstrip("/") + "/track"
+    elif has_request_context():
+        root = url_for("portal.track", _external=True)
+    else:
+        root = "http://127.0.0.1:5000/track"
+    return f"{root}?{urlencode({'tracking_number': case.tracking_number})}"
+
+
+def _case(event):
+    from caseapp.cases.models import Case
+
+    if event.case_id is None:
+        return None
+    case = db.session.get(Case, event.case_id)
+    return case if case is not None and (case.email or "").strip() else None
+
+
+def _send(case, kind: str, subject: str, text: str, key: str) -> None:
+    body = (f"{case.applicant_name}：\n\n{text}\n\n申请编号：{case.tracking_number}\n"
+            f"查询办理进度：{tracking_link(case)}{SIGN_OFF}\n\n{case.agency.name}")
+    queue_email(case.email.strip(), f"【{case.agency.name}】{subject}（{case.tracking_number}）", body,
+                kind=kind, case_id=case.id, dedupe_key=f"applicant:{case.id}:{key}")
+
+
+def on_registered(event) -> None:
+    """Receipt: the request was received (Reg. 31)."""
+    case = _case(event)
+    if case is None:
+        return
+    _send(case, "applicant_receipt", "政府信息公开申请已收到",
+          f"本机关已于{case.received_on:%Y年%m月%d日}收到您的政府信息公开申请，"
+          f"将依照《中华人民共和国政府信息公开条例》的规定办理。", "receipt")
+
+
+def on_correction_requested(event) -> None:
+    """Correction request: what to correct and by when (Reg. 30)."""
+    case = _case(event)
+    if case is None:
+        return
+    due = f"{case.correction_due_on:%Y年%m月%d日}" if case.correction_due_on else "补正期限内"
+    _send(case, "applicant_correction", "政府信息公开申请补正告知",
+          f"您的申请内容需要补正，请于{due}前通过查询页面提交补正材料。需要补正的事项：\n"
+          f"{case.correction_details or ''}", f"correction:{case.correction_count}")
+
+
+def on_fee_notified(event) -> None:
+    """Fee notice: the amount and the payment deadline (国办函〔2020〕109号)."""
+    from caseapp.fees.queries import latest_fee
+
+    case = _case(event)
+    if case is None:
+        return
+    fee = latest_fee(case)
+    amount = f"{fee.amount}元" if fee is not None else ""
+    pay_by = f"，请于{fee.pay_by:%Y年%m月%d日}前缴纳" if fee is not None and fee.pay_by else ""
+    _send(case, "applicant_fee", "信息处理费缴纳通知",
+          f"本机关已向您出具收费通知书，信息处理费{amount}{pay_by}。逾期未缴纳的，视为放弃申请。",
+          f"fee:{fee.id if fee is not None else event.id}")
+
+
+def on_letter_issued(event) -> None:
+    """Extension notice and the reply (the letter that closes the case)."""
+    case = _case(event)
+    if case is None:
+        return
+    template = (event.after or {}).get("template") or ""
+    if template == "extension_notice":
+        due = f"{case.due_on:%Y年%m月%d日}" if case.due_on else ""
+        _send(case, "applicant_extension", "延期答复告知",
+              f"因正当理由，本机关延长答复期限，将于{due}前作出答复（《中华人民共和国政府信息公开条例》第三十三条）。",
+              "extension")
+        return
+    from caseapp.letters.operations import reply_outcome_templates
+
+    if template in reply_outcome_templates():
+        _send(case, "applicant_reply", "政府信息公开申请答复",
+              "本机关已对您的政府信息公开申请作出答复，答复书可在查询页面查看和下载。",
+              f"reply:{(event.after or {}).get('letter_id')}")
+
+
+def register_subscribers() -> None:
+    """Subscribe the applicant's e-mails to their audit events (idempotent)."""
+    subscribe("case.registered", on_registered)
+    subscribe("case.correction_requested", on_correction_requested)
+    subscribe("fee.notified", on_fee_notified)
+    subscribe("letter.issued", on_letter_issued)
+    # A supervision order stays open until its case closes (caseapp.clock.supervision).
+    from caseapp.clock.supervision import close_order_on_event
+
+    subscribe("case.closed", close_order_on_event)
+    subscribe("case.withdrawn", close_order_on_event)

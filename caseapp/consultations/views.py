@@ -1,0 +1,326 @@
+"""Office pages: the liaison inbox, a consultation's page (answer, paper answer), sending one from a
+case, the notifications list, the supervisor dashboard and the supervision order PDF.
+
+Each view loads (404), checks access (403/404), validates, calls one operation, then commits once.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from caseapp.calendar.service import load_calendar
+from caseapp.cases.attachments import attachments_for_case, read_uploads
+from caseapp.cases.models import Case
+from caseapp.cases.queries import get_case
+from caseapp.clock.supervision import order_for_case, render_supervision_order_pdf
+from caseapp.consultations import dashboard
+from caseapp.consultations import operations as ops
+from caseapp.consultations import queries
+from caseapp.consultations.forms import AnswerForm, ConsultForm, DisclosureNoticeForm, PlainForm, RecordOpinionForm
+from caseapp.core import filestore
+from caseapp.core.db import local_today
+from caseapp.core.errors import DomainError, ValidationError
+from caseapp.core.forms import apply_errors
+from caseapp.core.outbox import get_notification, mark_all_read, mark_read, notifications_for, unread_count
+from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
+from caseapp.extensions import db
+
+bp = Blueprint("consultations", __name__, url_prefix="/office")
+
+ADDRESSEES = (Role.LIAISON, Role.CLERK, Role.SUPERVISOR)
+ANYONE = (Role.CLERK, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR, Role.ADMIN)
+
+
+def _load_case(tracking_number: str) -> Case:
+    case = get_case(tracking_number)
+    if case is None:
+        abort(404)
+    require_agency(current_user, case.agency_id)
+    return case
+
+
+def _load_consultation(consultation_id: int):
+    c = queries.visible_consultation(current_user, consultation_id)
+    if c is None:
+        abort(404)
+    return c
+
+
+def _fail(err: DomainError, form=None) -> None:
+    db.session.rollback()
+    if form is not None and isinstance(err, ValidationError):
+        apply_errors(form, err.errors)
+    flash(str(err.message), "danger")
+
+
+# --- Case panel (included at the end of the case page) ---------------------------------------------
+
+@bp.app_context_processor
+def _panel_helpers():
+    def consultation_panel(case):
+        """What the consultations panel of the case page shows."""
+        return {
+            "consultations": queries.consultations_for_case(case),
+            "objections": queries.objections(case),
+            "order": order_for_case(case.id),
+            "can_consult": current_user.is_authenticated and current_user.role in CASE_HANDLERS
+            and current_user.agency_id == case.agency_id,
+            "kind_labels": queries.KIND_LABELS, "status_labels": queries.STATUS_LABELS,
+            "opinion_labels": queries.OPINION_LABELS,
+        }
+
+    def notification_count():
+        """Unread notifications of the logged-in user (the bell in the office bar)."""
+        if not current_user.is_authenticated:
+            return 0
+        return unread_count(current_user.id)
+
+    return {"consultation_panel": consultation_panel, "notification_count": notification_count}
+
+
+# --- Sending a consultation ------------------------------------------------------------------------
+
+def _consult_choices(form: ConsultForm, case: Case) -> None:
+    from caseapp.accounts.operations import list_agencies
+
+    form.department.choices = [(d.code, d.name) for d in case.agency.departments]
+    form.agency.choices = [(a.code, a.name) for a in list_agencies() if a.id != case.agency_id]
+    form.attachments.choices = [(str(a.id), a.original_name) for a in attachments_for_case(case)]
+
+
+@bp.route("/cases/<tracking_number>/consult", methods=["GET", "POST"])
+@login_required
+@roles_required(*CASE_HANDLERS)
+def consult(tracking_number: str):
+    """Seek the opinion of a department, another agency or a third party."""
+    case = _load_case(tracking_number)
+    form = ConsultForm()
+    _consult_choices(form, case)
+    if request.method == "GET":
+        form.sent_on.data = local_today().isoformat()
+    if form.validate_on_submit():
+        kind = form.kind.data
+        try:
+            c = ops.consult(
+                case, actor=current_user, kind=kind, question=form.question.data,
+                department=form.department.data if kind == "department" else None,
+                agency=form.agency.data if kind == "agency" else None,
+                third_party={"name": form.third_party_name.data, "address": form.third_party_address.data,
+                             "phone": form.third_party_phone.data} if kind == "third_party" else None,
+                sent_on=form.sent_on.data, delivered_on=form.delivered_on.data,
+                due_days=form.due_days.data if kind == "department" else None,
+                attachment_ids=form.attachments.data or (), uploads=read_uploads(form.files.data or ()))
+            db.session.commit()
+        except DomainError as err:
+            _fail(err, form)
+        else:
+            flash(_("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat()), "success")
+            return redirect(url_for("office.case_page", tracking_number=case.tracking_number) + "#consultations")
+    return render_template("consultations/consult.html", case=case, form=form)
+
+
+# --- Liaison inbox and a consultation's page -------------------------------------------------------
+
+@bp.get("/consultations")
+@login_required
+@roles_required(*ADDRESSEES)
+def inbox():
+    """Consultations addressed to the user: their department (liaison) or their agency (clerk, supervisor)."""
+    status = request.args.get("status") or None
+    if status not in (None, "waiting", "answered", "lapsed", "deemed_consent"):
+        status = None
+    return render_template("consultations/inbox.html", items=queries.inbox_for(current_user, status=status),
+                           status=status, kind_labels=queries.KIND_LABELS, status_labels=queries.STATUS_LABELS,
+                           opinion_labels=queries.OPINION_LABELS, today=local_today())
+
+
+@bp.get("/consultations/<int:consultation_id>")
+@login_required
+@roles_required(*ANYONE)
+def detail(consultation_id: int):
+    """One consultation: the question, the material, the answer (or the forms to give one)."""
+    c = _load_consultation(consultation_id)
+    return _detail_page(c, AnswerForm(), RecordOpinionForm(), DisclosureNoticeForm())
+
+
+def _detail_page(c, answer_form, record_form, notice_form):
+    can_record = (current_user.role in CASE_HANDLERS and current_user.agency_id == c.agency_id
+                  and c.status == "sent")
+    if request.method == "GET" and not record_form.received_on.data:
+        record_form.received_on.data = local_today().isoformat()
+    return render_template(
+        "consultations/detail.html", c=c, answer_form=answer_form, record_form=record_form,
+        notice_form=notice_form, can_answer=ops.can_answer(current_user, c) and c.status == "sent",
+        can_record=can_record, is_asking=queries.of_asking_agency(current_user, c),
+        can_notice=(current_user.role in CASE_HANDLERS and current_user.agency_id == c.agency_id
+                    and c.kind == "third_party" and c.opinion in ("disagree", "partial")),
+        kind_labels=queries.KIND_LABELS, status_labels=queries.STATUS_LABELS, opinion_labels=queries.OPINION_LABELS)
+
+
+@bp.post("/consultations/<int:consultation_id>/answer")
+@login_required
+@roles_required(*ADDRESSEES)
+def answer(consultation_id: int):
+    """The addressee answers: agree, disagree or partial, with reasons and files."""
+    c = _load_consultation(consultation_id)
+    if not ops.can_answer(current_user, c):
+        abort(403)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            ops.answer_consultation(c, actor=current_user, opinion=form.opinion.data, reasons=form.reasons.data,
+                                    uploads=read_uploads(form.files.data or ()))
+            db.session.commit()
+        except DomainError as err:
+            _fail(err, form)
+        else:
+            flash(_("Your answer was sent."), "success")
+            return redirect(url_for("consultations.detail", consultation_id=c.id))
+    return _detail_page(c, form, RecordOpinionForm(), DisclosureNoticeForm()), 400
+
+
+@bp.post("/consultations/<int:consultation_id>/record")
+@login_required
+@roles_required(*CASE_HANDLERS)
+def record(consultation_id: int):
+    """A clerk records an answer that arrived on paper, with the date it was received."""
+    c = _load_consultation(consultation_id)
+    if current_user.agency_id != c.agency_id:
+        abort(403)
+    form = RecordOpinionForm()
+    if form.validate_on_submit():
+        try:
+            ops.record_opinion(c, actor=current_user, opinion=form.opinion.data, reasons=form.reasons.data,
+                               received_on=form.received_on.data, uploads=read_uploads(form.files.data or ()))
+            db.session.commit()
+        except DomainError as err:
+            _fail(err, form)
+        else:
+            flash(_("The opinion was recorded."), "success")
+            return redirect(url_for("consultations.detail", consultation_id=c.id))
+    return _detail_page(c, AnswerForm(), form, DisclosureNoticeForm()), 400
+
+
+@bp.post("/consultations/<int:consultation_id>/disclosure-notice")
+@login_required
+@roles_required(*CASE_HANDLERS)
+def disclosure_notice(consultation_id: int):
+    """Disclose over a third party's objection: draft the notice to the third party."""
+    c = _load_consultation(consultation_id)
+    if current_user.agency_id != c.agency_id:
+        abort(403)
+    form = DisclosureNoticeForm()
+    if form.validate_on_submit():
+        try:
+            letter = ops.draft_disclosure_notice(c, actor=current_user, content=form.content.data,
+                                                 reasons=form.reasons.data)
+            db.session.commit()
+        except DomainError as err:
+            _fail(err, form)
+        else:
+            flash(_("The disclosure notice to the third party was drafted."), "success")
+            return redirect(url_for("letters.letter_page", letter_id=letter.id))
+    return _detail_page(c, AnswerForm(), RecordOpinionForm(), form), 400
+
+
+@bp.get("/consultations/<int:consultation_id>/files/<int:file_id>")
+@login_required
+@roles_required(*ANYONE)
+def file(consultation_id: int, file_id: int):
+    """Download a consultation's material or answer file (after the access check)."""
+    c = _load_consultation(consultation_id)
+    found = next((f for f in c.files if f.id == file_id), None)
+    if found is None:
+        abort(404)
+    return send_file(filestore.open_path(found.storage_key), mimetype=found.content_type, as_attachment=True,
+                     download_name=found.original_name)
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+def notification_link(note) -> str | None:
+    """Where a notification leads: the consultation, else the case."""
+    if note.kind.startswith("consultation") and note.subject_id:
+        return url_for("consultations.detail", consultation_id=note.subject_id)
+    if note.case_id:
+        case = db.session.get(Case, note.case_id)
+        if case is not None and current_user.role in CASE_READERS:
+            return url_for("office.case_page", tracking_number=case.tracking_number)
+    return None
+
+
+@bp.get("/notifications")
+@login_required
+@roles_required(*ANYONE)
+def notifications():
+    """The user's notifications, newest first."""
+    items = notifications_for(current_user.id, limit=200)
+    return render_template("consultations/notifications.html", items=items, form=PlainForm(),
+                           link=notification_link, labels=_notification_labels())
+
+
+def _notification_labels() -> dict:
+    from flask_babel import lazy_gettext as _l
+
+    return {"due_reminder": _l("Due-date reminder"), "supervision_order": _l("Supervision order"),
+            "consultation_request": _l("Opinion requested"), "consultation_answered": _l("Opinion received"),
+            "consultation_overdue": _l("Consultation overdue")}
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+@roles_required(*ANYONE)
+def notification_read(notification_id: int):
+    """Mark one notification read."""
+    form = PlainForm()
+    note = get_notification(current_user.id, notification_id)
+    if note is None:
+        abort(404)
+    if form.validate_on_submit():
+        mark_read(note)
+        db.session.commit()
+    return redirect(url_for("consultations.notifications"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+@roles_required(*ANYONE)
+def notifications_read_all():
+    """Mark all of the user's notifications read."""
+    if PlainForm().validate_on_submit():
+        mark_all_read(current_user.id)
+        db.session.commit()
+    return redirect(url_for("consultations.notifications"))
+
+
+# --- Supervisor dashboard and the supervision order ----------------------------------------------------
+
+@bp.get("/supervision")
+@login_required
+@roles_required(Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+def supervision():
+    """Due soon, overdue, open supervision orders and consultations waiting, per clerk."""
+    today = local_today()
+    board = dashboard.supervisor_board(current_user.agency_id, today, load_calendar())
+    return render_template("consultations/dashboard.html", board=board, today=today)
+
+
+@bp.get("/cases/<tracking_number>/supervision-order.pdf")
+@login_required
+@roles_required(*CASE_READERS)
+def supervision_order_pdf(tracking_number: str):
+    """The case's supervision order (督办单) as a one-page PDF."""
+    from caseapp.letters import fonts
+
+    case = _load_case(tracking_number)
+    order = order_for_case(case.id)
+    if order is None:
+        abort(404)
+    html = render_template("consultations/supervision_order_pdf.html", case=case, order=order,
+                           consultations=queries.consultations_for_case(case), status_labels=queries.STATUS_LABELS,
+                           font_face_css=Markup(fonts.font_face_css()), font_stack=Markup(fonts.font_stack()))
+    pdf = render_supervision_order_pdf(order, html)
+    return current_app.response_class(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="supervision-{case.tracking_number}.pdf"'})
