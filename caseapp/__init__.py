@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (portal_bp, accounts_bp, office_bp, letters_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
+    _register_consultations(app)
 
     @app.get("/healthz")
     def healthz():
@@ -97,6 +98,20 @@ def _register_blueprints(app: Flask) -> None:
 
         db.session.execute(sa.text("SELECT 1"))
         return jsonify({"status": "ok", "database": db.engine.dialect.name, "version": __version__})
+
+
+def _register_consultations(app: Flask) -> None:
+    """Consultations, notifications and supervision: office pages, staff API (own blueprint under
+    /api/v1, with its OpenAPI paths) and the subscribers that queue the applicant's e-mails."""
+    from caseapp.consultations.api import bp as consultations_api_bp
+    from caseapp.consultations.api import register_openapi
+    from caseapp.consultations.notify import register_subscribers
+    from caseapp.consultations.views import bp as consultations_bp
+
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(consultations_api_bp)
+    register_openapi()
+    register_subscribers()
 
 
 def _register_hooks(app: Flask) -> None:
