@@ -1,0 +1,173 @@
+"""The similarity index: each request's signature and its terms, kept in the database.
+
+A request is indexed when it is registered (a subscriber of `case.registered`), or later on demand.
+Suggestions for a request retrieve candidates through the inverted index (the request's rarest
+words and its discriminating parts) and score only those, so the cost does not grow with the
+number of earlier requests in the agency.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from caseapp.cases.models import Case
+from caseapp.core.events import subscribe
+from caseapp.disclosure import similarity
+from caseapp.disclosure.models import Posting, Signature, TermStat
+from caseapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+COUNT_TERM = ""  # TermStat row that counts an agency's indexed requests
+QUERY_WORDS = 10  # the rarest words of a request used to retrieve candidates
+CANDIDATES = 150  # candidates scored per request
+MAX_RESULTS = 20
+
+
+@dataclass(frozen=True)
+class Match:
+    case_id: int
+    score: float
+
+
+def request_text(case: Case) -> str:
+    """What a request asks for: its description and the title or number it cites."""
+    return " ".join(part for part in (case.document_ref, case.description) if part)
+
+
+def signature_for(case: Case) -> dict:
+    """The similarity features of a case's request (the agency's own name is left out)."""
+    return similarity.extract_features(request_text(case), strip=[case.agency.name] if case.agency else [])
+
+
+def _insert():
+    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _bump(agency_id: int, terms: list[str], delta: int) -> None:
+    if not terms:
+        return
+    insert = _insert()
+    stmt = insert(TermStat).values([{"agency_id": agency_id, "term": t, "df": max(delta, 0)} for t in terms])
+    stmt = stmt.on_conflict_do_update(index_elements=["agency_id", "term"], set_={"df": TermStat.df + delta})
+    db.session.execute(stmt)
+
+
+def unindex_case(case_id: int) -> None:
+    """Remove a request from the index (its postings, signature and counts)."""
+    sig = db.session.get(Signature, case_id)
+    if sig is None:
+        return
+    terms = list(db.session.scalars(sa.select(Posting.term).where(Posting.case_id == case_id)))
+    db.session.execute(sa.delete(Posting).where(Posting.case_id == case_id))
+    _bump(sig.agency_id, terms + [COUNT_TERM], -1)
+    db.session.delete(sig)
+    db.session.flush()
+
+
+def index_case(case: Case) -> dict:
+    """(Re)index one request; returns its signature. Flushes, never commits."""
+    unindex_case(case.id)
+    features = signature_for(case)
+    terms = similarity.index_terms(features)
+    db.session.add(Signature(case_id=case.id, agency_id=case.agency_id, features=features))
+    if terms:
+        db.session.execute(sa.insert(Posting), [{"agency_id": case.agency_id, "term": t, "case_id": case.id}
+                                                 for t in terms])
+    _bump(case.agency_id, terms + [COUNT_TERM], 1)
+    db.session.flush()
+    return features
+
+
+def index_cases(cases) -> int:
+    """Index many requests at once (demo data, a backfill); returns how many were indexed."""
+    n = 0
+    for case in cases:
+        index_case(case)
+        n += 1
+    return n
+
+
+def index_unindexed(agency_id: int | None = None, *, limit: int | None = None) -> int:
+    """Index the requests that have no signature yet (optionally of one agency)."""
+    q = sa.select(Case).outerjoin(Signature, Signature.case_id == Case.id).where(Signature.case_id.is_(None))
+    if agency_id is not None:
+        q = q.where(Case.agency_id == agency_id)
+    if limit:
+        q = q.limit(limit)
+    return index_cases(list(db.session.scalars(q.order_by(Case.id))))
+
+
+def _ensure_signature(case: Case) -> dict:
+    sig = db.session.get(Signature, case.id)
+    return sig.features if sig is not None else index_case(case)
+
+
+def _dfs(agency_id: int, terms) -> dict[str, int]:
+    terms = list(set(terms))
+    out: dict[str, int] = {}
+    for i in range(0, len(terms), 900):
+        chunk = terms[i:i + 900]
+        out.update(db.session.execute(sa.select(TermStat.term, TermStat.df).where(
+            TermStat.agency_id == agency_id, TermStat.term.in_(chunk))).all())
+    return out
+
+
+def find_similar(case: Case, *, threshold: float | None = None, limit: int = MAX_RESULTS) -> list[Match]:
+    """Earlier or later requests to the same agency that ask for the same information, best first.
+
+    Candidates come from the inverted index (the request's discriminating parts and its rarest
+    words); only those are scored. Only matches at or above the threshold are returned.
+    """
+    threshold = similarity.THRESHOLD if threshold is None else threshold
+    features = _ensure_signature(case)
+    words = list(features.get("w", ()))
+    special = [t for t in similarity.index_terms(features) if t.startswith("#")]
+    stats = _dfs(case.agency_id, words + [COUNT_TERM])
+    n = max(stats.get(COUNT_TERM, 1), 1)
+    rare = sorted(words, key=lambda t: (stats.get(t, 0), t))[:QUERY_WORDS]
+    query_terms = special + rare
+    if not query_terms:
+        return []
+    hits = sa.func.count().label("hits")
+    rows = db.session.execute(
+        sa.select(Posting.case_id, hits)
+        .where(Posting.agency_id == case.agency_id, Posting.term.in_(query_terms), Posting.case_id != case.id)
+        .group_by(Posting.case_id).order_by(hits.desc(), Posting.case_id.desc()).limit(CANDIDATES)
+    ).all()
+    if not rows:
+        return []
+    ids = [r.case_id for r in rows]
+    sigs = dict(db.session.execute(sa.select(Signature.case_id, Signature.features)
+                                   .where(Signature.case_id.in_(ids))).all())
+    all_words = set(words)
+    for f in sigs.values():
+        all_words.update(f.get("w", ()))
+    stats.update(_dfs(case.agency_id, all_words - set(stats)))
+    idf = {t: similarity.idf_value(stats.get(t, 0), n) for t in all_words}
+    default = similarity.idf_value(0, n)
+    matches = [Match(cid, round(similarity.score(features, f, idf, default), 3)) for cid, f in sigs.items()]
+    matches = [m for m in matches if m.score >= threshold]
+    matches.sort(key=lambda m: (-m.score, -m.case_id))
+    return matches[:limit]
+
+
+def _on_registered(event) -> None:
+    """Index a newly registered request in the same transaction (a failure never blocks filing)."""
+    if event.case_id is None:
+        return
+    case = db.session.get(Case, event.case_id)
+    if case is None:
+        return
+    try:
+        with db.session.begin_nested():
+            index_case(case)
+    except Exception:  # noqa: BLE001 - the index can be rebuilt; filing must not fail for it
+        log.exception("could not index case %s for similarity", event.case_id)
+
+
+subscribe("case.registered", _on_registered)

@@ -1,0 +1,38 @@
+"""Labels of the disclosure area: topics of the public column, finding kinds, statuses, events."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+TOPICS = {
+    "education": _l("Education"),
+    "housing": _l("Housing and urban-rural development"),
+    "environment": _l("Ecology and environment"),
+    "market": _l("Market regulation"),
+    "planning": _l("Planning and natural resources"),
+    "transport": _l("Transport"),
+    "budget": _l("Budgets and final accounts"),
+    "enforcement": _l("Administrative enforcement"),
+    "other": _l("Other"),
+}
+
+FINDING_KIND_LABELS = {
+    "id_number": _l("Resident ID number"),
+    "mobile": _l("Mobile phone number"),
+    "landline": _l("Landline phone number"),
+    "email": _l("E-mail address"),
+    "bank_card": _l("Bank card number"),
+    "name": _l("Applicant's name"),
+    "address": _l("Applicant's address"),
+}
+
+FINDING_STATUS_LABELS = {
+    "open": _l("To be resolved"),
+    "removed": _l("Removed"),
+    "not_personal": _l("Marked as not personal"),
+}
+
+FINDING_SOURCE_LABELS = {"title": _l("Title"), "summary": _l("Summary"), "document": _l("Document")}
+
+ENTRY_STATUS_LABELS = {"draft": _l("Draft awaiting approval"), "published": _l("Published")}
+
+DECISION_LABELS = {"agree": _l("Agreed"), "disagree": _l("Not agreed")}

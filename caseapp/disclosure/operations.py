@@ -1,0 +1,399 @@
+"""Operations of the disclosure area: verb-first, one audit event each; they flush, never commit."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from caseapp.cases.attachments import Upload, check_upload, clean_filename
+from caseapp.cases.models import Case
+from caseapp.core import filestore
+from caseapp.core.audit import record_event
+from caseapp.core.db import flush_or_stale, utcnow
+from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
+from caseapp.core.permissions import CASE_HANDLERS, Role
+from caseapp.disclosure import redaction
+from caseapp.disclosure.labels import TOPICS
+from caseapp.disclosure.models import (
+    InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SuggestionAnswer,
+)
+from caseapp.disclosure.queries import cases_of_item, is_disclosed, item_of_case
+from caseapp.extensions import db
+from caseapp.intake.models import ProactiveSuggestion
+
+PUBLICATION_TARGET_DAYS = 20  # working days from the decision to publish (SPEC §9, after Reg. 26)
+MAX_TITLE = 300
+MAX_SUMMARY = 5000
+MAX_REASON = 1000
+
+
+def _require_handler(actor, agency_id: int) -> None:
+    if actor is None or actor.role not in CASE_HANDLERS:
+        raise ForbiddenError(_l("Only clerks and supervisors can do this."))
+    if actor.agency_id is not None and actor.agency_id != agency_id:
+        raise ForbiddenError()
+
+
+def _require_supervisor(actor, agency_id: int) -> None:
+    if actor is None or actor.role != Role.SUPERVISOR:
+        raise ForbiddenError(_l("Only a supervisor can do this."))
+    if actor.agency_id != agency_id:
+        raise ForbiddenError()
+
+
+def _title(value: str | None, field: str = "title") -> str:
+    value = (value or "").strip()
+    if not value:
+        msg = _l("Please give a title.")
+        raise ValidationError(msg, errors={field: msg})
+    if len(value) > MAX_TITLE:
+        msg = _l("At most %(n)s characters.", n=MAX_TITLE)
+        raise ValidationError(msg, errors={field: msg})
+    return value
+
+
+# --- Information items -------------------------------------------------------------------------------
+
+
+def _link(case: Case, item: InfoItem, actor) -> InfoItem | None:
+    link = db.session.get(ItemCase, case.id)
+    before = link.item_id if link is not None else None
+    if link is None:
+        db.session.add(ItemCase(case_id=case.id, item_id=item.id, linked_by_id=actor.id))
+    else:
+        link.item_id, link.linked_by_id, link.linked_at = item.id, actor.id, utcnow()
+    return before
+
+
+def start_item(case: Case, *, title: str, actor) -> InfoItem:
+    """Start a new information item from a request and link the request to it."""
+    _require_handler(actor, case.agency_id)
+    item = InfoItem(agency_id=case.agency_id, title=_title(title), created_by_id=actor.id)
+    db.session.add(item)
+    db.session.flush()
+    before = _link(case, item, actor)
+    record_event("disclosure.item_created", actor=actor, case=case, before={"item_id": before},
+                 after={"item_id": item.id, "title": item.title})
+    db.session.flush()
+    return item
+
+
+def link_case(case: Case, item: InfoItem, *, actor) -> InfoItem:
+    """Link a request to an existing item of the same agency (moving it from its former item)."""
+    _require_handler(actor, case.agency_id)
+    target = _live(item)
+    if target.agency_id != case.agency_id:
+        raise ValidationError(_l("The item belongs to another agency."))
+    before = _link(case, target, actor)
+    if before == target.id:
+        raise ValidationError(_l("The request is already linked to this item."))
+    record_event("disclosure.case_linked", actor=actor, case=case, before={"item_id": before},
+                 after={"item_id": target.id})
+    db.session.flush()
+    return target
+
+
+def _live(item: InfoItem) -> InfoItem:
+    """Follow merges to the item that holds the requests now."""
+    seen = set()
+    while item.merged_into_id is not None and item.id not in seen:
+        seen.add(item.id)
+        item = db.session.get(InfoItem, item.merged_into_id)
+    return item
+
+
+def split_item(item: InfoItem, case_ids: list[int], *, title: str, actor) -> InfoItem:
+    """Move some requests of an item to a new item (they ask for different information)."""
+    _require_handler(actor, item.agency_id)
+    title = _title(title)
+    members = {c.id: c for c in cases_of_item(item)}
+    chosen = [members[i] for i in dict.fromkeys(case_ids) if i in members]
+    if not chosen:
+        msg = _l("Please choose the requests to move to the new item.")
+        raise ValidationError(msg, errors={"case_ids": msg})
+    if len(chosen) == len(members):
+        msg = _l("Leave at least one request in the item; to rename it, start a new item instead.")
+        raise ValidationError(msg, errors={"case_ids": msg})
+    new = InfoItem(agency_id=item.agency_id, title=title, created_by_id=actor.id)
+    db.session.add(new)
+    db.session.flush()
+    for case in chosen:
+        _link(case, new, actor)
+    record_event("disclosure.item_split", actor=actor, agency_id=item.agency_id,
+                 before={"item_id": item.id}, after={"item_id": new.id, "title": title,
+                                                     "cases": [c.tracking_number for c in chosen]})
+    db.session.flush()
+    return new
+
+
+def merge_items(target: InfoItem, source: InfoItem, *, actor) -> InfoItem:
+    """Merge `source` into `target`: its requests and drafts move, and it is no longer offered."""
+    _require_handler(actor, target.agency_id)
+    target, source = _live(target), _live(source)
+    if source.id == target.id:
+        raise ValidationError(_l("An item cannot be merged into itself."))
+    if source.agency_id != target.agency_id:
+        raise ValidationError(_l("The item belongs to another agency."))
+    moved = db.session.execute(sa.update(ItemCase).where(ItemCase.item_id == source.id)
+                               .values(item_id=target.id)).rowcount
+    db.session.execute(sa.update(PublicEntry).where(PublicEntry.item_id == source.id).values(item_id=target.id))
+    source.merged_into_id = target.id
+    record_event("disclosure.items_merged", actor=actor, agency_id=target.agency_id,
+                 before={"item_id": source.id, "title": source.title},
+                 after={"item_id": target.id, "moved": moved})
+    db.session.flush()
+    return target
+
+
+# --- Converting to proactive disclosure --------------------------------------------------------------
+
+
+def can_convert_case(case: Case) -> bool:
+    """A closed request whose information was disclosed or partly disclosed can be converted."""
+    return is_disclosed(case)
+
+
+def can_convert_item(item: InfoItem) -> bool:
+    """An item can be converted when at least one of its requests was disclosed."""
+    return any(is_disclosed(c) for c in cases_of_item(item))
+
+
+def _check_topic(topic: str | None) -> str:
+    if topic not in TOPICS:
+        msg = _l("Please choose a topic.")
+        raise ValidationError(msg, errors={"topic": msg})
+    return topic
+
+
+def _check_summary(summary: str | None) -> str:
+    summary = (summary or "").strip()
+    if len(summary) > MAX_SUMMARY:
+        msg = _l("At most %(n)s characters.", n=MAX_SUMMARY)
+        raise ValidationError(msg, errors={"summary": msg})
+    return summary
+
+
+def draft_public_entry(*, actor, title: str, summary: str, topic: str, today: date, calendar,
+                       case: Case | None = None, item: InfoItem | None = None) -> PublicEntry:
+    """转主动公开: draft a public entry from a disclosed request or from an item, and run the redaction check."""
+    if (case is None) == (item is None):
+        raise ValueError("draft from exactly one request or one item")
+    agency_id = case.agency_id if case is not None else item.agency_id
+    _require_handler(actor, agency_id)
+    if case is not None and not can_convert_case(case):
+        raise TransitionError(_l("Only a closed request whose information was disclosed or partly disclosed "
+                                 "can be converted to proactive disclosure."))
+    if item is not None:
+        item = _live(item)
+        if not can_convert_item(item):
+            raise TransitionError(_l("None of this item's requests was disclosed yet."))
+    entry = PublicEntry(
+        agency_id=agency_id, case_id=case.id if case is not None else None,
+        item_id=item.id if item is not None else (getattr(item_of_case(case), "id", None)),
+        title=_title(title), summary=_check_summary(summary), topic=_check_topic(topic), status="draft",
+        decided_on=today, target_on=calendar.add_working_days(today, PUBLICATION_TARGET_DAYS),
+        created_by_id=actor.id,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    check_redaction(entry)
+    record_event("disclosure.entry_drafted", actor=actor, agency_id=agency_id, case=case,
+                 after={"entry_id": entry.id, "item_id": entry.item_id, "title": entry.title,
+                        "target_on": entry.target_on, "findings": len(entry.findings)})
+    flush_or_stale()
+    return entry
+
+
+def _require_draft(entry: PublicEntry) -> None:
+    if entry.status != "draft":
+        raise TransitionError(_l("This entry is already published and can no longer be changed."))
+
+
+def edit_public_entry(entry: PublicEntry, *, title: str, summary: str, topic: str, actor,
+                      expected_version: int | None = None) -> PublicEntry:
+    """Change a draft's title, summary or topic; the redaction check runs again."""
+    _require_handler(actor, entry.agency_id)
+    _require_draft(entry)
+    _check_version(entry, expected_version)
+    before = {"title": entry.title, "summary": entry.summary, "topic": entry.topic}
+    entry.title, entry.summary, entry.topic = _title(title), _check_summary(summary), _check_topic(topic)
+    flush_or_stale()
+    check_redaction(entry)
+    record_event("disclosure.entry_edited", actor=actor, agency_id=entry.agency_id, before=before,
+                 after={"entry_id": entry.id, "title": entry.title, "summary": entry.summary, "topic": entry.topic})
+    flush_or_stale()
+    return entry
+
+
+def _check_version(entry: PublicEntry, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != entry.version:
+        from caseapp.core.errors import StaleVersionError
+
+        raise StaleVersionError()
+
+
+def add_document(entry: PublicEntry, upload: Upload, *, actor) -> PublicDocument:
+    """Attach a redacted document (a PDF, checked by its content) and check its text for personal data."""
+    _require_handler(actor, entry.agency_id)
+    _require_draft(entry)
+    content_type = check_upload(upload.filename, upload.data)
+    if content_type != "application/pdf":
+        msg = _l("The redacted document must be a PDF (checked by its content, not its name).")
+        raise ValidationError(msg, errors={"file": msg})
+    try:
+        text = redaction.pdf_text(upload.data)
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+        msg = _l("The PDF could not be read. Please save it again and upload it.")
+        raise ValidationError(msg, errors={"file": msg}) from None
+    stored = filestore.store_bytes(upload.data, area="public")
+    doc = PublicDocument(entry_id=entry.id, original_name=clean_filename(upload.filename), content_type=content_type,
+                         size=stored.size, sha256=stored.sha256, storage_key=stored.storage_key, text=text,
+                         uploaded_by_id=actor.id)
+    db.session.add(doc)
+    db.session.flush()
+    db.session.refresh(entry, ["documents"])
+    check_redaction(entry)
+    record_event("disclosure.document_added", actor=actor, agency_id=entry.agency_id,
+                 after={"entry_id": entry.id, "document_id": doc.id, "name": doc.original_name, "sha256": doc.sha256})
+    db.session.flush()
+    return doc
+
+
+def remove_document(entry: PublicEntry, document: PublicDocument, *, actor) -> None:
+    """Take a document off a draft (e.g. to upload a better redacted version)."""
+    _require_handler(actor, entry.agency_id)
+    _require_draft(entry)
+    if document.entry_id != entry.id:
+        raise ValidationError(_l("Not found."))
+    info = {"entry_id": entry.id, "document_id": document.id, "name": document.original_name}
+    db.session.execute(sa.update(RedactionFinding).where(RedactionFinding.document_id == document.id)
+                       .values(document_id=None))
+    db.session.delete(document)
+    db.session.flush()
+    db.session.refresh(entry, ["documents", "findings"])
+    check_redaction(entry)
+    record_event("disclosure.document_removed", actor=actor, agency_id=entry.agency_id, before=info)
+    db.session.flush()
+
+
+def source_cases(entry: PublicEntry) -> list[Case]:
+    """The requests whose applicants' details must not appear in the entry."""
+    cases = {}
+    if entry.case is not None:
+        cases[entry.case.id] = entry.case
+    if entry.item is not None:
+        for c in cases_of_item(entry.item):
+            cases[c.id] = c
+    return list(cases.values())
+
+
+def known_personal_values(cases: list[Case]) -> list[tuple[str, str]]:
+    """The applicants' names, contacts and addresses to look for literally."""
+    values = []
+    for c in cases:
+        values += [("name", c.applicant_name), ("name", c.contact_person), ("address", c.address),
+                   ("mobile", c.phone), ("email", c.email), ("id_number", c.id_number)]
+    return [(k, v) for k, v in values if v and len(v.strip()) >= 2]
+
+
+def check_redaction(entry: PublicEntry) -> list[RedactionFinding]:
+    """Scan the entry's title, summary and documents; new findings open, vanished ones count as removed.
+
+    A finding marked as not personal stays resolved while the value is still there.
+    """
+    known = known_personal_values(source_cases(entry))
+    present: dict[tuple, tuple] = {}
+    for source, doc_id, text in ([("title", None, entry.title), ("summary", None, entry.summary)]
+                                 + [("document", d.id, d.text) for d in entry.documents]):
+        for f in redaction.find_personal_data(text, known):
+            present[(source, doc_id, f.kind, f.value[:300])] = (source, doc_id, f.kind, f.value[:300])
+    existing = {(f.source, f.document_id, f.kind, f.value): f for f in entry.findings}
+    now = utcnow()
+    for key, finding in existing.items():
+        if key not in present and finding.status == "open":
+            finding.status, finding.resolved_at = "removed", now
+        elif key in present and finding.status == "removed":
+            finding.status, finding.resolved_at, finding.resolved_by_id = "open", None, None
+    for key, (source, doc_id, kind, value) in present.items():
+        if key not in existing:
+            finding = RedactionFinding(entry_id=entry.id, source=source, document_id=doc_id, kind=kind, value=value,
+                                       status="open")
+            db.session.add(finding)
+            entry.findings.append(finding)
+    db.session.flush()
+    return [f for f in entry.findings if f.status == "open"]
+
+
+def mark_not_personal(finding: RedactionFinding, *, reason: str, actor) -> RedactionFinding:
+    """Resolve a finding as not personal data (e.g. the agency's own switchboard), with a reason."""
+    entry = finding.entry
+    _require_handler(actor, entry.agency_id)
+    _require_draft(entry)
+    reason = (reason or "").strip()
+    if not reason:
+        msg = _l("Please give the reason why this is not personal data.")
+        raise ValidationError(msg, errors={"reason": msg})
+    if len(reason) > MAX_REASON:
+        msg = _l("At most %(n)s characters.", n=MAX_REASON)
+        raise ValidationError(msg, errors={"reason": msg})
+    if finding.status != "open":
+        raise TransitionError(_l("This finding is already resolved."))
+    finding.status, finding.reason, finding.resolved_by_id, finding.resolved_at = "not_personal", reason, actor.id, utcnow()
+    record_event("disclosure.finding_resolved", actor=actor, agency_id=entry.agency_id,
+                 after={"entry_id": entry.id, "finding_id": finding.id, "kind": finding.kind, "reason": reason})
+    db.session.flush()
+    return finding
+
+
+def approve_publication(entry: PublicEntry, *, actor, today: date, expected_version: int | None = None) -> PublicEntry:
+    """A supervisor approves the entry and it is published today; refused while a finding is open."""
+    _require_supervisor(actor, entry.agency_id)
+    _require_draft(entry)
+    _check_version(entry, expected_version)
+    still_open = check_redaction(entry)
+    if still_open:
+        raise ValidationError(_l("Personal data was found in the entry (%(n)s findings). Remove each one, or mark it "
+                                 "as not personal with a reason, before publishing.", n=len(still_open)))
+    entry.status, entry.published_on, entry.approved_by_id = "published", today, actor.id
+    flush_or_stale()
+    record_event("disclosure.entry_published", actor=actor, agency_id=entry.agency_id, case=entry.case,
+                 after={"entry_id": entry.id, "published_on": today, "decided_on": entry.decided_on,
+                        "target_on": entry.target_on})
+    db.session.flush()
+    return entry
+
+
+# --- Applicants' suggestions ------------------------------------------------------------------------
+
+ANSWER_WORDS = {"agree": "同意", "disagree": "不同意"}
+
+
+def answer_suggestion(suggestion: ProactiveSuggestion, *, decision: str, reason: str, actor) -> SuggestionAnswer:
+    """A supervisor answers an applicant's suggestion of proactive disclosure (agree or not, with a reason)."""
+    case = db.session.get(Case, suggestion.case_id)
+    _require_supervisor(actor, case.agency_id)
+    if decision not in ANSWER_WORDS:
+        msg = _l("Please choose whether the agency agrees.")
+        raise ValidationError(msg, errors={"decision": msg})
+    reason = (reason or "").strip()
+    if not reason:
+        msg = _l("Please give the reason for the answer.")
+        raise ValidationError(msg, errors={"reason": msg})
+    if len(reason) > MAX_REASON:
+        msg = _l("At most %(n)s characters.", n=MAX_REASON)
+        raise ValidationError(msg, errors={"reason": msg})
+    if suggestion.answered_at is not None:
+        raise TransitionError(_l("This suggestion has already been answered."))
+    now = utcnow()
+    answer = SuggestionAnswer(suggestion_id=suggestion.id, decision=decision, reason=reason, answered_by_id=actor.id,
+                              answered_at=now)
+    db.session.add(answer)
+    # The tracking page shows this text to the applicant (always in Chinese, like the letters).
+    suggestion.answer = f"{ANSWER_WORDS[decision]}。{reason}"
+    suggestion.answered_at, suggestion.answered_by_id = now, actor.id
+    record_event("disclosure.suggestion_answered", actor=actor, case=case,
+                 after={"suggestion_id": suggestion.id, "decision": decision}, note=reason)
+    db.session.flush()
+    return answer
+
