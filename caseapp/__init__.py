@@ -89,6 +89,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (portal_bp, accounts_bp, office_bp, letters_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
+    from caseapp.disclosure.api import bp as disclosure_api_bp
+    from caseapp.disclosure.public_views import bp as public_bp
+    from caseapp.disclosure.views import bp as disclosure_bp
+
+    for bp in (disclosure_bp, public_bp, disclosure_api_bp):
+        app.register_blueprint(bp)
     _register_consultations(app)
 
     @app.get("/healthz")
