@@ -13,7 +13,7 @@ class Outcome:
     item: int | None      # numbered item inside the section, e.g. （三）2
     report_label: str     # the official row wording (always Chinese, as the report prints it)
     label: object         # UI label through Flask-Babel
-    basis: str            # articles of the Regulations (or the fee measures) relied on
+    basis: str            # articles of the Regulations (or the fee measures) relied on; "" when none fits
     refusal: bool = False  # refusals must say that reconsideration comes first (SPEC §7)
 
 
@@ -50,12 +50,15 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("not_handled.excessive", "五", 4, "4．无正当理由大量反复申请",
             _l("Not handled: excessive requests without good reason"), "第三十五条"),
     Outcome("not_handled.confirm_or_reissue", "五", 5, "5．要求行政机关确认或重新出具已获取信息",
-            _l("Not handled: asks to confirm or reissue information"), "第三十九条第二款"),
+            # No article fits: Art. 39(2) is about publications. The category comes from the annual-report
+            # format (国办公开办函〔2021〕30号); the reply says the request is not a disclosure request.
+            _l("Not handled: asks to confirm or reissue information"), ""),
     Outcome("other.correction_lapsed", "六", 1, "1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
             _l("Other: correction not made in time"), "第三十条"),
     Outcome("other.fee_unpaid", "六", 2, "2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
             _l("Other: fee not paid in time"), "国办函〔2020〕109号"),
-    Outcome("other.other", "六", 3, "3．其他", _l("Other ending (including withdrawal)"), "第三十三条"),
+    # No article fits every other ending (withdrawal, death of the applicant...): left empty on purpose.
+    Outcome("other.other", "六", 3, "3．其他", _l("Other ending (including withdrawal)"), ""),
 )
 
 BY_CODE: dict[str, Outcome] = {o.code: o for o in OUTCOMES}

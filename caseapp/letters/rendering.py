@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
+from flask_babel import lazy_gettext as _l
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -28,9 +29,13 @@ NOTICE_KEYS = (
     "consultation_agency", "third_party_disclosure_notice", "fee_notice", "withdrawal_confirmation",
 )
 TEMPLATE_KEYS: tuple[str, ...] = (*OUTCOME_CODES, *NOTICE_KEYS)
-FIELD_TYPES = ("text", "textarea", "date", "int")
-DEFAULT_RECONSIDERATION_BODY = "本级人民政府"
+FIELD_TYPES = ("text", "textarea", "date", "int", "choice")
+# normal: reconsideration or litigation; refusal: reconsideration first (Administrative Reconsideration
+# Law 2023 Art. 23(1)(4)); partial: normal, but reconsideration first for the part withheld; none.
+REMEDIES = ("normal", "refusal", "partial", "none")
 NUMBER_PLACEHOLDER = "（文号签发时生成）"
+# Printed in a draft's preview only: a letter cannot be approved while its agency lacks the setting.
+MISSING_RECONSIDERATION_BODY = "【行政复议机关未设置】"
 
 
 # --- Template specifications (meta.yaml) --------------------------------------------------------
@@ -38,11 +43,14 @@ NUMBER_PLACEHOLDER = "（文号签发时生成）"
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    label: str
+    label: object  # str, or a lazy translated string for the common fields
     type: str = "text"
     required: bool = False
     prefill: str | None = None  # key of the case values the draft starts from
     help: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label) of a "choice" field
+    # Required only when other fields have these values, e.g. {"ground": "not_ours"}.
+    required_if: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class TemplateSpec:
     wording: str  # a phrase every rendering contains (checked by the tests)
     summary: str
     fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+    # Groups of fields of which at least one must be filled, e.g. (("provided", "public_location"),).
+    required_one_of: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_reply(self) -> bool:
@@ -68,12 +78,15 @@ class TemplateSpec:
 
 # Every letter has these two, first: whom it is addressed to and a summary of the request.
 COMMON_FIELDS = {
-    "applicant": (FieldSpec("addressee", "收件人（称谓）", "text", True, "applicant_name"),
-                  FieldSpec("description", "申请内容摘要", "textarea", True, "description")),
-    "third_party": (FieldSpec("addressee", "第三方名称", "text", True),
-                    FieldSpec("description", "所涉政府信息", "textarea", True, "description")),
-    "agency": (FieldSpec("addressee", "被征求意见机关", "text", True),
-               FieldSpec("description", "所涉政府信息", "textarea", True, "description")),
+    "applicant": (FieldSpec("addressee", _l("Addressee (how the applicant is addressed)"), "text", True,
+                            "applicant_name"),
+                  FieldSpec("description", _l("Summary of the request"), "textarea", True, "description")),
+    "third_party": (FieldSpec("addressee", _l("Name of the third party"), "text", True),
+                    FieldSpec("description", _l("Government information concerned"), "textarea", True,
+                              "description")),
+    "agency": (FieldSpec("addressee", _l("Agency consulted"), "text", True),
+               FieldSpec("description", _l("Government information concerned"), "textarea", True,
+                         "description")),
 }
 
 
@@ -86,27 +99,105 @@ def load_spec(key: str) -> TemplateSpec:
     addressee = meta.get("addressee", "applicant")
     own = tuple(
         FieldSpec(f["name"], f["label"], f.get("type", "text"), bool(f.get("required", False)),
-                  f.get("prefill"), f.get("help"))
+                  f.get("prefill"), f.get("help"),
+                  tuple((str(c["value"]), c["label"]) for c in f.get("choices") or ()),
+                  tuple((str(k), str(v)) for k, v in (f.get("required_if") or {}).items()))
         for f in meta.get("fields") or ()
     )
+    names = {f.name for f in (*COMMON_FIELDS[addressee], *own)}
     for f in own:
         if f.type not in FIELD_TYPES:
             raise ValueError(f"{key}: field {f.name} has unknown type {f.type}")
         # Templates read fields as f.<name>: a dict method's name (items, keys...) would shadow the value.
         if f.name in dir(dict) or not f.name.isidentifier() or f.name.startswith("_"):
             raise ValueError(f"{key}: field name {f.name!r} is not allowed")
+        if (f.type == "choice") != bool(f.choices):
+            raise ValueError(f"{key}: field {f.name}: choices go with type choice, and only there")
+        if any(other not in names for other, _value in f.required_if):
+            raise ValueError(f"{key}: field {f.name}: required_if names an unknown field")
+    one_of = tuple(tuple(group) for group in meta.get("required_one_of") or ())
+    if any(len(group) < 2 or not set(group) <= names for group in one_of):
+        raise ValueError(f"{key}: required_one_of needs groups of two or more known fields")
+    remedies = meta.get("remedies", "none")
+    if remedies not in REMEDIES:
+        raise ValueError(f"{key}: unknown remedies {remedies!r}")
     kind = "reply" if key in OUTCOME_CODES else "notice"
     return TemplateSpec(
         key=key, title=meta["title"], kind=kind, outcome=key if kind == "reply" else None,
-        remedies=meta.get("remedies", "none"), remedies_subject=meta.get("remedies_subject", "本答复"),
+        remedies=remedies, remedies_subject=meta.get("remedies_subject", "本答复"),
         addressee=addressee, wording=meta["wording"], summary=meta.get("summary", ""),
-        fields=(*COMMON_FIELDS[addressee], *own),
+        fields=(*COMMON_FIELDS[addressee], *own), required_one_of=one_of,
     )
 
 
 def all_specs() -> list[TemplateSpec]:
     """Every template's specification, replies first in the order of SPEC §6."""
     return [load_spec(k) for k in TEMPLATE_KEYS]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_required(key: str, fields: dict) -> dict:
+    """What a draft still lacks before it can be submitted or approved: field name -> translated message.
+
+    Driven by the template's meta.yaml: `required: true`, `required_if: {field: value}`, the groups of
+    `required_one_of` (each field of an unmet group gets the message) and the values of `choice` fields.
+    Empty when the fields are complete. KeyError for an unknown template.
+    """
+    spec = load_spec(key)
+    fields = fields or {}
+    errors: dict = {}
+    for f in spec.fields:
+        value = fields.get(f.name)
+        if f.type == "choice" and not _blank(value) and str(value) not in {v for v, _label in f.choices}:
+            errors[f.name] = _l("Please choose one of the options offered.")
+        elif _blank(value):
+            if f.required:
+                errors[f.name] = _l("This field is required.")
+            elif f.required_if and all(str(fields.get(other) or "") == wanted for other, wanted in f.required_if):
+                errors[f.name] = _l("This field is required for the option chosen.")
+    for group in spec.required_one_of:
+        if all(_blank(fields.get(name)) for name in group):
+            labels = "、".join(str(next(f.label for f in spec.fields if f.name == name)) for name in group)
+            for name in group:
+                errors.setdefault(name, _l("Fill in at least one of: %(fields)s.", fields=labels))
+    return errors
+
+
+def _setting(agency, name: str):
+    value = agency.get(name) if isinstance(agency, dict) else getattr(agency, name, None)
+    return value.strip() if isinstance(value, str) else value
+
+
+def missing_settings(agency, key: str | None = None) -> list:
+    """Why a letter of this agency cannot be approved yet (translated reasons); empty when it can.
+
+    `agency` is the Agency row or its plain dict; with `key`, only what that template prints counts
+    (a letter without a remedies paragraph does not need the reconsideration body).
+    """
+    reasons = []
+    needs_body = key is None or load_spec(key).remedies != "none"
+    if needs_body and not _setting(agency, "reconsideration_body"):
+        reasons.append(_l("The agency has no reconsideration body set: an administrator must enter it "
+                          "in the agency settings before letters with a remedies paragraph can be approved."))
+    if not _setting(agency, "name"):
+        reasons.append(_l("The agency has no name set."))
+    if not _setting(agency, "letter_number_pattern"):
+        reasons.append(_l("The agency has no letter number pattern set."))
+    return reasons
+
+
+def agency_letter_values(agency) -> dict:
+    """The agency's facts a letter prints, as a plain dict (name, reconsideration body, contact line)."""
+    contact = _setting(agency, "letter_contact")
+    if not contact:
+        phone, address = _setting(agency, "phone"), _setting(agency, "address")
+        contact = "；".join(p for p in (f"联系电话：{phone}" if phone else "", f"地址：{address}" if address else "")
+                           if p)
+    return {"name": _setting(agency, "name") or "", "reconsideration_body": _setting(agency, "reconsideration_body"),
+            "letterhead": True, "contact": contact or ""}
 
 
 @lru_cache(maxsize=None)
@@ -201,7 +292,9 @@ def build_context(*, key: str, agency: dict, case: dict, fields: dict, number: s
     values = {name: "" for name in spec.field_names()}
     values.update({k: v for k, v in (fields or {}).items() if v is not None})
     agency = dict(agency)
-    agency["reconsideration_body"] = agency.get("reconsideration_body") or DEFAULT_RECONSIDERATION_BODY
+    # Never a guessed body: approval is refused while it is missing (missing_settings), so only a
+    # draft's preview can show the marker.
+    agency["reconsideration_body"] = (agency.get("reconsideration_body") or "").strip() or MISSING_RECONSIDERATION_BODY
     is_person = case.get("applicant_type", "natural_person") == "natural_person"
     return {
         "agency": agency,

@@ -190,7 +190,9 @@ def test_api_actions_run_the_workflow(app, db, letter_world):
     w = letter_world
     case = w["case"]
     out = ACTIONS["draft_letter"](case, w["clerk"], {"template": "unavailable.not_held",
-                                                     "fields": {"right_agency": "示范市人力资源和社会保障局"}})
+                                                     "fields": {"ground": "not_ours",
+                                                                "right_agency": "示范市人力资源和社会保障局",
+                                                                "search": "该信息由人力资源社会保障部门制作并保存。"}})
     letter_id = out["letter_id"]
     ACTIONS["submit_letter"](case, w["clerk"], {"letter_id": letter_id})
     with pytest.raises(DomainError) as err:

@@ -13,7 +13,8 @@ def _world(db, letter_world, make_agency, make_user, make_case):
     submitted = ops.draft_letter(w["case"], actor=w["clerk"], template="disclosed",
                                  fields={"provided": "《示范市招生工作实施意见》"})
     ops.submit_letter(submitted, actor=w["clerk"])
-    returned = ops.draft_letter(other_case, actor=clerk2, template="unavailable.not_held")
+    returned = ops.draft_letter(other_case, actor=clerk2, template="unavailable.not_held",
+                                fields={"ground": "not_exist"})
     ops.submit_letter(returned, actor=clerk2)
     ops.return_letter(returned, actor=w["supervisor"], comment="请补充检索情况")
     ops.request_extension(other_case, actor=clerk2, days=10, reason="需要调取多年档案")
