@@ -26,10 +26,14 @@ def create_agency(
     actor=None,
     letter_number_pattern: str | None = None,
     tracking_prefix: str | None = None,
-    reply_cutoff: time = time(17, 0),
+    reply_cutoff: time | str = time(17, 0),
     reconsideration_body: str | None = None,
+    **settings,
 ) -> Agency:
-    """Create an agency; the code doubles as the tracking-number prefix unless one is given."""
+    """Create an agency; the code doubles as the tracking-number prefix unless one is given.
+
+    Further keyword arguments are settings as `update_agency_settings` takes them (validated the same way).
+    """
     code = code.strip().upper()
     if not CODE_RE.match(code):
         raise ValidationError(_l("An agency code is 2-20 capital letters or digits, starting with a letter."))
@@ -42,14 +46,178 @@ def create_agency(
         name=name.strip(),
         letter_number_pattern=letter_number_pattern or (name.strip()[:2] + "信公〔{year}〕{seq}号"),
         tracking_prefix=(tracking_prefix or code).upper(),
-        reply_cutoff=reply_cutoff,
-        reconsideration_body=reconsideration_body,
     )
+    extra = {k: v for k, v in settings.items() if v is not None}
+    extra.update(letter_number_pattern=agency.letter_number_pattern, tracking_prefix=agency.tracking_prefix,
+                 reply_cutoff=reply_cutoff)
+    if reconsideration_body is not None and reconsideration_body.strip():
+        extra["reconsideration_body"] = reconsideration_body
+    unknown = set(extra) - set(AGENCY_SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown agency settings: {sorted(unknown)}")
+    clean = clean_agency_settings(agency, extra)
+    for key, value in clean.items():
+        setattr(agency, key, value)
     db.session.add(agency)
     db.session.flush()
     record_event("agency.created", actor=actor, actor_label=None if actor else "cli", agency_id=agency.id,
-                 after={"code": code, "name": agency.name})
+                 after={"code": code, **agency_settings(agency)})
     return agency
+
+
+# --- Agency settings (issue 9 item 17) -------------------------------------------------------------
+
+# Every setting an admin may change, in the order the admin page and the audit show them.
+AGENCY_SETTINGS = (
+    "name", "tracking_prefix", "letter_number_pattern", "reply_cutoff", "reconsideration_body",
+    "letter_contact", "phone", "address", "due_soon_days", "clerk_reminder_days", "supervisor_reminder_days",
+    "correction_days", "charges_fees", "allow_self_approval", "candidate_threshold",
+)
+# (lowest, highest) of the whole-number settings.
+SETTING_RANGES = {"due_soon_days": (1, 20), "correction_days": (1, 60), "candidate_threshold": (2, 100)}
+REMINDER_RANGE = (1, 20)
+MAX_REMINDERS = 5
+_TEXT_LIMITS = {"name": 200, "reconsideration_body": 200, "letter_contact": 300, "phone": 40, "address": 300,
+                "letter_number_pattern": 100}
+_LETTER_FIELDS = {"year", "seq"}
+
+
+def agency_settings(agency: Agency) -> dict:
+    """The agency's current settings as plain values (for the audit and the forms)."""
+    values = {key: getattr(agency, key) for key in AGENCY_SETTINGS}
+    cutoff = values["reply_cutoff"]
+    values["reply_cutoff"] = cutoff.strftime("%H:%M") if cutoff is not None else None
+    for key in ("clerk_reminder_days", "supervisor_reminder_days"):
+        values[key] = list(values[key]) if values[key] is not None else None
+    return values
+
+
+def format_reminder_days(days) -> str:
+    """[5, 2] -> "5,2" (the form and CLI spelling of a reminder list)."""
+    return ",".join(str(d) for d in (days or ()))
+
+
+def parse_reminder_days(value) -> list[int]:
+    """"5,2" (or "5，2", "5 2", [5, 2]) -> [5, 2], largest first; ValueError when not whole numbers."""
+    if isinstance(value, str):
+        parts = [p for p in re.split(r"[\s,，、;；]+", value.strip()) if p]
+    elif isinstance(value, (list, tuple)):
+        parts = list(value)
+    else:
+        raise ValueError(value)
+    days = []
+    for part in parts:
+        if isinstance(part, bool):
+            raise ValueError(part)
+        days.append(int(str(part).strip()))
+    return sorted(set(days), reverse=True)
+
+
+def _parse_cutoff(value) -> time:
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(value or "").strip())
+    if not match:
+        raise ValueError(value)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _check_letter_pattern(pattern: str) -> str | None:
+    """None when the pattern makes letter numbers; else why not."""
+    import string
+
+    try:
+        names = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None}
+        if not names <= _LETTER_FIELDS:
+            return _l("A letter number pattern may only use {year} and {seq}.")
+        if "seq" not in names:
+            return _l("A letter number pattern must contain {seq}, the letter's sequence number.")
+        pattern.format(year=2026, seq=1)
+    except (ValueError, IndexError, KeyError):
+        return _l("The letter number pattern is not valid, e.g. 沪教信公〔{year}〕{seq}号.")
+    return None
+
+
+def clean_agency_settings(agency: Agency | None, changes: dict) -> dict:
+    """Validate and normalise setting changes; ValidationError (field -> message) lists every problem."""
+    errors: dict = {}
+    clean: dict = {}
+    for key, value in changes.items():
+        if key not in AGENCY_SETTINGS:
+            errors[key] = _l("Unknown setting.")
+            continue
+        if key in _TEXT_LIMITS:
+            text = " ".join(str(value or "").split())
+            if key in ("name", "letter_number_pattern", "reconsideration_body") and not text:
+                errors[key] = _l("This setting is required.")
+            elif len(text) > _TEXT_LIMITS[key]:
+                errors[key] = _l("At most %(n)s characters.", n=_TEXT_LIMITS[key])
+            elif key == "letter_number_pattern" and _check_letter_pattern(text):
+                errors[key] = _check_letter_pattern(text)
+            else:
+                clean[key] = text or None
+        elif key == "tracking_prefix":
+            prefix = str(value or "").strip().upper()
+            if not CODE_RE.match(prefix):
+                errors[key] = _l("A tracking prefix is 2-20 capital letters or digits, starting with a letter.")
+            elif db.session.scalar(sa.select(Agency.id).where(
+                    Agency.tracking_prefix == prefix, Agency.id != (agency.id if agency and agency.id else -1))):
+                errors[key] = _l("Another agency already uses this tracking prefix.")
+            else:
+                clean[key] = prefix
+        elif key == "reply_cutoff":
+            try:
+                clean[key] = _parse_cutoff(value)
+            except ValueError:
+                errors[key] = _l("Please enter a time like 17:00.")
+        elif key in SETTING_RANGES:
+            low, high = SETTING_RANGES[key]
+            try:
+                if isinstance(value, bool):
+                    raise ValueError(value)
+                number = int(str(value).strip())
+                if not low <= number <= high:
+                    raise ValueError(number)
+                clean[key] = number
+            except (TypeError, ValueError):
+                errors[key] = _l("Please enter a whole number from %(low)s to %(high)s.", low=low, high=high)
+        elif key in ("clerk_reminder_days", "supervisor_reminder_days"):
+            low, high = REMINDER_RANGE
+            try:
+                days = parse_reminder_days(value)
+                if len(days) > MAX_REMINDERS or any(not low <= d <= high for d in days):
+                    raise ValueError(days)
+                clean[key] = days
+            except (TypeError, ValueError):
+                errors[key] = _l("Please enter up to %(n)s working-day counts from %(low)s to %(high)s, "
+                                 "separated by commas, e.g. 5,2.", n=MAX_REMINDERS, low=low, high=high)
+        else:  # charges_fees, allow_self_approval
+            if not isinstance(value, bool):
+                errors[key] = _l("Please choose yes or no.")
+            else:
+                clean[key] = value
+    if errors:
+        raise ValidationError(_l("Please correct the marked settings."), errors=errors)
+    return clean
+
+
+def update_agency_settings(agency: Agency, actor=None, **changes) -> dict:
+    """Change an agency's settings after validating all of them; one audit event with before and after.
+
+    Returns the settings that actually changed (empty: nothing changed and nothing is recorded).
+    """
+    clean = clean_agency_settings(agency, changes)
+    current = agency_settings(agency)
+    for key, value in clean.items():
+        setattr(agency, key, value)
+    after_all = agency_settings(agency)
+    changed = [key for key in clean if after_all[key] != current[key]]
+    if not changed:
+        return {}
+    db.session.flush()
+    record_event("agency.updated", actor=actor, actor_label=None if actor else "cli", agency_id=agency.id,
+                 before={k: current[k] for k in changed}, after={k: after_all[k] for k in changed})
+    return {k: after_all[k] for k in changed}
 
 
 def create_department(agency: Agency, code: str, name: str, *, actor=None) -> Department:
