@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 import click
@@ -34,29 +34,98 @@ def _parse_day(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-27") from None
 
 
+# Agency settings as command-line options (issue 9 item 17): option -> setting name.
+AGENCY_OPTIONS = {
+    "letter_pattern": "letter_number_pattern", "prefix": "tracking_prefix", "cutoff": "reply_cutoff",
+    "reconsideration_body": "reconsideration_body", "contact": "letter_contact", "phone": "phone",
+    "address": "address", "due_soon_days": "due_soon_days", "reminder_days": "clerk_reminder_days",
+    "supervisor_reminder_days": "supervisor_reminder_days", "correction_days": "correction_days",
+    "fees": "charges_fees", "allow_self_approval": "allow_self_approval", "candidate_threshold": "candidate_threshold",
+}
+
+
+def _agency_options(command):
+    """The setting options shared by create-agency and update-agency (all optional)."""
+    options = [
+        click.option("--letter-pattern", help="Letter number pattern, e.g. '沪教信公〔{year}〕{seq}号'."),
+        click.option("--prefix", help="Tracking-number prefix (default: the code)."),
+        click.option("--cutoff", help="Daily cut-off for online receipt (HH:MM, default 17:00)."),
+        click.option("--reconsideration-body", help="Where reconsideration goes, printed in every reply, "
+                                                    "e.g. '示范市人民政府'."),
+        click.option("--contact", help="Contact line printed on letters (default: built from phone and address)."),
+        click.option("--phone", help="Telephone of the disclosure office."),
+        click.option("--address", help="Address of the disclosure office."),
+        click.option("--due-soon-days", type=int, help="A case is due soon at this many working days left (default 5)."),
+        click.option("--reminder-days", help="Working days left at which the handling clerk is reminded (default 5,2)."),
+        click.option("--supervisor-reminder-days", help="Working days left at which the supervisor is reminded "
+                                                        "(default 2)."),
+        click.option("--correction-days", type=int, help="Default correction period in working days (default 15)."),
+        click.option("--fees/--no-fees", default=None, help="Whether the agency charges fees (default: it does)."),
+        click.option("--allow-self-approval/--no-allow-self-approval", default=None,
+                     help="Let the same person write and approve, for a one-person office (default: no)."),
+        click.option("--candidate-threshold", type=int, help="Requests for the same information that make it a "
+                                                             "candidate for proactive disclosure (default 3)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings_from_options(options: dict) -> dict:
+    return {AGENCY_OPTIONS[k]: v for k, v in options.items() if k in AGENCY_OPTIONS and v is not None}
+
+
+def _fail_settings(err: DomainError):
+    db.session.rollback()
+    names = {setting: "--" + option.replace("_", "-") for option, setting in AGENCY_OPTIONS.items()}
+    lines = [str(err.message)] + [f"  {names.get(k, k)}: {m}" for k, m in (err.errors or {}).items()]
+    raise click.ClickException("\n".join(lines))
+
+
 @caseapp_cli.command("create-agency")
 @click.argument("code")
 @click.argument("name")
-@click.option("--letter-pattern", help="Letter number pattern, e.g. '沪教信公〔{year}〕{seq}号'.")
-@click.option("--prefix", help="Tracking-number prefix (default: the code).")
-@click.option("--cutoff", default="17:00", show_default=True, help="Daily cut-off for online receipt (HH:MM).")
-def create_agency_cmd(code, name, letter_pattern, prefix, cutoff):
+@_agency_options
+def create_agency_cmd(code, name, **options):
     """Create an agency."""
     from caseapp.accounts.operations import create_agency
 
-    try:
-        hh, mm = (int(x) for x in cutoff.split(":"))
-        cut = time(hh, mm)
-    except ValueError:
-        raise click.BadParameter("cut-off must look like 17:00") from None
+    settings = _settings_from_options(options)
     with writing():
         try:
-            agency = create_agency(code, name, letter_number_pattern=letter_pattern, tracking_prefix=prefix,
-                                   reply_cutoff=cut)
+            agency = create_agency(code, name, **settings)
         except DomainError as err:
-            _fail(err)
+            _fail_settings(err)
         db.session.commit()
     click.echo(f"Created agency {agency.code}: {agency.name}")
+
+
+@caseapp_cli.command("update-agency")
+@click.argument("code")
+@click.option("--name", help="Name of the agency.")
+@_agency_options
+def update_agency_cmd(code, name, **options):
+    """Change the settings of agency CODE (only the options given); the change is audited."""
+    from caseapp.accounts.operations import get_agency_by_code, update_agency_settings
+
+    settings = _settings_from_options(options)
+    if name is not None:
+        settings["name"] = name
+    if not settings:
+        raise click.UsageError("Give at least one setting to change (see --help).")
+    with writing():
+        agency = get_agency_by_code(code)
+        if agency is None:
+            raise click.ClickException(f"No agency {code}.")
+        try:
+            changed = update_agency_settings(agency, None, **settings)
+        except DomainError as err:
+            _fail_settings(err)
+        db.session.commit()
+    if not changed:
+        click.echo(f"Agency {agency.code}: nothing changed")
+    for key, value in changed.items():
+        click.echo(f"Agency {agency.code}: {key} = {value}")
 
 
 @caseapp_cli.command("create-user")

@@ -1,12 +1,20 @@
 """Admin pages under /office/admin/."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from caseapp.accounts.operations import list_agencies, list_users
-from caseapp.admin.forms import CalendarImportForm
+from caseapp.accounts.operations import (
+    AGENCY_SETTINGS,
+    agency_settings,
+    format_reminder_days,
+    get_agency_by_code,
+    list_agencies,
+    list_users,
+    update_agency_settings,
+)
+from caseapp.admin.forms import AgencySettingsForm, CalendarImportForm
 from caseapp.calendar.operations import import_calendar_text, list_years
 from caseapp.calendar.service import year_summary
 from caseapp.core.errors import ValidationError
@@ -63,3 +71,56 @@ def calendar_year(year: int):
     if not 1900 <= year <= 2200:
         abort(404)
     return render_template("admin/calendar_year.html", summary=year_summary(year))
+
+
+def _visible_agencies():
+    """The agencies this admin manages: all for a platform-wide admin, else their own."""
+    agency_id = current_user.agency_id
+    return [a for a in list_agencies(active_only=False) if agency_id is None or a.id == agency_id]
+
+
+@bp.get("/agencies")
+@login_required
+@roles_required(Role.ADMIN)
+def agencies():
+    """Each agency's settings, and what it still lacks before its letters can be approved."""
+    from caseapp.letters.rendering import missing_settings
+
+    rows = [(a, missing_settings(a)) for a in _visible_agencies()]
+    return render_template("admin/agencies.html", rows=rows, format_days=format_reminder_days)
+
+
+@bp.route("/agencies/<agency_code>/edit", methods=["GET", "POST"])
+@login_required
+@roles_required(Role.ADMIN)
+def agency_edit(agency_code: str):
+    """Change an agency's settings; every change is audited with its before and after values."""
+    agency = get_agency_by_code(agency_code) if len(agency_code) <= 20 else None
+    if agency is None or (current_user.agency_id is not None and agency.id != current_user.agency_id):
+        abort(404)
+    form = AgencySettingsForm()
+    if request.method == "GET":
+        current = agency_settings(agency)
+        for name in AGENCY_SETTINGS:
+            value = current[name]
+            if name.endswith("_reminder_days"):
+                value = format_reminder_days(value)
+            getattr(form, name).data = value if isinstance(value, bool) else ("" if value is None else str(value))
+    elif form.validate_on_submit():
+        changes = {name: getattr(form, name).data for name in AGENCY_SETTINGS}
+        try:
+            changed = update_agency_settings(agency, current_user, **changes)
+        except ValidationError as err:
+            db.session.rollback()
+            for name, message in err.errors.items():
+                if hasattr(form, name):
+                    getattr(form, name).errors = [*getattr(form, name).errors, message]
+            flash(str(err.message), "danger")
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("The settings of %(name)s were saved.", name=agency.name), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("admin.agencies"))
+    return render_template("admin/agency_edit.html", form=form, agency=agency)
