@@ -106,9 +106,12 @@ def _fill(template: str, rng: random.Random, year: int) -> str:
 
 def _setup_agencies() -> list[tuple[Agency, list]]:
     created = []
-    for code, name, pattern, short, departments in AGENCIES:
+    for i, (code, name, pattern, short, departments) in enumerate(AGENCIES):
+        # Settings of issue 9: a department of the city government asks the city government to reconsider.
         agency = create_agency(code, name, letter_number_pattern=pattern,
-                               reconsideration_body="示范市人民政府")
+                               reconsideration_body="示范市人民政府",
+                               letter_contact=f"联系电话：0100-1234567{i}；地址：示范市人民路{100 + 2 * i}号",
+                               phone=f"0100-1234567{i}", address=f"示范市人民路{100 + 2 * i}号")
         depts = [create_department(agency, dcode, dname) for dcode, dname in departments]
         handlers = [
             create_user(f"{short}_clerk", DEMO_PASSWORD, "clerk", agency=agency, display_name=f"{name[3:]}经办人"),
