@@ -317,3 +317,17 @@ def test_common_field_labels_are_translated():
         assert str(spec.fields[0].label) == "Addressee (how the applicant is addressed)"
     with force_locale("zh_CN"):
         assert str(spec.fields[0].label) == "收件人（称谓）"
+
+
+@pytest.mark.parametrize("key", rendering.TEMPLATE_KEYS)
+def test_every_sample_is_complete_by_its_own_template_rules(key):
+    assert rendering.check_required(key, rendering.load_sample(key)["fields"]) == {}
+
+
+def test_an_older_not_held_draft_without_a_ground_keeps_its_meaning():
+    # Drafts written before the choice existed: an agency named meant "not ours", none meant "does not exist".
+    html = rendering.render_html("unavailable.not_held", _context("unavailable.not_held", ground="",
+                                                                  right_agency="示范市市场监督管理局"))
+    assert "第三十六条第（五）项" in html and "不存在" not in html
+    html = rendering.render_html("unavailable.not_held", _context("unavailable.not_held", ground=""))
+    assert "第三十六条第（四）项" in html
