@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from caseapp.core.forms import Mandatory
+from caseapp.core.forms import Mandatory, choices
 from caseapp.disclosure.labels import DECISION_LABELS, TOPICS
 
 
@@ -40,7 +40,7 @@ class EntryForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[Mandatory()], render_kw={"maxlength": 300})
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 5, "maxlength": 5000})
-    topic = SelectField(_l("Topic"), choices=[("", "—")] + list(TOPICS.items()), validators=[Mandatory()])
+    topic = SelectField(_l("Topic"), choices=choices([("", "—"), *TOPICS.items()]), validators=[Mandatory()])
     version = HiddenField()
 
 
@@ -69,5 +69,5 @@ class PlainForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """Answer an applicant's suggestion."""
 
-    decision = RadioField(_l("Answer"), choices=list(DECISION_LABELS.items()), validators=[Mandatory()])
+    decision = RadioField(_l("Answer"), choices=choices(DECISION_LABELS.items()), validators=[Mandatory()])
     reason = TextAreaField(_l("Reason"), validators=[Mandatory()], render_kw={"rows": 2, "maxlength": 1000})
