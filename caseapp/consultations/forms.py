@@ -11,6 +11,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 
 from caseapp.cases.forms import DateText
+from caseapp.core.forms import choices
 from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS
 
 
@@ -22,7 +23,7 @@ class CheckboxList(SelectMultipleField):
 
 
 class ConsultForm(FlaskForm):
-    kind = RadioField(_l("Whom to consult"), choices=list(KIND_LABELS.items()), default="department")
+    kind = RadioField(_l("Whom to consult"), choices=choices(KIND_LABELS.items()), default="department")
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     due_days = StringField(_l("Time limit (working days)"), default="5")
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
@@ -37,7 +38,7 @@ class ConsultForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    opinion = RadioField(_l("Opinion"), choices=list(OPINION_LABELS.items()))
+    opinion = RadioField(_l("Opinion"), choices=choices(OPINION_LABELS.items()))
     reasons = TextAreaField(_l("Reasons"), render_kw={"rows": 4, "maxlength": 5000})
     files = MultipleFileField(_l("Files (PDF, image, DOCX or OFD)"))
 

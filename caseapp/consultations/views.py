@@ -22,7 +22,7 @@ from caseapp.consultations.forms import AnswerForm, ConsultForm, DisclosureNotic
 from caseapp.core import filestore
 from caseapp.core.db import local_today
 from caseapp.core.errors import DomainError, ValidationError
-from caseapp.core.forms import apply_errors
+from caseapp.core.forms import apply_errors, choices
 from caseapp.core.outbox import get_notification, mark_all_read, mark_read, notifications_for, unread_count
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
 from caseapp.extensions import db
@@ -85,9 +85,9 @@ def _panel_helpers():
 def _consult_choices(form: ConsultForm, case: Case) -> None:
     from caseapp.accounts.operations import list_agencies
 
-    form.department.choices = [(d.code, d.name) for d in case.agency.departments]
-    form.agency.choices = [(a.code, a.name) for a in list_agencies() if a.id != case.agency_id]
-    form.attachments.choices = [(str(a.id), a.original_name) for a in attachments_for_case(case)]
+    form.department.choices = choices((d.code, d.name) for d in case.agency.departments)
+    form.agency.choices = choices((a.code, a.name) for a in list_agencies() if a.id != case.agency_id)
+    form.attachments.choices = choices((str(a.id), a.original_name) for a in attachments_for_case(case))
 
 
 @bp.route("/cases/<tracking_number>/consult", methods=["GET", "POST"])
