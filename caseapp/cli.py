@@ -39,7 +39,7 @@ AGENCY_OPTIONS = {
     "letter_pattern": "letter_number_pattern", "prefix": "tracking_prefix", "cutoff": "reply_cutoff",
     "reconsideration_body": "reconsideration_body", "contact": "letter_contact", "phone": "phone",
     "address": "address", "due_soon_days": "due_soon_days", "reminder_days": "clerk_reminder_days",
-    "supervisor_reminder_days": "supervisor_reminder_days", "correction_days": "correction_days",
+    "supervisor_reminder_days": "supervisor_reminder_days", "correction_days": "correction_period_days",
     "fees": "charges_fees", "allow_self_approval": "allow_self_approval", "candidate_threshold": "candidate_threshold",
 }
 

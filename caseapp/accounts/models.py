@@ -42,7 +42,9 @@ class Agency(db.Model):
     supervisor_reminder_days: Mapped[list[int]] = mapped_column(
         sa.JSON, nullable=False, default=lambda: [2], server_default=sa.text("'[2]'"))
     # The correction period a correction notice offers by default (Reg. 30), in working days.
-    correction_days: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=15, server_default="15")
+    # (The column keeps the name its migration gave it.)
+    correction_period_days: Mapped[int] = mapped_column("correction_days", sa.Integer, nullable=False, default=15,
+                                                        server_default="15")
     # Whether this agency charges information-processing fees at all (109号).
     charges_fees: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
     # A one-person office may let the same person write and approve (audited); off by default.

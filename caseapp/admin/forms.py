@@ -26,7 +26,7 @@ class AgencySettingsForm(FlaskForm):
                                       validators=[Optional(), Length(max=40)])
     supervisor_reminder_days = StringField(_l("Remind the supervisor at (working days left)"),
                                            validators=[Optional(), Length(max=40)])
-    correction_days = StringField(_l("Default correction period (working days)"),
+    correction_period_days = StringField(_l("Default correction period (working days)"),
                                   validators=[Length(max=4)])
     candidate_threshold = StringField(_l("Requests that make information a candidate for proactive disclosure"),
                                       validators=[Length(max=4)])

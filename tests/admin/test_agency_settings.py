@@ -17,7 +17,7 @@ FORM = {
     "reply_cutoff": "16:30", "reconsideration_body": "测试市人民政府",
     "letter_contact": "联系人：王五；联系电话：0100-5555", "phone": "0100-1234", "address": "人民路1号",
     "due_soon_days": "4", "clerk_reminder_days": "6，3", "supervisor_reminder_days": "1",
-    "correction_days": "10", "candidate_threshold": "4", "charges_fees": "", "allow_self_approval": "y",
+    "correction_period_days": "10", "candidate_threshold": "4", "charges_fees": "", "allow_self_approval": "y",
 }
 
 
@@ -39,7 +39,7 @@ def _post_form(client, agency, **overrides):
 def test_new_agencies_get_the_default_settings(db, make_agency):
     agency = make_agency()
     assert (agency.due_soon_days, agency.clerk_reminder_days, agency.supervisor_reminder_days) == (5, [5, 2], [2])
-    assert (agency.correction_days, agency.charges_fees, agency.allow_self_approval) == (15, True, False)
+    assert (agency.correction_period_days, agency.charges_fees, agency.allow_self_approval) == (15, True, False)
     assert agency.candidate_threshold == 3 and agency.letter_contact is None
 
 
@@ -59,7 +59,7 @@ def test_admin_edits_every_setting_and_one_audit_event_keeps_before_and_after(db
     assert agency.letter_number_pattern == "测教信公〔{year}〕{seq}号" and agency.reply_cutoff == time(16, 30)
     assert agency.reconsideration_body == "测试市人民政府" and agency.letter_contact == "联系人：王五；联系电话：0100-5555"
     assert (agency.due_soon_days, agency.clerk_reminder_days, agency.supervisor_reminder_days) == (4, [6, 3], [1])
-    assert (agency.correction_days, agency.candidate_threshold) == (10, 4)
+    assert (agency.correction_period_days, agency.candidate_threshold) == (10, 4)
     assert agency.charges_fees is False and agency.allow_self_approval is True
     events = _events(agency)
     assert len(events) == 1
@@ -83,7 +83,7 @@ def test_admin_edits_every_setting_and_one_audit_event_keeps_before_and_after(db
     ("clerk_reminder_days", "5,二", "以逗号分隔"),
     ("clerk_reminder_days", "30,2", "以逗号分隔"),
     ("due_soon_days", "0", "请填写1至20之间的整数"),
-    ("correction_days", "61", "请填写1至60之间的整数"),
+    ("correction_period_days", "61", "请填写1至60之间的整数"),
     ("reply_cutoff", "25:00", "17:00"),
     ("reconsideration_body", "", "此项为必填项"),
     ("tracking_prefix", "cs-1", "申请编号前缀为2至20位大写字母或数字"),
@@ -175,7 +175,7 @@ def test_cli_creates_and_updates_an_agency(app, db):
     assert agency.letter_number_pattern == "命测〔{year}〕{seq}号" and agency.tracking_prefix == "MLCS"
     assert agency.letter_contact == "联系电话：0100-1" and agency.due_soon_days == 3
     assert agency.clerk_reminder_days == [5, 2] and agency.supervisor_reminder_days == [1]
-    assert agency.correction_days == 20 and agency.charges_fees is True and agency.allow_self_approval is True
+    assert agency.correction_period_days == 20 and agency.charges_fees is True and agency.allow_self_approval is True
     assert agency.candidate_threshold == 5
     (event,) = _events(agency)
     assert event.actor_label == "cli" and event.before["reconsideration_body"] == "测试市人民政府"
