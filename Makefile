@@ -28,6 +28,7 @@ $(VENDOR): package.json package-lock.json
 	mkdir -p caseapp/static/vendor/bootstrap caseapp/static/vendor/htmx
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js caseapp/static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js caseapp/static/vendor/htmx/
+	mkdir -p caseapp/static/vendor/echarts && cp node_modules/echarts/dist/echarts.min.js caseapp/static/vendor/echarts/
 	touch $@
 
 # The letters' serif CJK font: the Simplified Chinese faces taken once out of Debian's Noto CJK

@@ -56,3 +56,15 @@ def script(db, make_agency, make_user):
     """A Script on a new agency with a clerk and a supervisor."""
     agency = make_agency()
     return Script(db, agency, make_user("clerk", agency=agency), make_user("supervisor", agency=agency))
+
+
+@pytest.fixture
+def office(app, login):
+    """office(user) -> a logged-in test client of its own."""
+
+    def make(user):
+        client = app.test_client()
+        assert login(user, c=client).status_code == 302
+        return client
+
+    return make

@@ -1,0 +1,92 @@
+"""The audit log for auditors: every event with its label, who, when and which case, filtered and exported."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from caseapp.accounts.models import Agency, User
+from caseapp.cases.models import Case
+from caseapp.core.audit import AuditEvent
+from caseapp.core.events import event_label
+from caseapp.extensions import db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PAGE_SIZE = 100
+
+
+@dataclass
+class AuditFilters:
+    """What the auditor asked for (all optional)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    agency_id: int | None = None   # already checked against what the user may see
+    user_id: int | None = None
+    event: str | None = None
+    page: int = 1
+
+
+def audit_query(filters: AuditFilters) -> sa.Select:
+    """Events matching the filters, newest first, with the acting user, the case number and the agency."""
+    q = (sa.select(AuditEvent, User.username, User.display_name, Case.tracking_number, Agency.name)
+         .outerjoin(User, AuditEvent.actor_id == User.id)
+         .outerjoin(Case, AuditEvent.case_id == Case.id)
+         .outerjoin(Agency, AuditEvent.agency_id == Agency.id))
+    if filters.date_from:
+        q = q.where(AuditEvent.occurred_at >= datetime.combine(filters.date_from, time.min, SHANGHAI))
+    if filters.date_to:
+        q = q.where(AuditEvent.occurred_at < datetime.combine(filters.date_to + timedelta(days=1), time.min, SHANGHAI))
+    if filters.agency_id is not None:
+        q = q.where(AuditEvent.agency_id == filters.agency_id)
+    if filters.user_id is not None:
+        q = q.where(AuditEvent.actor_id == filters.user_id)
+    if filters.event:
+        q = q.where(AuditEvent.action == filters.event)
+    return q.order_by(AuditEvent.id.desc())
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    occurred_at: datetime
+    event: str          # the label, never the code
+    who: str
+    tracking_number: str | None
+    agency: str | None
+    note: str | None
+
+
+def _row(evt: AuditEvent, username, display_name, tracking_number, agency_name) -> AuditRow:
+    who = f"{display_name}（{username}）" if username else evt.actor_label
+    moment = evt.occurred_at
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        from datetime import timezone
+        moment = moment.replace(tzinfo=timezone.utc)
+    return AuditRow(evt.id, moment.astimezone(SHANGHAI), event_label(evt.action), who, tracking_number,
+                    agency_name, evt.note)
+
+
+def audit_page(filters: AuditFilters, per_page: int = PAGE_SIZE) -> tuple[list[AuditRow], bool]:
+    """One page of events and whether there is a next page (no total count over the whole log)."""
+    page = max(1, filters.page)
+    rows = db.session.execute(audit_query(filters).limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return [_row(*r) for r in rows[:per_page]], len(rows) > per_page
+
+
+def audit_rows(filters: AuditFilters) -> Iterator[AuditRow]:
+    """Every matching event, streamed from the database in batches (for exports)."""
+    result = db.session.execute(audit_query(filters).execution_options(yield_per=1000))
+    for r in result:
+        yield _row(*r)
+
+
+def users_for(agency_id: int | None) -> list[User]:
+    """Users the 'who' filter may offer."""
+    q = sa.select(User).order_by(User.display_name)
+    if agency_id is not None:
+        q = q.where(User.agency_id == agency_id)
+    return list(db.session.scalars(q))

@@ -1,0 +1,348 @@
+"""Office pages for statistics: the dashboard, the annual report, the case export, the audit log,
+and the reconsideration and litigation records of a case.
+
+Reading pages admit auditors; every page that writes refuses them (the auditor is read-only).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from caseapp.calendar.service import load_calendar
+from caseapp.cases.forms import parse_day
+from caseapp.cases.inbox import SORTS, TABS, InboxFilters
+from caseapp.cases.models import APPLICANT_TYPES, CHANNELS
+from caseapp.cases.queries import get_case
+from caseapp.cases.states import Status
+from caseapp.core.db import local_today
+from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.core.events import event_choices
+from caseapp.core.forms import apply_errors
+from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
+from caseapp.extensions import db
+from caseapp.stats import auditlog, caseexport
+from caseapp.stats import reviews as review_ops
+from caseapp.stats.access import (
+    REPORT_READERS,
+    FormatError,
+    ScopeError,
+    agencies_for,
+    report_response,
+    resolve_agency,
+    resolve_scope,
+)
+from caseapp.stats.dashboard import CHARTS, Period, dashboard
+from caseapp.stats.exports import XLSX_MIME, csv_lines, xlsx_stream
+from caseapp.stats.forms import ReopenFromReviewForm, ReviewForm
+from caseapp.stats.layout import check_row, report_heading, table3_grid, table4_grid
+from caseapp.stats.report import annual_report
+
+bp = Blueprint("stats", __name__, url_prefix="/office")
+
+
+def _period() -> tuple[Period, list[str]]:
+    """The dashboard's period and agency from the query string (this year so far by default)."""
+    today = local_today()
+    problems = []
+
+    def day(name, default):
+        try:
+            return parse_day(request.args.get(name)) or default
+        except ValueError:
+            problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.",
+                              value=request.args.get(name)))
+            return default
+
+    start, end = day("from", date(today.year, 1, 1)), day("to", today)
+    if end < start:
+        problems.append(_("The end of the period is before its start; the dates were swapped."))
+        start, end = end, start
+    try:
+        agency = resolve_agency(current_user, request.args.get("agency"))
+    except ScopeError:
+        abort(404)
+    return Period(start, end, agency), problems
+
+
+@bp.get("/stats")
+@login_required
+@roles_required(*REPORT_READERS)
+def dashboard_page():
+    """The statistics dashboard: charts with their data tables and downloads, filtered by agency and period."""
+    period, problems = _period()
+    charts = dashboard(period, local_today())
+    args = {"from": period.start.isoformat(), "to": period.end.isoformat(),
+            **({"agency": period.agency.code} if period.agency else {})}
+    return render_template("stats/dashboard.html", charts=charts, period=period, problems=problems, args=args,
+                           agencies=agencies_for(current_user), data_url=url_for("stats.dashboard_data", **args))
+
+
+@bp.get("/stats/data.json")
+@login_required
+@roles_required(*REPORT_READERS)
+def dashboard_data():
+    """The dashboard's charts as JSON, for stats.js."""
+    period, _problems = _period()
+    return jsonify({"charts": [c.as_json() for c in dashboard(period, local_today())]})
+
+
+@bp.get("/stats/chart/<name>.csv")
+@login_required
+@roles_required(*REPORT_READERS)
+def chart_csv(name: str):
+    """One chart's data table as CSV (UTF-8 with BOM)."""
+    if name not in CHARTS:
+        abort(404)
+    period, _problems = _period()
+    chart = next(c for c in dashboard(period, local_today()) if c.name == name)
+    body = b"".join(csv_lines([str(h) for h in chart.header], chart.rows))
+    resp = Response(body, mimetype="text/csv; charset=utf-8")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}-{period.start}-{period.end}.csv"'
+    return resp
+
+
+@bp.get("/stats/annual-report")
+@login_required
+@roles_required(*REPORT_READERS)
+def annual_report_page():
+    """Table 3 and Table 4 of a year on screen, with the identity check and the downloads."""
+    default_year = local_today().year - 1
+    try:
+        year, agency = resolve_scope(current_user, request.args.get("year"), request.args.get("agency"),
+                                     default_year=default_year)
+    except ScopeError as err:
+        if err.status == 404:
+            abort(404)
+        flash(str(err.message), "warning")
+        year, agency = default_year, resolve_agency(current_user, None)
+    fmt = request.args.get("format")
+    if fmt and fmt != "html":
+        try:
+            return report_response(year, agency, fmt)
+        except FormatError:
+            abort(404)
+    report = annual_report(year, agency)
+    args = {"year": year, **({"agency": agency.code} if agency else {})}
+    return render_template("stats/annual_report.html", report=report, heading=report_heading(report),
+                           t3=table3_grid(report), t4=table4_grid(report), checks=check_row(report),
+                           agencies=agencies_for(current_user), args=args,
+                           years=list(range(local_today().year, 2018, -1)))
+
+
+# --- the inbox's list as CSV or XLSX -------------------------------------------------------------
+
+def _inbox_filters(args) -> InboxFilters:
+    """The inbox's filters from its query string (same names; malformed values are dropped)."""
+
+    def day(name):
+        try:
+            return parse_day(args.get(name))
+        except ValueError:
+            return None
+
+    department = args.get("department", "")
+    handler = args.get("handler") or ""
+    return InboxFilters(
+        tab=args.get("tab") if args.get("tab") in TABS else "open",
+        q=(args.get("q") or "").strip()[:100] or None,
+        status=args.get("status") if args.get("status") in {s.value for s in Status} else None,
+        channel=args.get("channel") if args.get("channel") in CHANNELS else None,
+        applicant_type=args.get("applicant_type") if args.get("applicant_type") in APPLICANT_TYPES else None,
+        department_id=int(department) if department.isdigit() and len(department) < 10 else None,
+        handler=handler if handler == "none" or (handler.isdigit() and len(handler) < 10) else None,
+        received_from=day("received_from"), received_to=day("received_to"),
+        sort=args.get("sort") if args.get("sort") in SORTS else "due",
+    )
+
+
+@bp.get("/stats/cases.<fmt>")
+@login_required
+@roles_required(*CASE_READERS)
+def export_cases(fmt: str):
+    """The inbox's filtered list as CSV or XLSX, streamed (ID numbers masked)."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    query = caseexport.export_query(current_user, _inbox_filters(request.args), local_today(),
+                                    int(current_app.config.get("DUE_SOON_DAYS", 5)), load_calendar())
+    if fmt == "csv":
+        body, mime = caseexport.generate_cases_csv(query), "text/csv; charset=utf-8"
+    else:
+        body, mime = caseexport.generate_cases_xlsx(query), XLSX_MIME
+    resp = Response(stream_with_context(body), mimetype=mime)
+    resp.headers["Content-Disposition"] = f'attachment; filename="cases-{local_today().isoformat()}.{fmt}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+def _audit_filters() -> tuple[auditlog.AuditFilters, list[str]]:
+    args = request.args
+    problems = []
+
+    def day(name):
+        try:
+            return parse_day(args.get(name))
+        except ValueError:
+            problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.",
+                              value=args.get(name)))
+            return None
+
+    try:
+        agency = resolve_agency(current_user, args.get("agency"))
+    except ScopeError:
+        abort(404)
+    user = (args.get("user") or "").strip()
+    page = args.get("page", "")
+    event = args.get("event") or None
+    return auditlog.AuditFilters(
+        date_from=day("from"), date_to=day("to"), agency_id=agency.id if agency else None,
+        user_id=int(user) if user.isdigit() and len(user) < 10 else None,
+        event=event if event in dict(event_choices()) else None,
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    ), problems
+
+
+@bp.get("/stats/audit-log")
+@login_required
+@roles_required(*REPORT_READERS)
+def audit_log():
+    """Every audit event with its label, who, when and which case; filters and CSV/XLSX export."""
+    filters, problems = _audit_filters()
+    fmt = request.args.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = [_("Time"), _("Event"), _("Who"), _("Case"), _("Agency"), _("Note")]
+        rows = ([r.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), r.event, r.who, r.tracking_number or "",
+                 r.agency or "", r.note or ""] for r in auditlog.audit_rows(filters))
+        if fmt == "csv":
+            body, mime = csv_lines(header, rows), "text/csv; charset=utf-8"
+        else:
+            body, mime = xlsx_stream(_("Audit log"), header, rows), XLSX_MIME
+        resp = Response(stream_with_context(body), mimetype=mime)
+        resp.headers["Content-Disposition"] = f'attachment; filename="audit-log-{local_today().isoformat()}.{fmt}"'
+        return resp
+    rows, has_next = auditlog.audit_page(filters)
+    args = {k: v for k, v in request.args.items() if k not in ("page", "format") and v}
+    return render_template("stats/audit_log.html", rows=rows, has_next=has_next, filters=filters, args=args,
+                           problems=problems, agencies=agencies_for(current_user),
+                           users=auditlog.users_for(current_user.agency_id), events=event_choices())
+
+
+# --- reconsideration and litigation on a case ----------------------------------------------------
+
+def _load_case(tracking_number: str):
+    case = get_case(tracking_number)
+    if case is None:
+        abort(404)
+    require_agency(current_user, case.agency_id)
+    return case
+
+
+def _load_review(review_id: int):
+    review = review_ops.get_review(review_id)
+    if review is None:
+        abort(404)
+    require_agency(current_user, review.agency_id)
+    return review
+
+
+@bp.app_template_global()
+def case_reviews(case) -> list:
+    """The case's reconsiderations and lawsuits, for the case page's partial."""
+    return review_ops.reviews_of(case)
+
+
+@bp.app_template_global()
+def review_labels() -> dict:
+    """Labels of review kinds and results, for templates."""
+    return {"kinds": review_ops.KIND_LABELS, "results": review_ops.RESULT_LABELS}
+
+
+def _review_form_page(form, case, review=None, status=200):
+    return render_template("stats/review_form.html", form=form, case=case, review=review), status
+
+
+@bp.route("/cases/<tracking_number>/reviews/new", methods=["GET", "POST"])
+@login_required
+@roles_required(*CASE_HANDLERS)
+def new_review(tracking_number: str):
+    """Record a reconsideration or lawsuit against the case."""
+    case = _load_case(tracking_number)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        data, errors = form.review_data()
+        if errors:
+            apply_errors(form, errors)
+            return _review_form_page(form, case, status=422)
+        try:
+            review_ops.record_review(case, actor=current_user, data=data)
+        except ValidationError as err:
+            db.session.rollback()
+            apply_errors(form, err.errors)
+            return _review_form_page(form, case, status=422)
+        db.session.commit()
+        flash(_("The reconsideration or lawsuit was recorded."), "success")
+        return redirect(url_for("office.case_page", tracking_number=case.tracking_number) + "#reviews")
+    return _review_form_page(form, case, status=422 if request.method == "POST" else 200)
+
+
+@bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
+@login_required
+@roles_required(*CASE_HANDLERS)
+def edit_review(review_id: int):
+    """Correct a review or enter its result."""
+    review = _load_review(review_id)
+    form = ReviewForm(obj=None if request.method == "POST" else review)
+    if request.method == "GET":
+        form.filed_on.data = review.filed_on.isoformat()
+        form.decided_on.data = review.decided_on.isoformat() if review.decided_on else ""
+    if form.validate_on_submit():
+        data, errors = form.review_data()
+        if errors:
+            apply_errors(form, errors)
+            return _review_form_page(form, review.case, review, status=422)
+        try:
+            review_ops.update_review(review, actor=current_user, data=data)
+        except ValidationError as err:
+            db.session.rollback()
+            apply_errors(form, err.errors)
+            return _review_form_page(form, review.case, review, status=422)
+        db.session.commit()
+        flash(_("The reconsideration or lawsuit was updated."), "success")
+        return redirect(url_for("office.case_page", tracking_number=review.case.tracking_number) + "#reviews")
+    return _review_form_page(form, review.case, review, status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/reviews/<int:review_id>/reopen")
+@login_required
+@roles_required(Role.SUPERVISOR)
+def reopen_from_review(review_id: int):
+    """A supervisor reopens the case as a corrective (纠正) decision orders, with the decision attached."""
+    review = _load_review(review_id)
+    form = ReopenFromReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        review_ops.reopen_from_review(review, actor=current_user)
+    except TransitionError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("The case was reopened; a new reply period has started."), "success")
+    return redirect(url_for("office.case_page", tracking_number=review.case.tracking_number) + "#reviews")
