@@ -378,9 +378,13 @@ def correction(tracking_number: str):
 
 @bp.get("/public-items")
 def public_items():
-    """Search the public column; empty until items can be published (the disclosure work fills it)."""
+    """Search the public column "依申请公开转主动公开": ?q= (Chinese words), &agency=CODE, &year=YYYY."""
+    from caseapp.disclosure.queries import search_public_items
+
     q = (request.args.get("q") or "").strip()[:200]
-    return jsonify({"q": q, "items": queries.search_public_items(q)})
+    year = request.args.get("year", type=int)
+    return jsonify({"q": q, "items": search_public_items(q, agency=request.args.get("agency"),
+                                                         year=year if year and 2000 <= year <= 2100 else None)})
 
 
 @bp.get("/openapi.json")
