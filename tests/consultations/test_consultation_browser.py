@@ -1,0 +1,86 @@
+"""In the browser: a clerk consults a department, its liaison answers, the clerk sees the opinion
+(Playwright on Debian's Chromium, screenshots under test-artifacts/)."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from caseapp.accounts.operations import create_department
+from caseapp.core.db import local_today
+from tests.conftest import ARTIFACTS, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def screenshot(name: str, page) -> None:
+    """Save a full-page screenshot of one of the test's pages under test-artifacts/."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"), full_page=True)
+
+
+def _login(page, live_server, user):
+    page.goto(live_server + "/office/login")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/office/?$"))
+
+
+def test_clerk_consults_department_liaison_answers(browser, live_server, db, make_agency, make_user, make_case):
+    agency = make_agency("SFJT", "示范市交通运输局")
+    create_department(agency, "GLC", "公路管理处")
+    db.session.commit()
+    clerk = make_user("clerk", agency=agency, username="jt_clerk")
+    liaison = make_user("liaison", agency=agency, username="jt_liaison", department=agency.departments[1])
+    today = local_today()
+    case = make_case(status="in_progress", agency=agency, handler=clerk, received_on=today, today=today,
+                     description="申请公开示范市2026年国省道养护工程招标文件及中标结果。")
+    case.handler_id = clerk.id
+    db.session.commit()
+    number = case.tracking_number
+
+    clerk_ctx = browser.new_context(locale="zh-CN")
+    page = clerk_ctx.new_page()
+    _login(page, live_server, clerk)
+    page.goto(f"{live_server}/office/cases/{number}")
+    page.click("#consult-link")
+    assert page.locator("h1").inner_text().startswith("征求意见")
+    page.check("input[name=kind][value=department]")
+    page.select_option("select[name=department]", "GLC")
+    page.fill("textarea[name=question]", "请核实中标结果是否已在交通运输局网站公示，并就公开范围提出意见。")
+    screenshot("consultation-form", page)
+    page.click("#consult-submit")
+    page.wait_for_url(re.compile(rf"/office/cases/{number}"))
+    panel = page.locator("#consultations")
+    assert "公路管理处" in panel.inner_text() and "待答复" in panel.inner_text()
+    screenshot("consultation-sent", page)
+
+    liaison_ctx = browser.new_context(locale="zh-CN")
+    lpage = liaison_ctx.new_page()
+    _login(lpage, live_server, liaison)
+    assert lpage.locator("#notification-count").inner_text() == "1"
+    lpage.goto(live_server + "/office/consultations")
+    screenshot("consultation-liaison-inbox", lpage)
+    lpage.click(f"text={number}")
+    assert "请核实中标结果" in lpage.locator("#consultation-question").inner_text()
+    lpage.check("#answer-form input[name=opinion][value=partial]")
+    lpage.fill("#answer-form textarea[name=reasons]", "中标结果已公示，可以公开；招标文件中投标人报价明细涉及商业秘密，建议不予公开。")
+    screenshot("consultation-liaison-answer", lpage)
+    lpage.click("#answer-submit")
+    lpage.wait_for_url(re.compile(r"/office/consultations/\d+$"))
+    assert lpage.locator("#consultation-opinion").inner_text() == "部分同意公开"
+    screenshot("consultation-liaison-answered", lpage)
+
+    page.goto(f"{live_server}/office/cases/{number}")
+    opinion = page.locator("#consultations .consultation-opinion").first.inner_text()
+    assert "部分同意公开" in opinion and "商业秘密" in opinion
+    assert "已答复" in page.locator("#consultations").inner_text()
+    assert page.locator("#notification-count").inner_text() == "1"  # the answer's notification
+    screenshot("consultation-clerk-sees-opinion", page)
+    page.click("#notification-bell")
+    assert "已答复" in page.locator("#notification-list").inner_text()
+    screenshot("consultation-notifications", page)
+    clerk_ctx.close()
+    liaison_ctx.close()
