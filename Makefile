@@ -62,6 +62,7 @@ test: system-deps install
 bench: install
 	$(PY) -m bench
 	$(PY) -m bench.bench_letters
+	$(PY) -m bench.bench_similarity
 
 clean:
 	rm -rf $(VENV) node_modules caseapp/static/vendor $(MO)
