@@ -43,7 +43,7 @@ MISSING_RECONSIDERATION_BODY = "【行政复议机关未设置】"
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    label: object  # str, or a lazy translated string for the common fields
+    label: object  # a lazy translated string
     type: str = "text"
     required: bool = False
     prefill: str | None = None  # key of the case values the draft starts from
@@ -97,10 +97,12 @@ def load_spec(key: str) -> TemplateSpec:
         raise KeyError(key)
     meta = yaml.safe_load((TEMPLATE_ROOT / key / "meta.yaml").read_text(encoding="utf-8"))
     addressee = meta.get("addressee", "applicant")
+    # Labels, help texts, choices and the summary are English message ids shown through Flask-Babel
+    # (their Chinese is in the catalogue); the title and everything printed stay Chinese.
     own = tuple(
-        FieldSpec(f["name"], f["label"], f.get("type", "text"), bool(f.get("required", False)),
-                  f.get("prefill"), f.get("help"),
-                  tuple((str(c["value"]), c["label"]) for c in f.get("choices") or ()),
+        FieldSpec(f["name"], _l(f["label"]), f.get("type", "text"), bool(f.get("required", False)),
+                  f.get("prefill"), _l(f["help"]) if f.get("help") else None,
+                  tuple((str(c["value"]), _l(c["label"])) for c in f.get("choices") or ()),
                   tuple((str(k), str(v)) for k, v in (f.get("required_if") or {}).items()))
         for f in meta.get("fields") or ()
     )
@@ -125,9 +127,20 @@ def load_spec(key: str) -> TemplateSpec:
     return TemplateSpec(
         key=key, title=meta["title"], kind=kind, outcome=key if kind == "reply" else None,
         remedies=remedies, remedies_subject=meta.get("remedies_subject", "本答复"),
-        addressee=addressee, wording=meta["wording"], summary=meta.get("summary", ""),
+        addressee=addressee, wording=meta["wording"], summary=_l(meta["summary"]) if meta.get("summary") else "",
         fields=(*COMMON_FIELDS[addressee], *own), required_one_of=one_of,
     )
+
+
+def ui_message_ids() -> set[str]:
+    """Every English message id the templates' meta.yaml shows in the UI (labels, help, choices, summary)."""
+    ids = set()
+    for key in TEMPLATE_KEYS:
+        meta = yaml.safe_load((TEMPLATE_ROOT / key / "meta.yaml").read_text(encoding="utf-8"))
+        ids.update(x for x in [meta.get("summary")] if x)
+        for f in meta.get("fields") or ():
+            ids.update(x for x in [f.get("label"), f.get("help"), *(c["label"] for c in f.get("choices") or ())] if x)
+    return ids
 
 
 def all_specs() -> list[TemplateSpec]:

@@ -331,3 +331,24 @@ def test_an_older_not_held_draft_without_a_ground_keeps_its_meaning():
     assert "第三十六条第（五）项" in html and "不存在" not in html
     html = rendering.render_html("unavailable.not_held", _context("unavailable.not_held", ground=""))
     assert "第三十六条第（四）项" in html
+
+
+def test_every_label_help_choice_and_summary_of_the_templates_has_its_chinese():
+    from caseapp.core.i18n_build import load_sources
+
+    catalogue = load_sources("zh_CN")
+    missing = sorted(i for i in rendering.ui_message_ids() if not (catalogue.get(i) and catalogue.get(i).string))
+    assert missing == []
+
+
+def test_template_fields_show_in_the_users_language():
+    from flask_babel import force_locale
+
+    spec = rendering.load_spec("unavailable.not_held")
+    ground = next(f for f in spec.fields if f.name == "ground")
+    with force_locale("en"):
+        assert str(ground.label) == "Ground of the reply" and str(spec.summary).startswith("The information")
+        assert str(ground.choices[1][1]).startswith("Not this agency's to disclose")
+    with force_locale("zh_CN"):
+        assert str(ground.label) == "答复情形" and str(spec.summary).startswith("经检索没有所申请的信息")
+        assert str(ground.choices[1][1]).startswith("不属于本机关负责公开")
