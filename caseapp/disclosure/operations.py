@@ -18,9 +18,8 @@ from caseapp.disclosure.labels import TOPICS
 from caseapp.disclosure.models import (
     InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SuggestionAnswer,
 )
-from caseapp.disclosure.queries import cases_of_item, is_disclosed, item_of_case
+from caseapp.disclosure.queries import SUGGESTIONS, cases_of_item, is_disclosed, item_of_case
 from caseapp.extensions import db
-from caseapp.intake.models import ProactiveSuggestion
 
 PUBLICATION_TARGET_DAYS = 20  # working days from the decision to publish (SPEC §9, after Reg. 26)
 MAX_TITLE = 300
@@ -369,7 +368,7 @@ def approve_publication(entry: PublicEntry, *, actor, today: date, expected_vers
 ANSWER_WORDS = {"agree": "同意", "disagree": "不同意"}
 
 
-def answer_suggestion(suggestion: ProactiveSuggestion, *, decision: str, reason: str, actor) -> SuggestionAnswer:
+def answer_suggestion(suggestion, *, decision: str, reason: str, actor) -> SuggestionAnswer:
     """A supervisor answers an applicant's suggestion of proactive disclosure (agree or not, with a reason)."""
     case = db.session.get(Case, suggestion.case_id)
     _require_supervisor(actor, case.agency_id)
@@ -390,8 +389,12 @@ def answer_suggestion(suggestion: ProactiveSuggestion, *, decision: str, reason:
                               answered_at=now)
     db.session.add(answer)
     # The tracking page shows this text to the applicant (always in Chinese, like the letters).
-    suggestion.answer = f"{ANSWER_WORDS[decision]}。{reason}"
-    suggestion.answered_at, suggestion.answered_by_id = now, actor.id
+    done = db.session.execute(sa.update(SUGGESTIONS).where(SUGGESTIONS.c.id == suggestion.id,
+                                                           SUGGESTIONS.c.answered_at.is_(None))
+                              .values(answer=f"{ANSWER_WORDS[decision]}。{reason}", answered_at=now,
+                                      answered_by_id=actor.id)).rowcount
+    if done != 1:
+        raise TransitionError(_l("This suggestion has already been answered."))
     record_event("disclosure.suggestion_answered", actor=actor, case=case,
                  after={"suggestion_id": suggestion.id, "decision": decision}, note=reason)
     db.session.flush()

@@ -10,14 +10,13 @@ from caseapp.disclosure import queries
 from caseapp.disclosure.labels import TOPICS
 from caseapp.disclosure.models import PublicDocument
 from caseapp.extensions import db
-from caseapp.intake.queries import get_active_agency
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
 
 def _filters():
     q = (request.args.get("q") or "").strip()[:100]
-    agency = get_active_agency(request.args.get("agency"))
+    agency = queries.active_agency(request.args.get("agency"))
     topic = request.args.get("topic") if request.args.get("topic") in TOPICS else None
     year = request.args.get("year", type=int)
     year = year if year and 2000 <= year <= 2100 else None
@@ -59,7 +58,7 @@ def document(entry_id: int, document_id: int):
 @bp.get("/feed.atom")
 def feed():
     """An Atom feed of the newest published entries (?agency=CODE for one agency)."""
-    agency = get_active_agency(request.args.get("agency"))
+    agency = queries.active_agency(request.args.get("agency"))
     entries, _ = queries.published_entries(agency=agency, page_size=50)
     body = render_template("public/feed.xml", entries=entries, agency=agency, topics=TOPICS,
                            self_url=url_for("public.feed", _external=True, **({"agency": agency.code} if agency else {})),

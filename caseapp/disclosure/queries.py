@@ -16,9 +16,16 @@ from caseapp.extensions import db
 from caseapp.disclosure.models import (
     InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SuggestionAnswer,
 )
-from caseapp.intake.models import ProactiveSuggestion
 
 DISCLOSED_OUTCOMES = ("disclosed", "partially_disclosed")
+
+# Applicants' suggestions (Reg. 44 para. 2) are recorded by the portal (caseapp.intake, a layer above
+# this one) and answered here, so this area reaches their table through this clause, not the model.
+SUGGESTIONS = sa.table(
+    "proactive_suggestions", sa.column("id", sa.Integer), sa.column("case_id", sa.Integer), sa.column("text", sa.Text),
+    sa.column("created_at", sa.DateTime(timezone=True)), sa.column("answer", sa.Text),
+    sa.column("answered_at", sa.DateTime(timezone=True)), sa.column("answered_by_id", sa.Integer),
+)
 # Candidates (SPEC §9): requested by at least this many applicants within CANDIDATE_WINDOW_DAYS,
 # unless the agency sets its own number (Agency.candidate_threshold, when the agency settings have it).
 DEFAULT_CANDIDATE_APPLICANTS = 3
@@ -216,6 +223,13 @@ def published_entries(*, q: str = "", agency: Agency | None = None, year: int | 
     return list(rows), int(total or 0)
 
 
+def active_agency(code: str | None) -> Agency | None:
+    """The active agency with this code (case-insensitive), or None."""
+    if not code or not isinstance(code, str):
+        return None
+    return db.session.scalar(sa.select(Agency).where(Agency.code == code.strip().upper()[:20], Agency.active.is_(True)))
+
+
 def published_entry(entry_id: int) -> PublicEntry | None:
     """A published entry (None for drafts and unknown ids)."""
     entry = db.session.get(PublicEntry, entry_id)
@@ -271,26 +285,44 @@ def published_entries_for_case(case: Case) -> list[PublicEntry]:
 
 
 def suggestions(agency_id: int | None, *, answered: bool | None = None, limit: int = 200) -> list[tuple]:
-    """(suggestion, case, answer) of an agency's requests, unanswered first, newest first."""
-    q = (sa.select(ProactiveSuggestion, Case, SuggestionAnswer)
-         .join(Case, Case.id == ProactiveSuggestion.case_id)
-         .outerjoin(SuggestionAnswer, SuggestionAnswer.suggestion_id == ProactiveSuggestion.id))
+    """(suggestion row, case, answer) of an agency's requests, unanswered first, newest first."""
+    t = SUGGESTIONS
+    q = (sa.select(t, Case, SuggestionAnswer).join(Case, Case.id == t.c.case_id)
+         .outerjoin(SuggestionAnswer, SuggestionAnswer.suggestion_id == t.c.id))
     if agency_id is not None:
         q = q.where(Case.agency_id == agency_id)
     if answered is True:
-        q = q.where(ProactiveSuggestion.answered_at.is_not(None))
+        q = q.where(t.c.answered_at.is_not(None))
     elif answered is False:
-        q = q.where(ProactiveSuggestion.answered_at.is_(None))
-    q = q.order_by(ProactiveSuggestion.answered_at.is_not(None), ProactiveSuggestion.id.desc()).limit(limit)
-    return [tuple(r) for r in db.session.execute(q).all()]
+        q = q.where(t.c.answered_at.is_(None))
+    q = q.order_by(t.c.answered_at.is_not(None), t.c.id.desc()).limit(limit)
+    out = []
+    for row in db.session.execute(q).all():
+        m = row._mapping
+        out.append((SuggestionRow(**{c: m[t.c[c]] for c in t.c.keys()}), m[Case], m[SuggestionAnswer]))
+    return out
 
 
-def get_suggestion(suggestion_id: int) -> ProactiveSuggestion | None:
+@dataclass(frozen=True)
+class SuggestionRow:
+    """One applicant's suggestion as this area sees it."""
+
+    id: int
+    case_id: int
+    text: str
+    created_at: object
+    answer: str | None
+    answered_at: object
+    answered_by_id: int | None
+
+
+def get_suggestion(suggestion_id: int) -> SuggestionRow | None:
     """An applicant's suggestion by id."""
-    return db.session.get(ProactiveSuggestion, suggestion_id)
+    row = db.session.execute(sa.select(SUGGESTIONS).where(SUGGESTIONS.c.id == suggestion_id)).mappings().first()
+    return SuggestionRow(**row) if row else None
 
 
-def answer_of(suggestion: ProactiveSuggestion) -> SuggestionAnswer | None:
+def answer_of(suggestion) -> SuggestionAnswer | None:
     """The agency's recorded answer to a suggestion, if any."""
     return db.session.get(SuggestionAnswer, suggestion.id)
 

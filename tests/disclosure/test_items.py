@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from caseapp.calendar.service import load_calendar
-from caseapp.core.errors import ForbiddenError, ValidationError
+from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
 from caseapp.disclosure import operations as ops
 from caseapp.disclosure import queries
 
@@ -124,6 +124,7 @@ def test_suggestion_answered_by_a_supervisor_only(app, db, make_agency, make_use
     suggestion = suggest_proactive_disclosure(case, text="建议将学区划分方案主动公开。")
     db.session.commit()
     assert [s.id for s, _, _ in queries.suggestions(agency.id, answered=False)] == [suggestion.id]
+    suggestion = queries.get_suggestion(suggestion.id)
     with pytest.raises(ForbiddenError):
         ops.answer_suggestion(suggestion, decision="agree", reason="已主动公开", actor=clerk)
     db.session.rollback()
@@ -132,6 +133,36 @@ def test_suggestion_answered_by_a_supervisor_only(app, db, make_agency, make_use
     db.session.rollback()
     ops.answer_suggestion(suggestion, decision="agree", reason="该方案已在本机关网站主动公开。", actor=supervisor)
     db.session.commit()
-    assert suggestion.answer == "同意。该方案已在本机关网站主动公开。"
+    assert queries.get_suggestion(suggestion.id).answer == "同意。该方案已在本机关网站主动公开。"
     assert queries.answer_of(suggestion).decision == "agree"
+    with pytest.raises(TransitionError):
+        ops.answer_suggestion(queries.get_suggestion(suggestion.id), decision="disagree", reason="再答", actor=supervisor)
+    db.session.rollback()
     assert queries.suggestions(agency.id, answered=False) == []
+
+
+def test_suggestions_page_answer_and_tracking_page(app, db, make_agency, make_user, make_case, login, client):
+    from caseapp.intake.operations import suggest_proactive_disclosure
+    from tests.conftest import csrf_from
+
+    agency = make_agency()
+    supervisor = make_user("supervisor", agency=agency)
+    case = make_case(agency=agency)
+    suggestion = suggest_proactive_disclosure(case, text="建议主动公开学区划分方案。")
+    db.session.commit()
+    office = app.test_client()
+    login(supervisor, c=office)
+    page = office.get("/office/disclosure/suggestions").get_data(as_text=True)
+    assert "建议主动公开学区划分方案。" in page
+    resp = office.post(f"/office/disclosure/suggestions/{suggestion.id}/answer",
+                       data={"csrf_token": csrf_from(page), "decision": "disagree", "reason": ""})
+    assert resp.status_code == 302
+    assert queries.get_suggestion(suggestion.id).answered_at is None  # no reason: nothing recorded
+    resp = office.post(f"/office/disclosure/suggestions/{suggestion.id}/answer",
+                       data={"csrf_token": csrf_from(page), "decision": "disagree", "reason": "该方案涉及个人信息，不宜主动公开。"})
+    assert resp.status_code == 302
+    db.session.rollback()
+    token = csrf_from(client.get("/track").get_data(as_text=True))
+    html = client.post("/track", data={"csrf_token": token, "tracking_number": case.tracking_number,
+                                       "query_code": case.query_code}, follow_redirects=True).get_data(as_text=True)
+    assert "不同意。该方案涉及个人信息，不宜主动公开。" in html
