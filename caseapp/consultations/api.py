@@ -151,16 +151,4 @@ OPENAPI_PATHS = {
         "404": _err("Not the caller's notification")}, params=_NID)},
 }
 
-
-_registered = []
-
-
-def register_openapi() -> None:
-    """Add these paths to the API's OpenAPI document (once per process)."""
-    from caseapp.api.openapi import register_paths
-
-    if _registered:
-        return
-    _registered.append(True)
-    register_paths(OPENAPI_PATHS, tags=[{"name": "consultations",
-                                         "description": "Consultations and notifications"}])
+OPENAPI_TAGS = [{"name": "consultations", "description": "Consultations and notifications"}]

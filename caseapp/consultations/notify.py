@@ -9,6 +9,7 @@ event never e-mails twice.
 """
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, url_for
@@ -70,18 +71,19 @@ def on_correction_requested(event) -> None:
 
 
 def on_fee_notified(event) -> None:
-    """Fee notice: the amount and the payment deadline (国办函〔2020〕109号)."""
-    from caseapp.fees.queries import latest_fee
-
+    """Fee notice: the amount and the payment deadline (国办函〔2020〕109号), as the fee event records them."""
     case = _case(event)
     if case is None:
         return
-    fee = latest_fee(case)
-    amount = f"{fee.amount}元" if fee is not None else ""
-    pay_by = f"，请于{fee.pay_by:%Y年%m月%d日}前缴纳" if fee is not None and fee.pay_by else ""
+    after = event.after or {}
+    amount = f"{after['amount']}元" if after.get("amount") is not None else ""
+    pay_by = ""
+    if after.get("pay_by"):
+        day = date.fromisoformat(str(after["pay_by"]))
+        pay_by = f"，请于{day:%Y年%m月%d日}前缴纳"
     _send(case, "applicant_fee", "信息处理费缴纳通知",
           f"本机关已向您出具收费通知书，信息处理费{amount}{pay_by}。逾期未缴纳的，视为放弃申请。",
-          f"fee:{fee.id if fee is not None else event.id}")
+          f"fee:{after.get('fee_id') or event.id}")
 
 
 def on_letter_issued(event) -> None:
