@@ -110,27 +110,18 @@ def _register_blueprints(app: Flask) -> None:
 def _register_consultations(app: Flask) -> None:
     """Consultations, notifications and supervision: office pages, staff API (own blueprint under
     /api/v1, with its OpenAPI paths) and the subscribers that queue the applicant's e-mails."""
+    from caseapp.admin.departments import bp as departments_bp
+    from caseapp.api.openapi import register_paths
+    from caseapp.consultations.api import OPENAPI_PATHS, OPENAPI_TAGS
     from caseapp.consultations.api import bp as consultations_api_bp
-    from caseapp.consultations.api import register_openapi
     from caseapp.consultations.notify import register_subscribers
     from caseapp.consultations.views import bp as consultations_bp
 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(consultations_api_bp)
-    register_openapi()
+    app.register_blueprint(departments_bp)
+    register_paths(OPENAPI_PATHS, tags=OPENAPI_TAGS)
     register_subscribers()
-
-
-def _register_stats(app: Flask) -> None:
-    """Statistics: the office pages, the report API (its own blueprint under /api/v1) and its OpenAPI entry."""
-    from caseapp.api.openapi import register_paths
-    from caseapp.stats.api import OPENAPI as stats_openapi
-    from caseapp.stats.api import bp as stats_api_bp
-    from caseapp.stats.views import bp as stats_bp
-
-    app.register_blueprint(stats_bp)
-    app.register_blueprint(stats_api_bp)
-    register_paths(**stats_openapi)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -128,6 +128,27 @@ def update_agency_cmd(code, name, **options):
         click.echo(f"Agency {agency.code}: {key} = {value}")
 
 
+@caseapp_cli.command("create-department")
+@click.argument("agency_code")
+@click.argument("code")
+@click.argument("name")
+def create_department_cmd(agency_code, code, name):
+    """Add a department (内设机构) CODE NAME to the agency AGENCY_CODE."""
+    from caseapp.accounts.operations import get_agency_by_code
+    from caseapp.admin.departments import add_department
+
+    with writing():
+        agency = get_agency_by_code(agency_code)
+        if agency is None:
+            raise click.ClickException(f"No agency {agency_code}.")
+        try:
+            dept = add_department(agency, code, name)
+        except DomainError as err:
+            _fail(err)
+        db.session.commit()
+    click.echo(f"Created department {dept.code} in {agency.code}: {dept.name}")
+
+
 @caseapp_cli.command("create-user")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["clerk", "supervisor", "liaison", "auditor", "admin"]))
