@@ -124,6 +124,18 @@ def _register_consultations(app: Flask) -> None:
     register_subscribers()
 
 
+def _register_stats(app: Flask) -> None:
+    """Statistics: the office pages, the report API (its own blueprint under /api/v1) and its OpenAPI entry."""
+    from caseapp.api.openapi import register_paths
+    from caseapp.stats.api import OPENAPI as stats_openapi
+    from caseapp.stats.api import bp as stats_api_bp
+    from caseapp.stats.views import bp as stats_bp
+
+    app.register_blueprint(stats_bp)
+    app.register_blueprint(stats_api_bp)
+    register_paths(**stats_openapi)
+
+
 def _register_hooks(app: Flask) -> None:
     from caseapp.accounts.models import User
 
