@@ -1,0 +1,236 @@
+"""`make bench` (python -m bench.bench_http): the public tracking lookup over HTTP beside bare Flask.
+
+Both apps run under gunicorn with the same settings (2 workers x 4 threads) on a free loopback
+port, one after the other in the same run. The lookup is the public API's `GET
+/api/v1/requests/<number>` with the `X-Query-Code` header, on a small demo database (SQLite in a
+temporary folder). Load comes from ApacheBench (`ab -k`, package apache2-utils) or, when `ab` is
+missing, from a bounded Python load generator. Every run is bounded in requests and in time.
+
+Prints requests per second and p50/p95 of each, and the lookup's share of bare Flask's requests
+per second. Targets (issue 13): at least 50% of bare Flask, p95 < 50 ms.
+
+Options: --requests N (per measurement, default 3000), --concurrency C (default 8), --rounds R
+(alternating measurements of each, default 2), --cases N (demo cases, default 100).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKERS, THREADS = 2, 4
+RATIO_TARGET, P95_TARGET_MS = 0.5, 50.0
+TIME_LIMIT_S = 60  # per measurement
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    requests: int
+    failed: int
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(folder: Path) -> dict[str, str]:
+    return {**os.environ, "CASEAPP_INSTANCE_DIR": str(folder), "CASEAPP_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "CASEAPP_DATA_DIR": str(folder / "data"), "CASEAPP_SECRET_KEY": "bench-secret-key-not-for-production",
+            "PYTHONPATH": str(ROOT)}
+
+
+def prepare_database(folder: Path, n_cases: int) -> tuple[str, str]:
+    """Migrate and load a small demo; returns a tracking number and its query code."""
+    env = _env(folder)
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    for args in (["db", "upgrade", "heads"], ["caseapp", "calendar", "seed"], ["caseapp", "demo", "--cases", str(n_cases)]):
+        done = subprocess.run([*flask, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    script = ("import sqlalchemy as sa\nfrom caseapp import create_app\nfrom caseapp.cases.models import Case\n"
+              "from caseapp.demo import DEMO_QUERY_CODE\nfrom caseapp.extensions import db\n"
+              "with create_app().app_context():\n"
+              "    print(db.session.scalar(sa.select(Case.tracking_number).order_by(Case.id).limit(1)), DEMO_QUERY_CODE)\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    number, code = out.stdout.split()[-2:]
+    return number, code
+
+
+class Gunicorn:
+    """A gunicorn server on loopback for the duration of a `with` block."""
+
+    def __init__(self, app: str, env: dict[str, str]):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
+             "--threads", str(THREADS), "--log-level", "warning", app],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def wait_ready(self, path: str, headers: dict[str, str], timeout: float = 60) -> None:
+        """Poll until the path answers 200 (every worker is started by then or shortly after)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited: {self.proc.stderr.read()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", path, headers=headers)
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    return
+                raise SystemExit(f"GET {path} answered {status}")
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer in time")
+
+    def __enter__(self) -> Gunicorn:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_ab(name: str, url: str, headers: dict[str, str], n: int, concurrency: int) -> Result:
+    """Load the URL with ApacheBench (keep-alive); bounded by n requests and TIME_LIMIT_S."""
+    command = ["ab", "-q", "-k", "-n", str(n), "-c", str(concurrency), "-s", "10"]
+    for key, value in headers.items():
+        command += ["-H", f"{key}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=TIME_LIMIT_S + 30).stdout
+
+    def grab(pattern: str, default: str | None = None) -> str:
+        match = re.search(pattern, out, re.M)
+        if match is None:
+            if default is not None:
+                return default
+            raise SystemExit(f"unexpected ab output:\n{out}")
+        return match.group(1)
+
+    failed = int(grab(r"^Failed requests:\s+(\d+)")) + int(grab(r"^Non-2xx responses:\s+(\d+)", "0"))
+    return Result(name, float(grab(r"^Requests per second:\s+([\d.]+)")), float(grab(r"^\s+50%\s+(\d+)")),
+                  float(grab(r"^\s+95%\s+(\d+)")), int(grab(r"^Complete requests:\s+(\d+)")), failed)
+
+
+def run_python(name: str, port: int, path: str, headers: dict[str, str], n: int, concurrency: int) -> Result:
+    """The same measurement without ab: `concurrency` keep-alive clients, n requests in all."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    remaining = [n]
+    deadline = time.monotonic() + TIME_LIMIT_S
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < deadline:
+            with lock:
+                if remaining[0] <= 0:
+                    break
+                remaining[0] -= 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                ok = False
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                failures[0] += not ok
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return Result(name, len(latencies) / wall, statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))],
+                  len(latencies), failures[0])
+
+
+def measure(name: str, server: Gunicorn, path: str, headers: dict[str, str], n: int, concurrency: int) -> Result:
+    """Warm up, then load the server's path with ab (or the Python generator)."""
+    warm = min(200, n)
+    if shutil.which("ab"):
+        url = f"http://127.0.0.1:{server.port}{path}"
+        run_ab(name, url, headers, warm, concurrency)
+        return run_ab(name, url, headers, n, concurrency)
+    run_python(name, server.port, path, headers, warm, concurrency)
+    return run_python(name, server.port, path, headers, n, concurrency)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the comparison and print it; returns the figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_http", description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--cases", type=int, default=100)
+    args = parser.parse_args(argv)
+
+    folder = Path(tempfile.mkdtemp(prefix="caseapp-bench-http-"))
+    try:
+        number, code = prepare_database(folder, args.cases)
+        env = _env(folder)
+        lookup_path, lookup_headers = f"/api/v1/requests/{number}", {"X-Query-Code": code}
+        tool = "ab -k" if shutil.which("ab") else "Python load generator (ab not installed)"
+        print(f"\nHTTP: gunicorn {WORKERS} workers x {THREADS} threads on loopback; {tool}, "
+              f"{args.requests} requests x {args.rounds} rounds each, concurrency {args.concurrency}", flush=True)
+        bare, lookup = [], []
+        for _ in range(args.rounds):  # alternate, so that both see the same machine load
+            with Gunicorn("bench.bare_flask:app", env) as server:
+                server.wait_ready("/ping", {})
+                bare.append(measure("bare Flask jsonify", server, "/ping", {}, args.requests, args.concurrency))
+            with Gunicorn("wsgi:app", env) as server:
+                server.wait_ready(lookup_path, lookup_headers)
+                lookup.append(measure("public tracking lookup", server, lookup_path, lookup_headers, args.requests,
+                                      args.concurrency))
+        print(f"{'endpoint':<44} {'req/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'failed':>7}")
+        for r in bare + lookup:
+            print(f"{r.name:<44} {r.rps:>9.0f} {r.p50_ms:>7.1f} {r.p95_ms:>7.1f} {r.failed:>7}")
+        bare_rps = statistics.median(r.rps for r in bare)
+        lookup_rps = statistics.median(r.rps for r in lookup)
+        ratio = lookup_rps / bare_rps
+        p95 = max(r.p95_ms for r in lookup)
+        failed = sum(r.failed for r in bare + lookup)
+        verdict = "ok" if ratio >= RATIO_TARGET and p95 < P95_TARGET_MS and not failed else "MISSED"
+        print(f"tracking lookup: {lookup_rps:.0f} req/s = {ratio:.0%} of bare Flask's {bare_rps:.0f} req/s "
+              f"(target >= {RATIO_TARGET:.0%}); lookup p95 {p95:.1f} ms (target < {P95_TARGET_MS:.0f} ms); "
+              f"failed {failed}: {verdict}", flush=True)
+        return {"bare_rps": bare_rps, "lookup_rps": lookup_rps, "ratio": ratio, "lookup_p95_ms": p95, "failed": failed}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
