@@ -10,7 +10,7 @@ VENDOR := caseapp/static/vendor/.installed
 MO := caseapp/translations/zh/LC_MESSAGES/messages.mo
 PO := $(wildcard caseapp/translations/zh_CN/src/*.po)
 
-.PHONY: install run test bench system-fonts system-deps db demo clean
+.PHONY: install run test bench bench-pg bench-deps system-fonts system-deps db demo clean
 
 FONTS := caseapp/static/fonts/caseapp-serif-sc-regular.otf
 
@@ -59,10 +59,20 @@ system-deps:
 test: system-deps install
 	$(PY) -m pytest
 
-bench: install
+bench: install bench-deps
+	$(PY) -m bench.bench_http
 	$(PY) -m bench
 	$(PY) -m bench.bench_letters
 	$(PY) -m bench.bench_similarity
+
+# The office at a million cases on a throwaway PostgreSQL server (as root: initdb/pg_ctl run through
+# runuser -u postgres); about 10 minutes on 2 cores. BENCH_PG_ARGS="--cases 200000" for a shorter run.
+bench-pg: install bench-deps
+	$(PY) -m bench.bench_pg $(BENCH_PG_ARGS)
+
+# ApacheBench (apache2-utils) and PostgreSQL for the benchmarks; only what is missing.
+bench-deps:
+	@bash .ci/system-deps bench
 
 clean:
 	rm -rf $(VENV) node_modules caseapp/static/vendor $(MO)
