@@ -53,23 +53,26 @@ def free_port() -> int:
 
 
 def _env(folder: Path) -> dict[str, str]:
-    return {**os.environ, "CASEAPP_INSTANCE_DIR": str(folder), "CASEAPP_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "CASEAPP_DATA_DIR": str(folder / "data"), "CASEAPP_SECRET_KEY": "bench-secret-key-not-for-production",
-            "PYTHONPATH": str(ROOT)}
+    return {**os.environ, "CASEAPP_INSTANCE_DIR": str(folder), "CASEAPP_DATA_DIR": str(folder / "data"),
+            "CASEAPP_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "CASEAPP_SECRET_KEY": "bench-secret-key-not-for-production", "PYTHONPATH": str(ROOT),
+            "CASEAPP_SCHEDULER": "0"}  # no background sweep during the measurement
 
 
 def prepare_database(folder: Path, n_cases: int) -> tuple[str, str]:
     """Migrate and load a small demo; returns a tracking number and its query code."""
     env = _env(folder)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for args in (["db", "upgrade", "heads"], ["caseapp", "calendar", "seed"], ["caseapp", "demo", "--cases", str(n_cases)]):
+    steps = (["db", "upgrade", "heads"], ["caseapp", "calendar", "seed"], ["caseapp", "demo", "--cases", str(n_cases)])
+    for args in steps:
         done = subprocess.run([*flask, *args], cwd=ROOT, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     script = ("import sqlalchemy as sa\nfrom caseapp import create_app\nfrom caseapp.cases.models import Case\n"
               "from caseapp.demo import DEMO_QUERY_CODE\nfrom caseapp.extensions import db\n"
               "with create_app().app_context():\n"
-              "    print(db.session.scalar(sa.select(Case.tracking_number).order_by(Case.id).limit(1)), DEMO_QUERY_CODE)\n")
+              "    first = sa.select(Case.tracking_number).order_by(Case.id).limit(1)\n"
+              "    print(db.session.scalar(first), DEMO_QUERY_CODE)\n")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     number, code = out.stdout.split()[-2:]
     return number, code

@@ -89,7 +89,8 @@ def test_lookup_limit_holds_across_two_gunicorn_workers(app, make_case, redis_ur
     access_log = tmp_path / "access.log"
     env = {**os.environ, "CASEAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "CASEAPP_RATELIMIT_STORAGE_URI": redis_url, "CASEAPP_INSTANCE_DIR": str(tmp_path),
-           "CASEAPP_DATA_DIR": str(tmp_path / "data"), "CASEAPP_SECRET_KEY": "scale-test-secret", "PYTHONPATH": str(ROOT)}
+           "CASEAPP_DATA_DIR": str(tmp_path / "data"), "CASEAPP_SECRET_KEY": "scale-test-secret",
+           "PYTHONPATH": str(ROOT), "CASEAPP_SCHEDULER": "0"}  # no background sweep on the suite's database
     env.pop("CASEAPP_TEST_DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
