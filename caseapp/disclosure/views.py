@@ -32,6 +32,14 @@ from caseapp.extensions import db
 bp = Blueprint("disclosure", __name__, url_prefix="/office/disclosure")
 
 
+@bp.app_context_processor
+def _case_panel():
+    # templates/disclosure/_case_panel.html, included in the office case page, calls this.
+    from caseapp.disclosure.panel import disclosure_panel
+
+    return {"disclosure_panel": disclosure_panel}
+
+
 def _labels() -> dict:
     return {"topics": TOPICS, "finding_kinds": FINDING_KIND_LABELS, "finding_statuses": FINDING_STATUS_LABELS,
             "finding_sources": FINDING_SOURCE_LABELS, "entry_statuses": ENTRY_STATUS_LABELS,
