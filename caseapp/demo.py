@@ -241,6 +241,8 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
     for (agency_id, year), value in seqs.items():
         db.session.add(Counter(name="tracking", scope=f"{agency_id}:{year}", value=value))
     db.session.flush()
+    from caseapp.disclosure.demo import load_demo_disclosure  # similarity index, items, a filled public column
+    load_demo_disclosure(today)
     # Fresh statistics after a bulk load, so that the query planner picks the selective indexes.
     db.session.execute(sa.text("ANALYZE"))
     return f"Loaded {len(agencies)} agencies and {len(rows)} demo cases (password {DEMO_PASSWORD}, query code {DEMO_QUERY_CODE})."
