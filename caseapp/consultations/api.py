@@ -29,6 +29,8 @@ STAFF = (Role.CLERK, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR, Role.ADMIN)
 
 @bp.before_request
 def _authenticate():
+    # Bearer token only: in an API request the session cookie never counts (see acting_user).
+    g.api_request = True
     g.api_user = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):

@@ -247,6 +247,8 @@ def deliver_due(session: Session | None = None, *, now: datetime | None = None, 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
     """Deliver what the committed transaction queued (never before the commit)."""
+    if session.in_nested_transaction():
+        return  # a savepoint was released (begin_nested): the outer transaction has not committed yet
     if not session.info.pop(_PENDING_FLAG, False):
         return
     if not has_app_context():
@@ -257,6 +259,8 @@ def _deliver_after_commit(session: Session) -> None:
         log.exception("outbox delivery after commit failed")
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:
+        return  # a savepoint: the outer transaction decides
     session.info.pop(_PENDING_FLAG, None)

@@ -211,3 +211,19 @@ def test_failed_delivery_is_retried_with_back_off(app, db, make_case, clean_mail
     assert msg.status == "sent" and len(_emails(app)) == 1
     assert deliver_due(now=utcnow() + timedelta(days=2)) == {"sent": 0, "failed": 0}  # never twice
     assert retry_delay(MAX_ATTEMPTS) < retry_delay(MAX_ATTEMPTS + 5) == timedelta(hours=12)  # capped
+
+
+def test_a_released_savepoint_delivers_nothing_before_the_commit(app, db, clean_mail):
+    from caseapp.core.outbox import queue_email
+
+    queue_email("lisi@example.com", "测试", "正文", kind="test")
+    with db.session.begin_nested():
+        pass  # another subscriber's savepoint, released inside the same transaction
+    assert _emails(app) == []
+    db.session.rollback()
+    assert _emails(app) == [] and db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+    queue_email("lisi@example.com", "测试", "正文", kind="test")
+    with db.session.begin_nested():
+        pass
+    db.session.commit()
+    assert [m["To"] for m in _emails(app)] == ["lisi@example.com"]
