@@ -111,6 +111,23 @@ def _asking_users(c: Consultation) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def consult_refusal(case: Case) -> TransitionError | None:
+    """Why no opinion can be sought on the case now (only while it is being handled), or None."""
+    if states.Status(case.status) not in CONSULTABLE:
+        return TransitionError(_l("Opinions can only be sought while the case is being handled."))
+    return None
+
+
+def get_case_consultation(case: Case, consultation_id) -> Consultation:
+    """A consultation of this case (NotFoundError for any other id)."""
+    from caseapp.core.errors import NotFoundError
+
+    c = db.session.get(Consultation, consultation_id) if isinstance(consultation_id, int) else None
+    if c is None or c.case_id != case.id:
+        raise NotFoundError()
+    return c
+
+
 @dataclass(frozen=True)
 class ThirdParty:
     name: str | None = None
@@ -128,8 +145,9 @@ def consult(
         raise ForbiddenError()
     if expected_version is not None and expected_version != case.version:
         raise StaleVersionError()
-    if states.Status(case.status) not in CONSULTABLE:
-        raise TransitionError(_l("Opinions can only be sought while the case is being handled."))
+    refused = consult_refusal(case)
+    if refused is not None:
+        raise refused
     today = today or local_today()
     cal = load_calendar()
     if kind not in KINDS:

@@ -1,0 +1,99 @@
+"""Consultation actions on a case, declared once (see caseapp.core.actions): `consult` and
+`record_opinion`, with the payloads of the staff API contract.
+
+- `consult` {kind: department|agency|third_party, department: CODE, agency: CODE,
+  third_party: {name, address, phone}, question, sent_on, delivered_on, due_days} -> consultation_id
+- `record_opinion` {consultation_id, opinion: agree|disagree|partial, reasons, received_on}
+
+The office's own consult page (caseapp.consultations.views) calls the same operation with the
+files chosen or uploaded, which the action schema has no kind for.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from caseapp.consultations import operations as ops
+from caseapp.consultations.models import KINDS, OPINIONS
+from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS
+from caseapp.core.actions import Action, Ctx, register
+from caseapp.core.inputs import Field, Schema
+from caseapp.core.permissions import CASE_HANDLERS
+
+HANDLERS = frozenset(CASE_HANDLERS)
+
+
+def _third_party_from_form(form) -> dict | None:
+    name = (form.get("third_party_name") or "").strip()
+    if not name:
+        return None
+    return {"name": name, "address": form.get("third_party_address") or None,
+            "phone": form.get("third_party_phone") or None}
+
+
+def _consultation_json(ctx: Ctx, c) -> dict:
+    return {"consultation_id": c.id, "kind": c.kind, "status": c.status, "opinion": c.opinion,
+            "sent_on": c.sent_on.isoformat(), "due_on": c.due_on.isoformat(),
+            "answered_on": c.answered_on.isoformat() if c.answered_on else None,
+            "case_due_on": ctx.case.due_on.isoformat() if ctx.case.due_on else None}
+
+
+def _consult(ctx: Ctx, data: dict):
+    return ops.consult(ctx.case, actor=ctx.user, kind=data.get("kind"), question=data.get("question"),
+                       department=data.get("department"), agency=data.get("agency"),
+                       third_party=data.get("third_party"), sent_on=data.get("sent_on"),
+                       delivered_on=data.get("delivered_on"), due_days=data.get("due_days"), today=ctx.today)
+
+
+def _record(ctx: Ctx, data: dict):
+    c = ops.get_case_consultation(ctx.case, data.get("consultation_id"))
+    return ops.record_opinion(c, actor=ctx.user, opinion=data.get("opinion"), reasons=data.get("reasons"),
+                              received_on=data.get("received_on"), today=ctx.today)
+
+
+def _panel(ctx: Ctx, _result) -> str:
+    return url_for("office.case_page", tracking_number=ctx.case.tracking_number) + "#consultations"
+
+
+register(
+    Action(
+        name="consult", label=_l("Seek an opinion"), domain="consultations", roles=HANDLERS, path="consult",
+        when=lambda ctx: ops.consult_refusal(ctx.case),
+        input=Schema(
+            Field("kind", "choice", _l("Whom to consult"), required=True, message=_l("Please choose whom to consult."),
+                  choices=lambda ctx: list(KIND_LABELS.items()), schema={"enum": list(KINDS)}),
+            Field("department", "choice", _l("Department"), max_length=20,
+                  choices=lambda ctx: [(d.code, d.name) for d in ctx.case.agency.departments] if ctx else []),
+            Field("agency", "text", _l("Agency"), max_length=20),
+            Field("third_party", "object", _l("Third party"), reader=_third_party_from_form, schema={
+                "properties": {"name": {"type": "string", "maxLength": 200},
+                               "address": {"type": "string", "maxLength": 300},
+                               "phone": {"type": "string", "maxLength": 40}}}),
+            Field("question", "longtext", _l("Question"), required=True, max_length=5000,
+                  message=_l("Please write the question to be answered.")),
+            Field("sent_on", "date", _l("Sent on")),
+            Field("delivered_on", "date", _l("Received by the addressee on")),
+            Field("due_days", "int", _l("Time limit (working days)")),
+        ),
+        operation=_consult, result=_consultation_json, after=_panel, page=True,
+        done=lambda ctx, c: _l("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat()),
+        description=_l("{kind: department|agency|third_party, department|agency|third_party{name, address, phone}, "
+                       "question, sent_on, delivered_on, due_days} -> consultation_id"),
+    ),
+    Action(
+        name="record_opinion", label=_l("Record an answer received on paper"), domain="consultations",
+        roles=HANDLERS, path="record-opinion",
+        input=Schema(
+            Field("consultation_id", "id", _l("Consultation"), required=True),
+            Field("opinion", "choice", _l("Opinion"), required=True,
+                  message=_l("Please choose agree, disagree or partial."),
+                  choices=lambda ctx: list(OPINION_LABELS.items()), schema={"enum": list(OPINIONS)}),
+            Field("reasons", "longtext", _l("Reasons"), required=True, max_length=5000,
+                  message=_l("Please give the reasons for the opinion.")),
+            Field("received_on", "date", _l("Answer received on")),
+        ),
+        operation=_record, result=_consultation_json, after=_panel,
+        done=_l("The opinion was recorded."),
+        description=_l("{consultation_id, opinion: agree|disagree|partial, reasons, received_on}"),
+    ),
+)

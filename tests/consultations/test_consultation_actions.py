@@ -1,0 +1,85 @@
+"""The consult and record_opinion actions through the registry's runner and the staff API, with the
+payloads of the API contract (consultation_id at the top level and under result)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from caseapp.accounts.operations import create_token
+from caseapp.core.actions import act, get_action
+from caseapp.core.db import local_today, writing
+from caseapp.core.errors import NotFoundError, TransitionError, ValidationError
+
+
+@pytest.fixture
+def case(db, make_agency, make_user, make_case):
+    agency = make_agency("SFKJ", "示范市科学技术局")
+    make_agency("SFTJ", "示范市统计局")
+    clerk = make_user("clerk", agency=agency)
+    today = local_today()
+    case = make_case(status="in_progress", agency=agency, handler=clerk, received_on=today, today=today)
+    return case
+
+
+def _post(client, db, case, user, body):
+    db.session.rollback()  # a fresh transaction that writes at once (BEGIN IMMEDIATE)
+    with writing():
+        token = create_token(user)
+        db.session.commit()
+    db.session.refresh(case)
+    body = {**body, "version": case.version}  # the case version last seen, as every case action carries
+    db.session.commit()  # no read snapshot left open while the request writes
+    return client.post(f"/api/v1/cases/{case.tracking_number}/actions", json=body,
+                       headers={"Authorization": f"Bearer {token}"})
+
+
+def test_consult_and_record_opinion_by_api(client, db, case):
+    clerk = case.clerk
+    answer = _post(client, db, case, clerk, {"action": "consult", "kind": "agency", "agency": "SFTJ",
+                                             "question": "该统计数据系联合发布，是否同意公开？"})
+    assert answer.status_code == 200, answer.json
+    cid = answer.json["consultation_id"]
+    assert answer.json["result"]["consultation_id"] == cid and answer.json["result"]["status"] == "sent"
+    answer = _post(client, db, case, clerk, {"action": "consult", "kind": "third_party",
+                                             "third_party": {"name": "示范数据有限公司", "address": "示范市高新路1号",
+                                                             "phone": "0571-86660000"},
+                                             "question": "是否同意公开贵公司报送的数据？"})
+    assert answer.status_code == 200 and answer.json["result"]["kind"] == "third_party"
+    bad = _post(client, db, case, clerk, {"action": "consult", "kind": "department", "department": "NOPE",
+                                          "question": "请核实。"})
+    assert bad.status_code == 422 and "department" in bad.json["error"]["fields"]
+    done = _post(client, db, case, clerk, {"action": "record_opinion", "consultation_id": cid, "opinion": "disagree",
+                                           "reasons": "数据尚未审定。", "received_on": local_today().isoformat()})
+    assert done.status_code == 200, done.json
+    assert done.json["consultation_id"] == cid and done.json["result"]["opinion"] == "disagree"
+    again = _post(client, db, case, clerk, {"action": "record_opinion", "consultation_id": cid, "opinion": "agree",
+                                            "reasons": "改为同意。"})
+    assert again.status_code == 409
+    missing = _post(client, db, case, clerk, {"action": "record_opinion", "consultation_id": 999999,
+                                              "opinion": "agree", "reasons": "同意。"})
+    assert missing.status_code == 404
+
+
+def test_actions_are_registered_for_handlers(case, make_user, db):
+    consult = get_action("consult")
+    assert consult is not None and {r.value for r in consult.roles} == {"clerk", "supervisor"}
+    liaison = make_user("liaison", agency=case.agency)
+    with pytest.raises(Exception):
+        act("consult", case, liaison, {"kind": "department", "department": "BGS", "question": "请核实。"})
+    db.session.rollback()
+    with pytest.raises(ValidationError):
+        act("consult", case, case.clerk, {"kind": "department", "department": "BGS"})  # no question
+    db.session.rollback()
+    result = act("consult", case, case.clerk, {"kind": "department", "department": "BGS", "question": "请核实。",
+                                               "due_days": 3})
+    assert result["status"] == "sent"
+    with pytest.raises(NotFoundError):
+        act("record_opinion", case, case.clerk, {"consultation_id": result["consultation_id"] + 1000,
+                                                 "opinion": "agree", "reasons": "同意"})
+
+
+def test_consult_refused_on_a_closed_case(db, make_case):
+    closed = make_case(status="closed")
+    with pytest.raises(TransitionError):
+        act("consult", closed, closed.clerk, {"kind": "department", "department": "BGS", "question": "请核实。"})
