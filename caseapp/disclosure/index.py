@@ -23,7 +23,11 @@ from caseapp.extensions import db
 log = logging.getLogger(__name__)
 
 COUNT_TERM = ""  # TermStat row that counts an agency's indexed requests
-QUERY_WORDS = 10  # the rarest words of a request used to retrieve candidates
+QUERY_WORDS = 10  # at most this many of a request's rarest words retrieve candidates
+# ... and only while the postings they read stay within this budget, so that a request made of
+# common words costs no more than one made of rare ones (at least MIN_QUERY_TERMS are always read).
+POSTINGS_BUDGET = 12_000
+MIN_QUERY_TERMS = 3
 CANDIDATES = 150  # candidates scored per request
 MAX_RESULTS = 20
 
@@ -165,10 +169,16 @@ def find_similar(case: Case, *, threshold: float | None = None, limit: int = MAX
     features = _ensure_signature(case)
     words = list(features.get("w", ()))
     special = [t for t in similarity.index_terms(features) if t.startswith("#")]
-    stats = _dfs(case.agency_id, words + [COUNT_TERM])
+    stats = _dfs(case.agency_id, words + special + [COUNT_TERM])
     n = max(stats.get(COUNT_TERM, 1), 1)
-    rare = sorted(words, key=lambda t: (stats.get(t, 0), t))[:QUERY_WORDS]
-    query_terms = special + rare
+    query_terms: list[str] = []
+    budget = POSTINGS_BUDGET
+    for term in sorted(special, key=lambda t: stats.get(t, 0)) + sorted(words, key=lambda t: (stats.get(t, 0), t)):
+        df = stats.get(term, 0)
+        if len(query_terms) >= MIN_QUERY_TERMS and (df > budget or len(query_terms) >= QUERY_WORDS + len(special)):
+            break
+        query_terms.append(term)
+        budget -= df
     if not query_terms:
         return []
     hits = sa.func.count().label("hits")
