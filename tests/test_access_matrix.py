@@ -45,6 +45,8 @@ def sample_args(ctx) -> dict:
         "key": "disclosed",  # a letter template (letters)
         "letter_id": _sample_letter_id(ctx),  # a draft letter of the case (letters)
         "attachment_id": 1,
+        # disclosure: records that do not exist (allowed roles get 404, others 403)
+        "item_id": 1, "entry_id": 1, "document_id": 1, "finding_id": 1, "suggestion_id": 1,
         **ctx.get("extra", {}),
     }
 
