@@ -9,6 +9,7 @@ event never e-mails twice.
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from urllib.parse import urlencode
 
@@ -22,8 +23,9 @@ SIGN_OFF = "\n\n本邮件由系统自动发送，请勿直接回复。如需查�
 
 
 def tracking_link(case) -> str:
-    """The public tracking page with the tracking number filled in (never the query code)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    """The public tracking page with the tracking number filled in (never the query code); the site's
+    address comes from CASEAPP_PUBLIC_URL, else the current request, else the local `make run` address."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("CASEAPP_PUBLIC_URL")
     if base:
         root = base.rstrip("/") + "/track"
     elif has_request_context():
