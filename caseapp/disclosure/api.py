@@ -23,6 +23,8 @@ csrf.exempt(bp)
 
 @bp.before_request
 def _authenticate():
+    # Bearer token only: in an API request the session cookie never counts (see acting_user).
+    g.api_request = True
     g.api_user = None
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
