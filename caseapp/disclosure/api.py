@@ -49,3 +49,52 @@ def similar(tracking_number: str):
                                       .where(Case.id.in_([m.case_id for m in matches]))).all()) if matches else {}
     db.session.commit()  # a case indexed on demand keeps its signature
     return jsonify([{"tracking_number": numbers[m.case_id], "score": m.score} for m in matches if m.case_id in numbers])
+
+
+_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+# This area's part of /api/v1/openapi.json, registered by the app factory (caseapp.api.openapi).
+OPENAPI = dict(paths={
+    "/cases/{tracking_number}/similar": {"get": {
+        "tags": ["disclosure"], "operationId": "getSimilarRequests",
+        "summary": "Requests to the same agency that ask for the same information, best first",
+        "description": "Clerks, supervisors, auditors and admins of the case's agency. Only requests scoring at "
+                       "or above the suggestion threshold are listed (at most 20).",
+        "security": [{"bearerAuth": []}],
+        "parameters": [{"name": "tracking_number", "in": "path", "required": True,
+                        "schema": {"type": "string", "maxLength": 40}}],
+        "responses": {
+            "200": {"description": "Similar requests", "content": {"application/json": {"schema": {
+                "type": "array", "items": {"type": "object", "required": ["tracking_number", "score"],
+                                           "properties": {"tracking_number": {"type": "string"},
+                                                          "score": {"type": "number", "minimum": 0,
+                                                                    "maximum": 1}}}}}}},
+            "401": {"description": "No or invalid token", **_ERROR},
+            "403": {"description": "A role that may not read cases", **_ERROR},
+            "404": {"description": "No such case in the user's agency", **_ERROR},
+        },
+    }},
+    "/public-items": {"get": {
+        "tags": ["public"], "operationId": "searchPublicItems",
+        "summary": "Search the public column (依申请公开转主动公开)",
+        "parameters": [
+            {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200},
+             "description": "Chinese words (segmented); every word must match the title, summary or a document."},
+            {"name": "agency", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 20}},
+            {"name": "year", "in": "query", "required": False, "schema": {"type": "integer"}},
+        ],
+        "responses": {"200": {"description": "Published entries, newest first", "content": {"application/json": {
+            "schema": {"type": "object", "required": ["q", "items"], "properties": {
+                "q": {"type": "string"},
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/PublicEntry"}}}}}}}},
+    }},
+}, schemas={"PublicEntry": {
+    "type": "object", "required": ["id", "title", "agency", "published_on", "url"],
+    "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
+        "topic": {"type": "string"}, "agency": {"type": "string"}, "agency_name": {"type": "string"},
+        "published_on": {"type": "string", "format": "date"}, "url": {"type": "string"},
+        "documents": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "size": {"type": "integer"}, "url": {"type": "string"}}}},
+    },
+}}, tags=[{"name": "disclosure", "description": "Proactive disclosure: similar requests (staff, bearer token)."}])
