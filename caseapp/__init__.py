@@ -95,6 +95,10 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (disclosure_bp, public_bp, disclosure_api_bp):
         app.register_blueprint(bp)
+    from caseapp.api.openapi import register_paths
+    from caseapp.disclosure.api import OPENAPI as disclosure_openapi
+
+    register_paths(**disclosure_openapi)
     _register_consultations(app)
     _register_stats(app)
 
