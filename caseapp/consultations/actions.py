@@ -19,8 +19,13 @@ from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS
 from caseapp.core.actions import Action, Ctx, register
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS
+from caseapp.letters.operations import add_issue_hook
 
 HANDLERS = frozenset(CASE_HANDLERS)
+
+# Issuing a consultation letter sends the consultation it was drafted for (its date counts).
+for _template in ops.LETTER_TEMPLATES.values():
+    add_issue_hook(_template, ops.letter_sent)
 
 
 def _third_party_from_form(form) -> dict | None:

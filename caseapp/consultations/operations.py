@@ -239,6 +239,36 @@ def consult(
     return c
 
 
+def letter_sent(case: Case, *, letter, actor, served_on: date, today: date | None = None) -> Consultation | None:
+    """Issue hook of the consultation letters: the letter's sending date is the consultation's.
+
+    The waiting consultation of the letter's kind and addressee (the latest one) takes the letter's
+    date as its sending day when the letter goes out later than the consultation was recorded; its
+    15 working days then count from that day, and the clock pause starts on it. The change is part
+    of the letter's own audit event (letter.issued).
+    """
+    kind = next((k for k, t in LETTER_TEMPLATES.items() if t == letter.template), None)
+    addressee = ((letter.fields or {}).get("addressee") or "").strip()
+    candidates = [c for c in db.session.scalars(sa.select(Consultation).where(
+        Consultation.case_id == case.id, Consultation.kind == kind, Consultation.status == "sent")
+        .order_by(Consultation.id.desc())) if c.addressee_name == addressee]
+    if not candidates:
+        return None
+    c = candidates[0]
+    if served_on <= c.sent_on:
+        return c
+    c.sent_on = served_on
+    c.delivered_on = max(c.delivered_on, served_on)
+    c.due_on = load_calendar().add_working_days(c.delivered_on, CONSULTATION_DAYS)
+    if c.pause is not None:
+        c.pause.started_on = c.sent_on
+        c.pause.counted_from = c.delivered_on
+        if not states.is_final(case.status):
+            refresh_due(case, today or local_today())
+    flush_or_stale()
+    return c
+
+
 def _check_opinion(opinion, reasons) -> tuple[str, str]:
     if opinion not in OPINIONS:
         raise _invalid("opinion", _l("Please choose agree, disagree or partial."))

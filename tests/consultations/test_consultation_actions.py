@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from caseapp.accounts.operations import create_token
 from caseapp.core.actions import act, get_action
@@ -83,3 +84,30 @@ def test_consult_refused_on_a_closed_case(db, make_case):
     closed = make_case(status="closed")
     with pytest.raises(TransitionError):
         act("consult", closed, closed.clerk, {"kind": "department", "department": "BGS", "question": "请核实。"})
+
+
+def test_issuing_the_consultation_letter_sends_the_consultation(db, make_agency, make_user, make_case):
+    """The letter drafted for an outside consultation goes through approval; issuing it later makes its
+    date the consultation's sending day (the 15 working days and the pause count from it)."""
+    from caseapp.consultations import operations as ops
+    from caseapp.letters import operations as letters
+    from caseapp.letters.models import Letter
+
+    agency = make_agency("SFHB", "示范市生态环境局")
+    make_agency("SFSL", "示范市水利局")
+    clerk = make_user("clerk", agency=agency)
+    supervisor = make_user("supervisor", agency=agency)
+    case = make_case(status="in_progress", agency=agency, handler=clerk, received_on=date(2026, 11, 2),
+                     today=date(2026, 11, 2))
+    c = ops.consult(case, actor=clerk, kind="agency", agency="SFSL", question="该监测报告系联合发布，是否同意公开？",
+                    sent_on=date(2026, 11, 3), today=date(2026, 11, 3))
+    db.session.commit()
+    assert c.due_on == date(2026, 11, 24)
+    letter = db.session.scalars(sa.select(Letter).where(Letter.case_id == case.id)).one()
+    letters.submit_letter(letter, actor=clerk)
+    letters.approve_letter(letter, actor=supervisor)
+    letters.issue_letter(letter, actor=clerk, delivery={"method": "hand", "date": "2026-11-05"},
+                         today=date(2026, 11, 5))
+    db.session.commit()
+    assert (c.sent_on, c.delivered_on, c.due_on) == (date(2026, 11, 5), date(2026, 11, 5), date(2026, 11, 26))
+    assert c.pause.started_on == date(2026, 11, 5) and c.pause.counted_from == date(2026, 11, 5)
