@@ -63,6 +63,7 @@ bench: install bench-deps
 	$(PY) -m bench.bench_http
 	$(PY) -m bench
 	$(PY) -m bench.bench_letters
+	$(PY) -m bench.bench_stats
 	$(PY) -m bench.bench_similarity
 
 # The office at a million cases on a throwaway PostgreSQL server (as root: initdb/pg_ctl run through

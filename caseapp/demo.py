@@ -235,6 +235,8 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             fees.append({**fee, "tracking_number": rows[-1]["tracking_number"]})
     for chunk in range(0, len(rows), 5000):
         db.session.execute(sa.insert(Case), rows[chunk:chunk + 5000])
+    from caseapp.cases.closures import backfill_closures  # the annual report counts closure records
+    backfill_closures()
     _insert_events(rows, fee_served={fee["tracking_number"]: fee["served_on"] for fee in fees})
     _insert_fees(fees, supervisors={agency.id: handlers[2].id for agency, handlers, _ in agencies})
     _index_search(rows)

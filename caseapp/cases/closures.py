@@ -39,15 +39,17 @@ class CaseClosure(db.Model):
         sa.CheckConstraint(sql_in("kind", KINDS), name="kind"),
         sa.CheckConstraint(sql_in("outcome", OUTCOME_CODES), name="outcome"),
         sa.CheckConstraint("reopened_on IS NULL OR reopened_on >= closed_on", name="reopened_after_closed"),
-        sa.Index("ix_case_closures_agency_closed", "agency_id", "closed_on"),
-        sa.Index("ix_case_closures_closed_on", "closed_on"),
-        sa.Index("ix_case_closures_reopened_on", "reopened_on"),
+        # Covering indexes: the annual report reads only these columns, for all agencies or one.
+        sa.Index("ix_case_closures_report", "closed_on", "reopened_on", "applicant_type", "outcome"),
+        sa.Index("ix_case_closures_agency_report", "agency_id", "closed_on", "reopened_on", "applicant_type",
+                 "outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
-    # Kept beside the case's own column so that the report filters on this table's index alone.
+    # Copied from the case so that the report counts this table alone, without joining the cases.
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False)
+    applicant_type: Mapped[str] = mapped_column(sa.String(30), nullable=False)
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     outcome: Mapped[str] = mapped_column(sa.String(50), nullable=False)
     closed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
@@ -58,6 +60,13 @@ class CaseClosure(db.Model):
     reopened_on: Mapped[date | None] = mapped_column(sa.Date)
     reopen_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+# Rows 一, 二 and 四 count the cases received by a date per applicant type: these covering indexes
+# answer that from the index alone (declared here, beside the report's other indexes).
+CASES_RECEIVED_TYPE_INDEX = sa.Index("ix_cases_received_type", Case.received_on, Case.applicant_type)
+CASES_AGENCY_RECEIVED_TYPE_INDEX = sa.Index("ix_cases_agency_received_type", Case.agency_id, Case.received_on,
+                                            Case.applicant_type)
 
 
 def closure_kind(outcome: str, reason: str | None) -> str:
@@ -73,7 +82,8 @@ def record_closure(case: Case, kind: str) -> CaseClosure:
     """Add the closure record of a case that has just been closed or withdrawn (the caller flushes)."""
     if kind not in KINDS:
         raise ValueError(f"unknown closure kind {kind!r}")
-    closure = CaseClosure(case_id=case.id, agency_id=case.agency_id, kind=kind, outcome=case.outcome,
+    closure = CaseClosure(case_id=case.id, agency_id=case.agency_id, applicant_type=case.applicant_type,
+                          kind=kind, outcome=case.outcome,
                           closed_on=case.closed_on, year=case.closed_on.year,
                           started_on=case.clock_started_on, due_on=case.due_on)
     db.session.add(closure)
@@ -102,3 +112,21 @@ def closures_of(case: Case) -> list[CaseClosure]:
     return list(db.session.scalars(
         sa.select(CaseClosure).where(CaseClosure.case_id == case.id).order_by(CaseClosure.closed_on, CaseClosure.id)
     ))
+
+
+def backfill_closures() -> int:
+    """Add the closure record of every closed or withdrawn case that has none (bulk loads, old data); returns how many."""
+    kind = sa.case(
+        (Case.status == "withdrawn", sa.literal("withdrawal")),
+        (Case.outcome.in_(tuple(REQUIRED_STATUS)), sa.literal("lapse")),
+        else_=sa.literal("close"),
+    )
+    missing = ~sa.exists().where(CaseClosure.case_id == Case.id)
+    select = sa.select(
+        Case.id, Case.agency_id, Case.applicant_type, kind, Case.outcome, Case.closed_on,
+        sa.cast(sa.extract("year", Case.closed_on), sa.Integer), Case.clock_started_on, Case.due_on,
+        sa.literal(utcnow(), sa.DateTime(timezone=True)),
+    ).where(Case.status.in_(("closed", "withdrawn")), Case.outcome.is_not(None), Case.closed_on.is_not(None), missing)
+    result = db.session.execute(sa.insert(CaseClosure).from_select(
+        ["case_id", "agency_id", "applicant_type", "kind", "outcome", "closed_on", "year", "started_on", "due_on", "created_at"], select))
+    return result.rowcount or 0

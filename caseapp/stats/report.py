@@ -8,9 +8,13 @@ Table 3 of year Y (S = 1 January, E = 31 December), per applicant type:
   is `other.other`);
 - 四 carried out: cases received by E and open at its end.
 A case is open at the end of day D when it was received by D and no closing dated on or before D
-still stood on D (not reopened by then). With these definitions 一 + 二 = （七） + 四 holds for every
-case and so in every column; the report checks it anyway and says so (a failed check means the
-data were changed outside the operations).
+still stood on D (not reopened by then); a case has at most one standing closing on any day, so
+the open cases are counted as "received by D" minus "closings standing on D" (two GROUP BYs
+instead of a correlated NOT EXISTS per case: a year of 100,000 cases is counted in well under a
+second). With these definitions 一 + 二 = （七） + 四 holds for consistent data in every column by
+construction; the report still checks and shows it per column, so that a counting error (or
+data written behind the operations, such as a closed case without its closure record) is
+visible instead of silently published.
 See caseapp.cases.closures for why a reopened case counts this way.
 
 Table 4 of year Y: reconsiderations and lawsuits filed in Y, each with its result as known on
@@ -66,57 +70,68 @@ class AnnualReport:
         }
 
 
-def _by_type(query) -> dict[str, int]:
-    """Run a (applicant_type, n) GROUP BY query into a full row with its total."""
-    row = dict.fromkeys(COLUMNS, 0)
-    for applicant_type, n in db.session.execute(query):
-        row[applicant_type] += n
-        row["total"] += n
-    return row
-
-
 def _scoped(query, column, agency: Agency | None):
     return query.where(column == agency.id) if agency is not None else query
 
 
-def _open_at_end_of(day: date, agency: Agency | None) -> sa.Select:
-    """Cases received by `day` and open at its end, counted by applicant type."""
-    standing = sa.exists().where(
-        CaseClosure.case_id == Case.id, CaseClosure.closed_on <= day,
-        sa.or_(CaseClosure.reopened_on.is_(None), CaseClosure.reopened_on > day),
-    )
-    q = sa.select(Case.applicant_type, sa.func.count()).where(Case.received_on <= day, ~standing)
-    return _scoped(q, Case.agency_id, agency).group_by(Case.applicant_type)
+def _standing_on(day: date):
+    """A closing dated on or before `day` that still stood at its end (not reopened by then)."""
+    return sa.and_(CaseClosure.closed_on <= day,
+                   sa.or_(CaseClosure.reopened_on.is_(None), CaseClosure.reopened_on > day))
 
 
 def table3_counts(year: int, agency: Agency | None) -> dict[str, dict[str, int]]:
-    """Table 3 as row -> column -> count, every row and column present."""
+    """Table 3 as row -> column -> count, every row and column present.
+
+    Three aggregate queries: the cases received (by the year's start, in the year, by its end),
+    the closure records standing on 31 December of the year before and of the year (a case has
+    at most one standing closing on a given day) with the re-entries, and the year's closings by
+    outcome. Open on day D = received by D minus closings standing on D. Everything is counted
+    from the closure table alone (it carries the agency and the applicant type).
+    """
     start, end = date(year, 1, 1), date(year, 12, 31)
-    received = _by_type(_scoped(
-        sa.select(Case.applicant_type, sa.func.count()).where(Case.received_on.between(start, end)),
-        Case.agency_id, agency).group_by(Case.applicant_type))
-    reentered = _by_type(_scoped(
-        sa.select(Case.applicant_type, sa.func.count()).select_from(CaseClosure)
-        .join(Case, Case.id == CaseClosure.case_id)
-        .where(CaseClosure.reopened_on.between(start, end), CaseClosure.closed_on < start),
-        CaseClosure.agency_id, agency).group_by(Case.applicant_type))
+    before = start - timedelta(days=1)
+    zero = dict.fromkeys(COLUMNS, 0)
+    received, received_before, received_by_end = dict(zero), dict(zero), dict(zero)
+    cases = _scoped(sa.select(
+        Case.applicant_type,
+        sa.func.count().filter(Case.received_on >= start),
+        sa.func.count().filter(Case.received_on < start),
+        sa.func.count(),
+    ).where(Case.received_on <= end), Case.agency_id, agency).group_by(Case.applicant_type)
+    for applicant_type, in_year, earlier, by_end in db.session.execute(cases):
+        for row, n in ((received, in_year), (received_before, earlier), (received_by_end, by_end)):
+            row[applicant_type] += n
+            row["total"] += n
+
+    reentered, closed_before, closed_at_end = dict(zero), dict(zero), dict(zero)
+    standing = _scoped(sa.select(
+        CaseClosure.applicant_type,
+        sa.func.count().filter(CaseClosure.reopened_on.between(start, end), CaseClosure.closed_on < start),
+        sa.func.count().filter(_standing_on(before)),
+        sa.func.count().filter(_standing_on(end)),
+    ).where(CaseClosure.closed_on <= end), CaseClosure.agency_id, agency).group_by(CaseClosure.applicant_type)
+    for applicant_type, again, stood_before, stood_end in db.session.execute(standing):
+        for row, n in ((reentered, again), (closed_before, stood_before), (closed_at_end, stood_end)):
+            row[applicant_type] += n
+            row["total"] += n
+
     rows: dict[str, dict[str, int]] = {
         "received": {c: received[c] + reentered[c] for c in COLUMNS},
-        "carried_in": _by_type(_open_at_end_of(start - timedelta(days=1), agency)),
+        "carried_in": {c: received_before[c] - closed_before[c] for c in COLUMNS},
     }
     for code in OUTCOME_CODES:
-        rows[code] = dict.fromkeys(COLUMNS, 0)
+        rows[code] = dict(zero)
     handled = _scoped(
-        sa.select(CaseClosure.outcome, Case.applicant_type, sa.func.count()).select_from(CaseClosure)
-        .join(Case, Case.id == CaseClosure.case_id)
+        sa.select(CaseClosure.outcome, CaseClosure.applicant_type, sa.func.count())
         .where(CaseClosure.closed_on.between(start, end),
                sa.or_(CaseClosure.reopened_on.is_(None), CaseClosure.reopened_on > end)),
-        CaseClosure.agency_id, agency).group_by(CaseClosure.outcome, Case.applicant_type)
+        CaseClosure.agency_id, agency).group_by(CaseClosure.outcome, CaseClosure.applicant_type)
     for outcome, applicant_type, n in db.session.execute(handled):
         rows[outcome][applicant_type] += n
         rows[outcome]["total"] += n
     rows["handled"] = {c: sum(rows[code][c] for code in OUTCOME_CODES) for c in COLUMNS}
-    rows["carried_out"] = _by_type(_open_at_end_of(end, agency))
+    rows["carried_out"] = {c: received_by_end[c] - closed_at_end[c] for c in COLUMNS}
     return {r: rows[r] for r in ROWS}
 
 

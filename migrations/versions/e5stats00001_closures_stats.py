@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('applicant_type', sa.String(length=30), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('outcome', sa.String(length=50), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=False),
@@ -52,10 +53,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_closures'))
     )
     with op.batch_alter_table('case_closures', schema=None) as batch_op:
-        batch_op.create_index('ix_case_closures_agency_closed', ['agency_id', 'closed_on'], unique=False)
-        batch_op.create_index('ix_case_closures_closed_on', ['closed_on'], unique=False)
-        batch_op.create_index('ix_case_closures_reopened_on', ['reopened_on'], unique=False)
+        batch_op.create_index('ix_case_closures_report', ['closed_on', 'reopened_on', 'applicant_type', 'outcome'],
+                              unique=False)
+        batch_op.create_index('ix_case_closures_agency_report',
+                              ['agency_id', 'closed_on', 'reopened_on', 'applicant_type', 'outcome'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_closures_case_id'), ['case_id'], unique=False)
+
+    op.create_index('ix_cases_received_type', 'cases', ['received_on', 'applicant_type'], unique=False)
+    op.create_index('ix_cases_agency_received_type', 'cases', ['agency_id', 'received_on', 'applicant_type'],
+                    unique=False)
 
     op.create_table('case_reviews',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -93,8 +99,8 @@ def upgrade():
     year = ("CAST(EXTRACT(YEAR FROM c.closed_on) AS INTEGER)" if bind.dialect.name == "postgresql"
             else "CAST(strftime('%Y', c.closed_on) AS INTEGER)")
     op.execute(
-        "INSERT INTO case_closures (case_id, agency_id, kind, outcome, closed_on, year, started_on, due_on, created_at) "
-        "SELECT c.id, c.agency_id, "
+        "INSERT INTO case_closures (case_id, agency_id, applicant_type, kind, outcome, closed_on, year, started_on, due_on, created_at) "
+        "SELECT c.id, c.agency_id, c.applicant_type, "
         "CASE WHEN c.status = 'withdrawn' THEN 'withdrawal' "
         "WHEN c.outcome IN ('other.correction_lapsed', 'other.fee_unpaid') THEN 'lapse' "
         "WHEN EXISTS (SELECT 1 FROM letters l WHERE l.case_id = c.id AND l.status = 'issued' "
@@ -112,7 +118,8 @@ def downgrade():
     op.drop_table('case_reviews')
     with op.batch_alter_table('case_closures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_closures_case_id'))
-        batch_op.drop_index('ix_case_closures_reopened_on')
-        batch_op.drop_index('ix_case_closures_closed_on')
-        batch_op.drop_index('ix_case_closures_agency_closed')
+        batch_op.drop_index('ix_case_closures_agency_report')
+        batch_op.drop_index('ix_case_closures_report')
     op.drop_table('case_closures')
+    op.drop_index('ix_cases_agency_received_type', table_name='cases')
+    op.drop_index('ix_cases_received_type', table_name='cases')

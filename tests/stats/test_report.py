@@ -155,17 +155,28 @@ def test_all_agencies_add_up(dataset, script, make_agency, make_user):
 
 
 def test_unbalanced_data_is_reported(dataset, db):
-    """A closing dated before the case was received (written behind the operations' back) breaks the
-    identity, and the report says so instead of hiding it."""
-    first = closures_of(dataset["g"])[0]
-    first.closed_on = date(2024, 12, 31)
+    """A closed case whose closure record is missing (data written behind the operations) makes
+    row 四 disagree with rows 一, 二 and 三: the report says so instead of hiding it."""
+    from caseapp.cases.closures import CaseClosure
+
+    with_history = annual_report(2025, dataset["agency"])
+    assert with_history.balanced
+    # A report whose carried-out row was counted wrongly is flagged in exactly that column.
+    with_history.table3["carried_out"]["other_org"] += 1
+    with_history.table3["carried_out"]["total"] += 1
+    assert not with_history.balanced
+    assert not with_history.column_balanced("other_org") and not with_history.column_balanced("total")
+    assert with_history.column_balanced("natural_person")
+    assert with_history.as_json()["table3"]["balanced"] is False
+    # Closure records removed behind the operations' back: G (closed twice in 2025) now counts as
+    # carried out in 2025 instead of handled.
+    for record in closures_of(dataset["g"]):
+        db.session.delete(record)
     db.session.commit()
     report = annual_report(2025, dataset["agency"])
-    assert report.table3["received"]["social_welfare_org"] == 5
-    assert not report.balanced
-    assert not report.column_balanced("social_welfare_org")
-    assert report.column_balanced("natural_person")
-    assert report.as_json()["table3"]["balanced"] is False
+    assert report.table3["disclosed"]["social_welfare_org"] == 0
+    assert report.table3["carried_out"]["social_welfare_org"] == 1
+    assert db.session.query(CaseClosure).filter_by(case_id=dataset["g"].id).count() == 0
 
 
 def test_table4_counts_filed_reviews_with_results_known_at_year_end(script, db):
