@@ -47,7 +47,16 @@ def _chain_existing_events() -> None:
         conn.execute(update, params)
 
 
+INDEXES = {  # cases: name -> columns (see Case.__table_args__)
+    'ix_cases_id_agency_due': ['id', 'agency_id', 'due_on'],
+    'ix_cases_agency_channel_status_due': ['agency_id', 'channel', 'status', 'due_on'],
+    'ix_cases_agency_type_received': ['agency_id', 'applicant_type', 'received_on'],
+}
+
+
 def upgrade():
+    for name, columns in INDEXES.items():
+        op.create_index(name, 'cases', columns, unique=False)
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('prev_hash', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('hash', sa.String(length=64), nullable=True))
@@ -63,3 +72,5 @@ def downgrade():
         batch_op.drop_constraint('uq_audit_events_prev_hash', type_='unique')
         batch_op.drop_column('hash')
         batch_op.drop_column('prev_hash')
+    for name in INDEXES:
+        op.drop_index(name, table_name='cases')
