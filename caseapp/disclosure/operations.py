@@ -304,7 +304,8 @@ def check_redaction(entry: PublicEntry) -> list[RedactionFinding]:
     known = known_personal_values(source_cases(entry))
     present: dict[tuple, tuple] = {}
     for source, doc_id, text in ([("title", None, entry.title), ("summary", None, entry.summary)]
-                                 + [("document", d.id, d.text) for d in entry.documents]):
+                                 # a document's name is published with it, so it is checked too
+                                 + [("document", d.id, f"{d.original_name}\n{d.text}") for d in entry.documents]):
         for f in redaction.find_personal_data(text, known):
             present[(source, doc_id, f.kind, f.value[:300])] = (source, doc_id, f.kind, f.value[:300])
     existing = {(f.source, f.document_id, f.kind, f.value): f for f in entry.findings}

@@ -90,11 +90,14 @@ def find_personal_data(text: str, known: Iterable[tuple[str, str]] = ()) -> list
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF (empty when it has none, e.g. a scan without a text layer)."""
+    """The text of a PDF and of its document information (author, title, subject, keywords), which a
+    download also carries; empty when it has none, e.g. a scan without a text layer."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    return "\n".join((page.extract_text() or "") for page in reader.pages)
+    info = reader.metadata or {}
+    meta = [str(info.get(key) or "") for key in ("/Author", "/Title", "/Subject", "/Keywords", "/Creator")]
+    return "\n".join([*(m for m in meta if m), *((page.extract_text() or "") for page in reader.pages)])
 
 
 def mask(value: str) -> str:

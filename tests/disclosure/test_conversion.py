@@ -124,6 +124,19 @@ def test_personal_data_in_an_uploaded_pdf_is_found(db, disclosed_case, make_pdf)
     assert entry.status == "published"
 
 
+def test_file_name_and_pdf_metadata_are_checked(db, disclosed_case):
+    from weasyprint import HTML
+
+    entry = _draft(db, disclosed_case)
+    pdf = HTML(string="<html><head><meta charset='utf-8'><meta name='author' content='王小明'></head>"
+                      "<body><p>招生入学工作通知</p></body></html>").write_pdf()
+    assert "王小明" in redaction.pdf_text(pdf)
+    ops.add_document(entry, Upload("给wxm@example.com的答复.pdf", pdf), actor=disclosed_case.clerk)
+    db.session.commit()
+    assert {(f.kind, f.value) for f in entry.findings if f.status == "open"} == {
+        ("name", "王小明"), ("email", "wxm@example.com")}
+
+
 def test_upload_must_be_a_pdf_by_content(db, disclosed_case):
     entry = _draft(db, disclosed_case)
     with pytest.raises(ValidationError):
