@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import os
+import sys
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, g, jsonify, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from caseapp.core.db import configure_engine, write_intent
+from caseapp.core.text import SafeJSONRequest
 from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 __version__ = "0.1.0"
@@ -21,6 +25,7 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_path=_instance_path())
     app.config.from_object(config_class)
     os.makedirs(app.config["DATA_DIR"], exist_ok=True)
+    _harden(app)
 
     db.init_app(app)
     from caseapp.cases.search import include_name
@@ -42,6 +47,7 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
         configure_engine(db.engine)
 
     _import_models()
+    _register_actions()
     _register_blueprints(app)
     _register_hooks(app)
     from caseapp.core.errors import register_error_handlers
@@ -51,6 +57,44 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
 
     register_cli(app)
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route: a number beyond the database's 64-bit ids is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _harden(app: Flask) -> None:
+    """Request-level defences set before any route is added (see issue 13)."""
+    # Registered as "int" before the blueprints, so every <int:...> route is bounded.
+    app.url_map.converters["int"] = BoundedIntConverter
+    # JSON bodies are parsed by caseapp.core.text.loads_json (depth, surrogates, control characters).
+    app.request_class = SafeJSONRequest
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        # Trust X-Forwarded-For/-Proto/-Host only from the configured number of reverse proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    storage = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    if storage.startswith("memory://") and _worker_count() > 1:
+        app.logger.warning(
+            "Rate limits use memory:// with %s workers: each worker counts on its own, so the limits are "
+            "several times looser. Set CASEAPP_RATELIMIT_STORAGE_URI=redis://... to share them.", _worker_count())
+
+
+def _worker_count() -> int:
+    """Processes serving the app, as WEB_CONCURRENCY or gunicorn's --workers in GUNICORN_CMD_ARGS say."""
+    import re
+
+    counts = [1]
+    if os.environ.get("WEB_CONCURRENCY", "").strip().isdigit():
+        counts.append(int(os.environ["WEB_CONCURRENCY"]))
+    match = re.search(r"(?:-w|--workers)[ =]?(\d+)", " ".join([os.environ.get("GUNICORN_CMD_ARGS", ""), *sys.argv]))
+    if match:
+        counts.append(int(match.group(1)))
+    return max(counts)
 
 
 def _instance_path() -> str:
@@ -79,16 +123,27 @@ def _import_models() -> None:
     import caseapp.stats.reviews  # noqa: F401
 
 
+def _register_actions() -> None:
+    """Import every domain's action registry (each declares its actions once, on import)."""
+    import caseapp.cases.actions  # noqa: F401
+    import caseapp.consultations.actions  # noqa: F401
+    import caseapp.fees.actions  # noqa: F401
+    import caseapp.letters.actions  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
     from caseapp.accounts.views import bp as accounts_bp
     from caseapp.admin.views import bp as admin_bp
     from caseapp.api import bp as api_bp
-    from caseapp.cases.views import bp as office_bp
+    from caseapp.fees.views import bp as fees_bp
+    from caseapp.office import bp as office_bp
     from caseapp.intake.views import bp as portal_bp
     from caseapp.letters.views import bp as letters_bp
 
-    for bp in (portal_bp, accounts_bp, office_bp, letters_bp, admin_bp, api_bp):
+    for bp in (portal_bp, accounts_bp, office_bp, letters_bp, fees_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
+    _register_consultations(app)
+    _register_stats(app)
     from caseapp.disclosure.api import bp as disclosure_api_bp
     from caseapp.disclosure.public_views import bp as public_bp
     from caseapp.disclosure.views import bp as disclosure_bp
@@ -99,8 +154,6 @@ def _register_blueprints(app: Flask) -> None:
     from caseapp.disclosure.api import OPENAPI as disclosure_openapi
 
     register_paths(**disclosure_openapi)
-    _register_consultations(app)
-    _register_stats(app)
 
     @app.get("/healthz")
     def healthz():
@@ -109,6 +162,18 @@ def _register_blueprints(app: Flask) -> None:
 
         db.session.execute(sa.text("SELECT 1"))
         return jsonify({"status": "ok", "database": db.engine.dialect.name, "version": __version__})
+
+
+def _register_stats(app: Flask) -> None:
+    """Statistics: the office pages, the report API (its own blueprint under /api/v1) and its OpenAPI entry."""
+    from caseapp.api.openapi import register_paths
+    from caseapp.stats.api import OPENAPI as stats_openapi
+    from caseapp.stats.api import bp as stats_api_bp
+    from caseapp.stats.views import bp as stats_bp
+
+    app.register_blueprint(stats_bp)
+    app.register_blueprint(stats_api_bp)
+    register_paths(**stats_openapi)
 
 
 def _register_consultations(app: Flask) -> None:
@@ -128,24 +193,13 @@ def _register_consultations(app: Flask) -> None:
     register_subscribers()
 
 
-def _register_stats(app: Flask) -> None:
-    """Statistics: the office pages, the report API (its own blueprint under /api/v1) and its OpenAPI entry."""
-    from caseapp.api.openapi import register_paths
-    from caseapp.stats.api import OPENAPI as stats_openapi
-    from caseapp.stats.api import bp as stats_api_bp
-    from caseapp.stats.views import bp as stats_bp
-
-    app.register_blueprint(stats_bp)
-    app.register_blueprint(stats_api_bp)
-    register_paths(**stats_openapi)
-
-
 def _register_hooks(app: Flask) -> None:
-    from caseapp.accounts.models import User
+    from caseapp.accounts.operations import SESSION_GENERATION_KEY, load_session_user
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # A session whose generation the user has since moved past (logout, password change) is void.
+        return load_session_user(user_id, session.get(SESSION_GENERATION_KEY))
 
     @app.before_request
     def _mark_writes():
@@ -164,8 +218,10 @@ def _register_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.path.startswith(("/office", "/track", "/api/v1/requests", "/api/v1/cases")):
+        if request.path.startswith(("/office", "/track", "/apply", "/api/v1/requests", "/api/v1/cases")):
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
     @app.context_processor

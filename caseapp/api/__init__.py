@@ -16,6 +16,8 @@ csrf.exempt(bp)
 
 @bp.before_request
 def _authenticate():
+    # Bearer token only: in an API request the session cookie never counts (see acting_user).
+    g.api_request = True
     g.api_user = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
@@ -33,5 +35,4 @@ def agencies():
 
 
 # Endpoint modules register their routes on `bp`.
-from caseapp.api import public, staff  # noqa: E402,F401
-from caseapp.letters import api as letters_api  # noqa: E402,F401
+from caseapp.api import actions, downloads, public, staff, staff_openapi  # noqa: E402,F401

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import copy
 
-from caseapp import __version__
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("caseapp")
+except PackageNotFoundError:  # pragma: no cover - run from a source tree without installing
+    __version__ = "0"
 
 _EXTRA_PATHS: list = []  # path mappings, or functions returning one
 _EXTRA_SCHEMAS: dict[str, dict] = {}

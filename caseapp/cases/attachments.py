@@ -19,6 +19,7 @@ static folder; views serve them only after their access checks, by attachment id
 from __future__ import annotations
 
 import io
+import struct
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -27,7 +28,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core import filestore
@@ -40,6 +40,10 @@ KINDS = ("id_scan", "supporting", "correction", "scan")
 MAX_FILES = 10
 MAX_FILE_SIZE = 20 * 1024 * 1024  # 20 MB
 MAX_NAME_LENGTH = 200
+# DOCX and OFD files are ZIP archives: real ones hold tens or hundreds of parts. More parts, or
+# more declared expanded bytes, are refused before anything is decompressed.
+MAX_ZIP_MEMBERS = 2000
+MAX_ZIP_EXPANDED = 250 * 1024 * 1024
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -90,16 +94,44 @@ def read_uploads(storages: Iterable) -> list[Upload]:
     return uploads
 
 
+class ZipTooLarge(Exception):
+    """A ZIP-based file (DOCX, OFD) with more members or more expanded bytes than any real document."""
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """The entry count the end-of-central-directory record declares (read before parsing the
+    directory, so a 150,000-entry archive is refused in microseconds); None if not found."""
+    tail = data[-(65535 + 22):]
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    total, directory_size = struct.unpack_from("<HI", tail, at + 10)
+    # 0xFFFF means "see the ZIP64 record": more entries than any document has. zipfile parses the
+    # whole central directory whatever the count says, so its size is bounded too.
+    if total == 0xFFFF or directory_size > MAX_ZIP_MEMBERS * 1024:
+        return MAX_ZIP_MEMBERS + 1
+    return total
+
+
 def _zip_names(data: bytes) -> set[str] | None:
+    """The member names of a ZIP file, None if it is not one; raises ZipTooLarge past the caps."""
+    declared = _declared_entries(data)
+    if declared is not None and declared > MAX_ZIP_MEMBERS:
+        raise ZipTooLarge
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return set(zf.namelist())
+            infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         return None
+    if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_ZIP_EXPANDED:
+        raise ZipTooLarge
+    return {i.filename for i in infos}
 
 
 def sniff_type(data: bytes) -> str | None:
-    """The content type from the file's magic bytes, or None if it is not an accepted kind."""
+    """The content type from the file's magic bytes, or None if it is not an accepted kind.
+
+    Raises ZipTooLarge for a ZIP (DOCX, OFD) past MAX_ZIP_MEMBERS or MAX_ZIP_EXPANDED."""
     if data.startswith(b"%PDF-"):
         return CONTENT_TYPES["pdf"]
     if data.startswith(b"\xff\xd8\xff"):
@@ -136,7 +168,12 @@ def check_upload(filename: str, data: bytes) -> str:
     if not data:
         msg = _l("“%(name)s” is empty.", name=name)
         raise ValidationError(msg, errors={"files": msg})
-    content_type = sniff_type(data)
+    try:
+        content_type = sniff_type(data)
+    except ZipTooLarge:
+        msg = _l("“%(name)s” has too many parts or expands to too much data to be accepted; please send it as PDF.",
+                 name=name)
+        raise ValidationError(msg, errors={"files": msg}) from None
     if content_type is None:
         msg = _l("“%(name)s” is not a PDF, JPEG, PNG, DOCX or OFD file (checked by its content, not its name).",
                  name=name)
@@ -168,7 +205,6 @@ def attach_files(case, uploads: Sequence[Upload], *, kind: str, actor=None) -> l
     attachments = []
     for upload, content_type in zip(uploads, types, strict=True):
         stored = filestore.store_bytes(upload.data, area="uploads")
-        _remember_for_cleanup(stored.storage_key)
         att = Attachment(
             case_id=case.id, kind=kind, original_name=clean_filename(upload.filename), content_type=content_type,
             size=stored.size, sha256=stored.sha256, storage_key=stored.storage_key,
@@ -198,36 +234,3 @@ def get_attachment(case, attachment_id: int) -> Attachment | None:
     """One attachment of this case (None if it belongs to another case)."""
     att = db.session.get(Attachment, attachment_id)
     return att if att is not None and att.case_id == case.id else None
-
-
-# Files are written before the transaction commits; if it rolls back instead, remove them, so
-# that a refused or failed submission leaves nothing behind.
-_PENDING_KEY = "caseapp_pending_files"
-
-
-def _remember_for_cleanup(storage_key: str) -> None:
-    db.session().info.setdefault(_PENDING_KEY, []).append(storage_key)
-
-
-def _install_cleanup_hooks() -> None:
-    from sqlalchemy.orm import Session
-
-    @event.listens_for(Session, "after_commit")
-    def _forget(session):
-        session.info.pop(_PENDING_KEY, None)
-
-    @event.listens_for(Session, "after_soft_rollback")
-    def _remove(session, previous_transaction):
-        if previous_transaction.parent is not None:
-            return  # a savepoint: the outer transaction decides
-        keys = session.info.pop(_PENDING_KEY, None)
-        if not keys:
-            return
-        for key in keys:
-            try:
-                filestore.remove(key)
-            except Exception:  # noqa: BLE001 - cleanup must never mask the real error
-                pass
-
-
-_install_cleanup_hooks()

@@ -20,11 +20,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from caseapp.core.forms import Mandatory, RequestFieldsForm, choices, maxlength
+from caseapp.cases.validation import MAX_LENGTHS
+from caseapp.core.forms import Mandatory, choices
 from caseapp.cases.models import CHANNELS
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD
-from caseapp.intake.labels import (
+from caseapp.cases.labels import (
     APPLICANT_TYPE_LABELS,
     CHANNEL_LABELS,
     DELIVERY_LABELS,
@@ -33,6 +34,37 @@ from caseapp.intake.labels import (
 )
 
 PAPER_CHANNELS = tuple(c for c in CHANNELS if c != "online")
+
+
+def maxlength(name: str) -> dict:
+    """The HTML maxlength attribute of a request field, from the same limits the validation uses."""
+    return {"maxlength": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}
+
+
+# The request fields of validate_request() that the portal and the office registration forms carry.
+REQUEST_FIELDS = (
+    "applicant_type", "applicant_name", "id_type", "id_number", "org_code", "contact_person", "phone", "email",
+    "address", "postal_code", "description", "document_ref", "purpose", "form", "delivery", "needs_assistance",
+    "assistance_note",
+)
+
+
+class RequestFieldsForm(FlaskForm):
+    """The request fields that read the same for an applicant and for a clerk; each form adds the rest
+    (the applicant-type, contact, form and delivery controls differ in wording and widget)."""
+
+    id_number = StringField(_l("Identity document number"), render_kw={"autocomplete": "off", **maxlength("id_number")})
+    org_code = StringField(_l("Unified social credit code"), render_kw={"autocomplete": "off", **maxlength("org_code")})
+    contact_person = StringField(_l("Contact person"), render_kw=maxlength("contact_person"))
+    postal_code = StringField(_l("Postal code"), render_kw={"inputmode": "numeric", **maxlength("postal_code")})
+    description = TextAreaField(_l("Description of the information requested"), validators=[Mandatory()],
+                                render_kw={"rows": 5, **maxlength("description")})
+    document_ref = StringField(_l("Document title or number (if known)"), render_kw=maxlength("document_ref"))
+    purpose = TextAreaField(_l("Purpose (optional)"), render_kw={"rows": 2, **maxlength("purpose")})
+
+    def request_data(self) -> dict:
+        """The request fields as validate_request() and register_case() take them."""
+        return {name: getattr(self, name).data for name in REQUEST_FIELDS}
 
 
 

@@ -61,11 +61,7 @@ def _begin(case: Case, action: str, expected_version: int | None) -> dict:
     """Check the transition and the client's version; return the 'before' snapshot."""
     if expected_version is not None and expected_version != case.version:
         raise StaleVersionError()
-    if not states.allowed(action, case.status):
-        raise TransitionError(
-            _l("“%(action)s” is not possible while the case is “%(status)s”.",
-               action=states.TRANSITIONS[action].label, status=states.STATUS_LABELS[states.Status(case.status)])
-        )
+    states.require(action, case.status)
     return _snapshot(case)
 
 
@@ -149,6 +145,13 @@ class CorrectionRequest:
     notice_deadline: date
 
 
+def correction_refusal(case: Case) -> TransitionError | None:
+    """Reg. 30: a correction may be requested only once; the error that says so, or None."""
+    if case.correction_count >= 1:
+        return TransitionError(_l("A correction may be requested only once (Reg. 30)."))
+    return None
+
+
 @_one_write
 def request_correction(
     case: Case,
@@ -168,8 +171,9 @@ def request_correction(
     if not isinstance(period_days, int) or not 1 <= period_days <= 60:
         raise ValidationError(_l("The correction period is 1 to 60 working days."),
                               errors={"period_days": _l("The correction period is 1 to 60 working days.")})
-    if case.correction_count >= 1:
-        raise TransitionError(_l("A correction may be requested only once (Reg. 30)."))
+    refused = correction_refusal(case)
+    if refused is not None:
+        raise refused
     today = today or local_today()
     cal = load_calendar()
     deadline = correction_notice_deadline(case.clock_started_on, cal)
@@ -260,19 +264,25 @@ def withdraw_case(
 def close_case(
     case: Case, *, actor: User | None, outcome: str, reason: str | None = None,
     expected_version: int | None = None, today: date | None = None, actor_label: str = "system",
+    delivered_on: date | None = None,
 ) -> Case:
-    """Close the case with one outcome of SPEC §6."""
+    """Close the case with one outcome of SPEC §6; `closed_on` is the day the decision reached the
+    applicant (`delivered_on`, default today: 国办公开办函〔2016〕235号)."""
     before = _begin(case, "close", expected_version)
     found = get_outcome(outcome or "")
     if found is None:
         raise ValidationError(_l("Please choose a valid outcome."), errors={"outcome": _l("Please choose a valid outcome.")})
+    today = today or local_today()
+    if delivered_on is not None and not case.received_on <= delivered_on <= today:
+        message = _l("The delivery date must be between the receipt date and today.")
+        raise ValidationError(message, errors={"delivered_on": message})
     required = REQUIRED_STATUS.get(found.code)
     if required and case.status != required:
         raise TransitionError(_l("This outcome only applies to a case in the status “%(status)s”.",
                                  status=states.STATUS_LABELS[states.Status(required)]))
     case.status = states.Status.CLOSED.value
     case.outcome = found.code
-    case.closed_on = today or local_today()
+    case.closed_on = delivered_on or today
     from caseapp.cases.closures import closure_kind, record_closure
     record_closure(case, closure_kind(found.code, reason))
     _finish(case, "case.closed", before, actor=actor, actor_label=actor_label, note=(reason or "").strip() or None)
@@ -358,16 +368,12 @@ def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = 
     """Extend the reply period by up to 20 working days, once per case (Reg. 33); the due date moves."""
     from caseapp.clock.rules import MAX_EXTENSION_DAYS
 
-    if expected_version is not None and expected_version != case.version:
-        raise StaleVersionError()
-    if states.Status(case.status) not in states.CLOCK_RUNNING:
-        raise TransitionError(_l("The reply period can only be extended while the case is being handled."))
+    before = _begin(case, "extend", expected_version)
     if case.extension_days:
         raise TransitionError(_l("The reply period may be extended only once (Reg. 33)."))
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationError(_l("An extension is 1 to 20 working days."),
                               errors={"days": _l("An extension is 1 to 20 working days.")})
-    before = _snapshot(case)
     case.extension_days = days
     refresh_due(case, today or local_today())
     _finish(case, "case.extension_granted", before, actor=actor, actor_label="system",
@@ -379,14 +385,10 @@ def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = 
 def defer_case(case: Case, *, actor: User, deferred_to: date, reason: str | None = None,
                expected_version: int | None = None, today: date | None = None) -> Case:
     """Set a later reply date for plainly excessive requests (Reg. 35); it replaces the computed one."""
-    if expected_version is not None and expected_version != case.version:
-        raise StaleVersionError()
-    if states.Status(case.status) not in states.CLOCK_RUNNING:
-        raise TransitionError(_l("The reply can only be deferred while the case is being handled."))
+    before = _begin(case, "defer", expected_version)
     if not isinstance(deferred_to, date) or (case.due_on is not None and deferred_to <= case.due_on):
         raise ValidationError(_l("The deferred reply date must be later than the current due date."),
                               errors={"deferred_to": _l("The deferred reply date must be later than the current due date.")})
-    before = _snapshot(case)
     case.deferred_to = deferred_to
     refresh_due(case, today or local_today())
     _finish(case, "case.deferred", before, actor=actor, actor_label="system", note=(reason or "").strip() or None)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+
+from caseapp.core.states import StateTable, Transition
 
 
 class Status(enum.StrEnum):
@@ -31,47 +32,43 @@ OPEN = frozenset(set(Status) - FINAL)
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.IN_PROGRESS, Status.AWAITING_FEE})
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[Status]
-    target: Status | None  # None: the status stays (assign)
-    label: object
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("accept", frozenset({Status.SUBMITTED}), Status.IN_PROGRESS, _l("Accept")),
-        Transition("request_correction", frozenset({Status.SUBMITTED}), Status.CORRECTION_REQUESTED,
-                   _l("Request correction")),
-        Transition("receive_correction", frozenset({Status.CORRECTION_REQUESTED}), Status.SUBMITTED,
-                   _l("Receive correction")),
-        Transition("assign", frozenset(OPEN), None, _l("Assign")),
-        Transition("issue_fee_notice", frozenset({Status.IN_PROGRESS}), Status.AWAITING_FEE, _l("Issue fee notice")),
-        Transition("record_payment", frozenset({Status.AWAITING_FEE}), Status.IN_PROGRESS, _l("Record payment")),
-        Transition("withdraw", frozenset(OPEN), Status.WITHDRAWN, _l("Withdraw")),
-        Transition("close", frozenset(OPEN), Status.CLOSED, _l("Close")),
-        Transition("reopen", frozenset(FINAL), Status.IN_PROGRESS, _l("Reopen")),
-    )
-}
+TABLE = StateTable(Status, STATUS_LABELS, (
+    Transition("accept", frozenset({Status.SUBMITTED}), Status.IN_PROGRESS, _l("Accept")),
+    Transition("request_correction", frozenset({Status.SUBMITTED}), Status.CORRECTION_REQUESTED,
+               _l("Request correction")),
+    Transition("receive_correction", frozenset({Status.CORRECTION_REQUESTED}), Status.SUBMITTED,
+               _l("Receive correction")),
+    Transition("assign", frozenset(OPEN), None, _l("Assign")),
+    Transition("issue_fee_notice", frozenset({Status.IN_PROGRESS}), Status.AWAITING_FEE, _l("Issue fee notice")),
+    Transition("record_payment", frozenset({Status.AWAITING_FEE}), Status.IN_PROGRESS, _l("Record payment")),
+    # Extension (Reg. 33) and deferral (Reg. 35) move the due date while the clock runs.
+    Transition("extend", CLOCK_RUNNING, None, _l("Extend the reply period")),
+    Transition("defer", CLOCK_RUNNING, None, _l("Defer the reply")),
+    Transition("withdraw", frozenset(OPEN), Status.WITHDRAWN, _l("Withdraw")),
+    Transition("close", frozenset(OPEN), Status.CLOSED, _l("Close")),
+    Transition("reopen", frozenset(FINAL), Status.IN_PROGRESS, _l("Reopen")),
+), message=_l("“%(action)s” is not possible while the case is “%(status)s”."))
+TRANSITIONS = TABLE.transitions
 
 
 def allowed(action: str, status: str | Status) -> bool:
     """Whether `action` may be taken on a case in `status`."""
-    t = TRANSITIONS.get(action)
-    return t is not None and Status(status) in t.sources
+    return TABLE.allowed(action, status)
 
 
 def target_status(action: str, status: str | Status) -> Status:
     """The status a case in `status` has after `action`."""
-    t = TRANSITIONS[action]
-    return t.target if t.target is not None else Status(status)
+    return TABLE.target(action, status)
 
 
 def available_actions(status: str | Status) -> list[str]:
     """Actions allowed in this status, in table order."""
-    return [a for a, t in TRANSITIONS.items() if Status(status) in t.sources]
+    return TABLE.available(status)
+
+
+def require(action: str, status: str | Status) -> None:
+    """Raise TransitionError unless the case's status allows `action`."""
+    TABLE.require(action, status)
 
 
 def can_accept(case) -> bool:

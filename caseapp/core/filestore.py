@@ -2,6 +2,10 @@
 
 Files are never served from a guessable path: views look a file up by its database record
 (after the access checks) and stream it with send_file.
+
+Files are written before the transaction that records them commits. Every file stored while a
+database transaction is open is remembered on the session and removed if that transaction rolls
+back (a refused, failed or crashed request leaves no file behind); a commit forgets the list.
 """
 from __future__ import annotations
 
@@ -11,6 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from caseapp.extensions import db
+
+_PENDING_KEY = "caseapp_pending_files"
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ def store_bytes(data: bytes, *, area: str = "uploads") -> StoredFile:
     tmp = path.with_suffix(".part")
     tmp.write_bytes(data)
     tmp.replace(path)
+    db.session().info.setdefault(_PENDING_KEY, []).append(key)
     return StoredFile(key, hashlib.sha256(data).hexdigest(), len(data))
 
 
@@ -49,3 +60,19 @@ def remove(storage_key: str) -> None:
         open_path(storage_key).unlink()
     except FileNotFoundError:
         pass
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_pending(session):
+    session.info.pop(_PENDING_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _remove_pending(session, previous_transaction):
+    if previous_transaction.parent is not None:
+        return  # a savepoint: the outer transaction decides
+    for key in session.info.pop(_PENDING_KEY, None) or ():
+        try:
+            remove(key)
+        except Exception:  # noqa: BLE001 - cleanup must never mask the real error
+            pass

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.accounts.models import User
 from caseapp.core.db import sql_in, utcnow
 from caseapp.extensions import db
+from caseapp.fees.states import FeeStatus
 
 FEE_BASES = ("requests", "pages")
-FEE_STATUSES = ("proposed", "approved", "notified", "paid", "lapsed")
+FEE_STATUSES = tuple(s.value for s in FeeStatus)
 
 
 class Fee(db.Model):

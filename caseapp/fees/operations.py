@@ -14,14 +14,18 @@ from flask_babel import lazy_gettext as _l
 from caseapp.calendar.service import load_calendar
 from caseapp.cases import operations as case_ops
 from caseapp.cases import states
+from caseapp.cases.models import Case
 from caseapp.clock.rules import fee_payment_deadline
 from caseapp.core.audit import record_event
 from caseapp.core.db import local_today
-from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.core.errors import DomainError, ForbiddenError, TransitionError, ValidationError
 from caseapp.extensions import db
 from caseapp.fees.models import Fee
-from caseapp.fees.queries import open_fee
+from caseapp.fees.queries import latest_fee, open_fee
 from caseapp.fees.rules import BASES, MAX_COUNT, FeeQuote, compute_fee, describe_quote
+from caseapp.fees.states import FEES, FeeStatus
+from caseapp.letters.models import Letter
+from caseapp.letters.operations import draft_closing_letter, new_approved_letter, self_approval_allowed
 
 
 def quote_fee(basis, count) -> FeeQuote:
@@ -48,20 +52,43 @@ def _event(action: str, fee: Fee, case, *, actor, before: dict | None = None) ->
     db.session.flush()
 
 
+def proposal_refusal(case) -> TransitionError | None:
+    """Why no fee can be proposed now (only for a case in progress, one fee at a time), or None."""
+    if case.status != states.Status.IN_PROGRESS:
+        return TransitionError(_l("A fee can only be proposed for a case in progress."))
+    if open_fee(case) is not None:
+        return TransitionError(_l("This case already has a fee in progress."))
+    return None
+
+
+def approval_refusal(case, user) -> DomainError | None:
+    """A proposed fee must be waiting, and someone other than its proposer approves it."""
+    fee = open_fee(case)
+    if fee is None or FEES.refusal("approve_fee", fee.status) is not None:
+        return TransitionError(_l("There is no proposed fee to approve."))
+    if user is not None and fee.proposed_by_id == user.id and not self_approval_allowed(case.agency):
+        return ForbiddenError(_l("A fee must be approved by someone other than whoever proposed it."))
+    return None
+
+
+def payment_refusal(case) -> TransitionError | None:
+    """A served fee notice must be awaiting payment."""
+    fee = open_fee(case)
+    if fee is None or FEES.refusal("record_payment", fee.status) is not None:
+        return TransitionError(_l("There is no fee notice awaiting payment."))
+    return None
+
+
 def propose_fee(case, *, actor, basis, count, note: str | None = None, today: date | None = None) -> Fee:
     """A clerk proposes a fee; the amount comes from the bands, and it must exceed zero."""
-    from caseapp.letters.operations import _require_handler
-
-    _require_handler(actor)
-    if case.status != states.Status.IN_PROGRESS:
-        raise TransitionError(_l("A fee can only be proposed for a case in progress."))
-    if open_fee(case) is not None:
-        raise TransitionError(_l("This case already has a fee in progress."))
+    refused = proposal_refusal(case)
+    if refused is not None:
+        raise refused
     quote = quote_fee(basis, count)
     if quote.amount == 0:
         raise ValidationError(_l("Within the free allowance: no fee is due."),
                               errors={"count": _l("Within the free allowance: no fee is due.")})
-    fee = Fee(case_id=case.id, basis=quote.basis, count=quote.count, amount=quote.amount, status="proposed",
+    fee = Fee(case_id=case.id, basis=quote.basis, count=quote.count, amount=quote.amount, status=FeeStatus.PROPOSED,
               note=(note or "").strip() or None, proposed_by_id=actor.id, proposed_on=today or local_today())
     db.session.add(fee)
     _event("fee.proposed", fee, case, actor=actor)
@@ -70,13 +97,11 @@ def propose_fee(case, *, actor, basis, count, note: str | None = None, today: da
 
 def approve_fee(case, *, actor, how_to_pay: str | None = None, today: date | None = None) -> Fee:
     """A supervisor approves the proposed fee; the fee notice is prepared, approved, for a clerk to issue."""
-    from caseapp.letters.operations import _new_approved_letter, _require_supervisor
-
-    _require_supervisor(actor)
+    refused = approval_refusal(case, actor)
+    if refused is not None:
+        raise refused
     fee = open_fee(case)
-    if fee is None or fee.status != "proposed":
-        raise TransitionError(_l("There is no proposed fee to approve."))
-    fee.status = "approved"
+    fee.status = FeeStatus.APPROVED
     fee.approved_by_id = actor.id
     fee.approved_on = today or local_today()
     db.session.flush()
@@ -84,7 +109,7 @@ def approve_fee(case, *, actor, how_to_pay: str | None = None, today: date | Non
               "fee_computation": describe_quote(compute_fee(fee.basis, fee.count))}
     if how_to_pay:
         fields["how_to_pay"] = how_to_pay.strip()
-    letter = _new_approved_letter(case, template="fee_notice", drafted_by_id=fee.proposed_by_id, approver=actor,
+    letter = new_approved_letter(case, template="fee_notice", drafted_by_id=fee.proposed_by_id, approver=actor,
                                   fields=fields)
     fee.letter_id = letter.id
     _event("fee.approved", fee, case, actor=actor, before={"status": "proposed"})
@@ -94,24 +119,22 @@ def approve_fee(case, *, actor, how_to_pay: str | None = None, today: date | Non
 def serve_fee_notice(case, *, letter, actor, served_on: date, today: date | None = None) -> Fee:
     """The fee notice is issued: the case awaits payment (clock paused) until 20 working days pass."""
     fee = open_fee(case)
-    if fee is None or fee.status != "approved" or fee.letter_id != letter.id:
+    if fee is None or FEES.refusal("serve", fee.status) is not None or fee.letter_id != letter.id:
         raise TransitionError(_l("This fee notice has no approved fee waiting for it."))
     case_ops.await_fee(case, actor=actor, served_on=served_on, today=today)
     pay_by = fee_payment_deadline(served_on, load_calendar())
-    fee.status, fee.served_on, fee.pay_by = "notified", served_on, pay_by
+    fee.status, fee.served_on, fee.pay_by = FeeStatus.NOTIFIED, served_on, pay_by
     _event("fee.notified", fee, case, actor=actor, before={"status": "approved"})
     return fee
 
 
 def record_payment(case, *, actor, paid_on=None, today: date | None = None) -> Fee:
     """The applicant paid: the clock resumes."""
-    from caseapp.letters.operations import _require_handler
-
-    _require_handler(actor)
     today = today or local_today()
+    refused = payment_refusal(case)
+    if refused is not None:
+        raise refused
     fee = open_fee(case)
-    if fee is None or fee.status != "notified":
-        raise TransitionError(_l("There is no fee notice awaiting payment."))
     if paid_on in (None, ""):
         paid_on = today
     try:
@@ -123,7 +146,7 @@ def record_payment(case, *, actor, paid_on=None, today: date | None = None) -> F
         raise ValidationError(_l("The payment date cannot be in the future."),
                               errors={"paid_on": _l("The payment date cannot be in the future.")})
     case_ops.record_fee_payment(case, actor=actor, paid_on=paid_on, today=today)
-    fee.status = "paid"
+    fee.status = FeeStatus.PAID
     fee.paid_on = paid_on
     _event("fee.paid", fee, case, actor=actor, before={"status": "notified"})
     return fee
@@ -131,21 +154,37 @@ def record_payment(case, *, actor, paid_on=None, today: date | None = None) -> F
 
 def lapse_fee(fee: Fee, *, today: date) -> Fee:
     """No payment within 20 working days: close the case as other.fee_unpaid and prepare its notice."""
-    from caseapp.cases.models import Case
-
+    FEES.require("lapse", fee.status)
     case = db.session.get(Case, fee.case_id)
-    case_ops.close_case(case, actor=None, outcome="other.fee_unpaid", today=today, reason="fee not paid in time")
-    fee.status = "lapsed"
+    case_ops.close_case(case, actor=None, outcome="other.fee_unpaid", today=today,
+                        reason=str(_l("The fee was not paid in time.")))
+    fee.status = FeeStatus.LAPSED
     fee.lapsed_on = today
     db.session.flush()
     # The closing notice is prepared as a draft: a clerk completes, submits and issues it as usual.
-    from caseapp.letters import rendering
-    from caseapp.letters.models import Letter
-    from caseapp.letters.operations import case_values, prefill
-
-    spec = rendering.load_spec("other.fee_unpaid")
-    letter = Letter(case_id=case.id, agency_id=case.agency_id, template=spec.key, status="draft",
-                    fields=prefill(spec, case_values(case)))
-    db.session.add(letter)
+    draft_closing_letter(case, "other.fee_unpaid")
     _event("fee.lapsed", fee, case, actor=None, before={"status": "notified"})
     return fee
+
+
+def fee_letter_number(fee: Fee) -> str:
+    """The number of the fee's issued notice, or ''."""
+    if fee.letter_id is None:
+        return ""
+    letter = db.session.get(Letter, fee.letter_id)
+    return (letter.number or "") if letter is not None else ""
+
+
+def fee_values(case) -> dict:
+    """The fee facts a letter of the case prints (empty when the case has no fee)."""
+    fee = latest_fee(case)
+    if fee is None:
+        return {}
+    return {
+        "fee_basis": fee.basis, "fee_count": fee.count, "fee_amount": fee.amount,
+        "fee_computation": describe_quote(compute_fee(fee.basis, fee.count)),
+        "fee_period": f"{case.received_on.year}年{case.received_on.month}月",
+        "fee_served_on": fee.served_on.isoformat() if fee.served_on else "",
+        "fee_pay_by": fee.pay_by.isoformat() if fee.pay_by else "",
+        "fee_notice_number": fee_letter_number(fee),
+    }

@@ -7,9 +7,11 @@ import sqlalchemy as sa
 
 from caseapp.cases.models import Case
 from caseapp.extensions import db
+from caseapp.cases.states import Status
 from caseapp.fees.models import Fee
+from caseapp.fees.states import OPEN, FeeStatus
+from caseapp.letters.queries import WorkItem, author_name
 
-OPEN_STATUSES = ("proposed", "approved", "notified")
 
 
 def latest_fee(case) -> Fee | None:
@@ -19,7 +21,7 @@ def latest_fee(case) -> Fee | None:
 
 def open_fee(case) -> Fee | None:
     """The case's fee not yet paid or lapsed, if any."""
-    return db.session.scalar(sa.select(Fee).where(Fee.case_id == case.id, Fee.status.in_(OPEN_STATUSES))
+    return db.session.scalar(sa.select(Fee).where(Fee.case_id == case.id, Fee.status.in_(OPEN))
                              .order_by(Fee.id.desc()).limit(1))
 
 
@@ -32,7 +34,7 @@ def lapsed_fees(today: date) -> list[Fee]:
     """Notified fees whose payment period ended before today while the case still waits."""
     return list(db.session.scalars(
         sa.select(Fee).join(Case, Case.id == Fee.case_id)
-        .where(Fee.status == "notified", Fee.pay_by < today, Case.status == "awaiting_fee")
+        .where(Fee.status == FeeStatus.NOTIFIED, Fee.pay_by < today, Case.status == Status.AWAITING_FEE)
         .order_by(Fee.id)))
 
 
@@ -43,3 +45,14 @@ def requests_in_month(case) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(
         Case.agency_id == case.agency_id, Case.applicant_key == case.applicant_key,
         Case.received_on >= first, Case.received_on < nxt)) or 0
+
+
+def proposed_fees(agency_id: int, *, proposed_by: int | None = None, limit: int = 200) -> list[WorkItem]:
+    """Fees of the agency's cases awaiting a supervisor's approval, oldest first (only those proposed
+    by `proposed_by` when given)."""
+    q = (sa.select(Fee, Case.tracking_number).join(Case, Case.id == Fee.case_id)
+         .where(Case.agency_id == agency_id, Fee.status == FeeStatus.PROPOSED))
+    if proposed_by is not None:
+        q = q.where(Fee.proposed_by_id == proposed_by)
+    return [WorkItem("fee", number, str(fee.amount), author_name(fee.proposed_by), fee.proposed_on)
+            for fee, number in db.session.execute(q.order_by(Fee.id).limit(limit))]

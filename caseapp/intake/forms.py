@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
-from caseapp.core.forms import Mandatory, RequestFieldsForm, choices, maxlength
-from caseapp.intake.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_LABELS, ID_TYPE_LABELS
+from caseapp.cases.forms import RequestFieldsForm, maxlength
+from caseapp.core.forms import Mandatory, choices
+from caseapp.cases.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_LABELS, ID_TYPE_LABELS
 
 
 

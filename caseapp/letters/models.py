@@ -11,11 +11,12 @@ from caseapp.accounts.models import User
 from caseapp.cases.models import Case
 from caseapp.core.db import sql_in, utcnow
 from caseapp.extensions import db
+from caseapp.letters.states import LetterStatus, TimeRequestStatus
 
-LETTER_STATUSES = ("draft", "submitted", "approved", "issued", "returned")
+LETTER_STATUSES = tuple(s.value for s in LetterStatus)
 DELIVERY_METHODS = ("post", "hand", "email", "online")
 TIME_REQUEST_KINDS = ("extension", "deferral")
-TIME_REQUEST_STATUSES = ("requested", "approved")
+TIME_REQUEST_STATUSES = tuple(s.value for s in TimeRequestStatus)
 
 
 class Letter(db.Model):
@@ -61,6 +62,7 @@ class Letter(db.Model):
 
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # who last changed the text
     approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

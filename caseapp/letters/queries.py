@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from caseapp.cases.models import Case
 from caseapp.core.db import local_date
-from caseapp.core.permissions import Role
 from caseapp.extensions import db
 from caseapp.letters.models import Letter, TimeRequest
+from caseapp.letters.states import LetterStatus, TimeRequestStatus
 
 
 def get_letter(letter_id: int) -> Letter | None:
@@ -34,14 +34,14 @@ def time_requests_of_case(case) -> list[TimeRequest]:
 def pending_time_request(case, kind: str) -> TimeRequest | None:
     """The case's request of this kind awaiting approval, if any."""
     return db.session.scalar(sa.select(TimeRequest).where(
-        TimeRequest.case_id == case.id, TimeRequest.kind == kind, TimeRequest.status == "requested"))
+        TimeRequest.case_id == case.id, TimeRequest.kind == kind, TimeRequest.status == TimeRequestStatus.REQUESTED))
 
 
 def letters_for_case(case) -> list[dict]:
     """The case's letters for the staff API's case JSON: id, template, status, number, file URLs."""
     out = []
     for letter in letters_of_case(case):
-        issued = letter.status == "issued"
+        issued = letter.status == LetterStatus.ISSUED
         out.append({
             "id": letter.id,
             "template": letter.template,
@@ -61,7 +61,7 @@ def issued_letters(case) -> list[Letter]:
     from caseapp.letters.rendering import load_spec
 
     return [letter for letter in letters_of_case(case)
-            if letter.status == "issued" and load_spec(letter.template).addressee == "applicant"]
+            if letter.status == LetterStatus.ISSUED and load_spec(letter.template).addressee == "applicant"]
 
 
 def issued_documents_for_applicant(case) -> list[dict]:
@@ -97,7 +97,8 @@ class WorkItem:
     status: str | None = None  # the letter's status
 
 
-def _by(user) -> str:
+def author_name(user) -> str:
+    """A user's display name, or '' when there is none."""
     return user.display_name if user else ""
 
 
@@ -106,46 +107,32 @@ def _letter_items(q: sa.Select, limit: int) -> list[WorkItem]:
 
     q = q.options(selectinload(Letter.case), selectinload(Letter.created_by)).order_by(Letter.updated_at).limit(limit)
     return [WorkItem("letter", letter.case.tracking_number, load_spec(letter.template).title,
-                     _by(letter.created_by), local_date(letter.updated_at), letter.id, letter.status)
+                     author_name(letter.created_by), local_date(letter.updated_at), letter.id, letter.status)
             for letter in db.session.scalars(q)]
 
 
 def awaiting_approval(agency_id: int, *, submitted_by: int | None = None, limit: int = 200) -> list[WorkItem]:
-    """Letters submitted for approval, extension and deferral requests, and proposed fees of the
-    agency's cases, oldest first; only those submitted by `submitted_by` when given."""
-    from caseapp.fees.models import Fee
-
-    letters = sa.select(Letter).where(Letter.agency_id == agency_id, Letter.status == "submitted")
+    """Letters submitted for approval and extension and deferral requests of the agency's cases,
+    oldest first; only those submitted by `submitted_by` when given."""
+    letters = sa.select(Letter).where(Letter.agency_id == agency_id, Letter.status == LetterStatus.SUBMITTED)
     times = (sa.select(TimeRequest, Case.tracking_number).join(Case, Case.id == TimeRequest.case_id)
-             .where(Case.agency_id == agency_id, TimeRequest.status == "requested"))
-    fees = (sa.select(Fee, Case.tracking_number).join(Case, Case.id == Fee.case_id)
-            .where(Case.agency_id == agency_id, Fee.status == "proposed"))
+             .where(Case.agency_id == agency_id, TimeRequest.status == TimeRequestStatus.REQUESTED))
     if submitted_by is not None:
         letters = letters.where(Letter.submitted_by_id == submitted_by)
         times = times.where(TimeRequest.requested_by_id == submitted_by)
-        fees = fees.where(Fee.proposed_by_id == submitted_by)
     items = _letter_items(letters, limit)
     items += [WorkItem(request.kind, number,
                        str(request.days) if request.kind == "extension" else request.deferred_to.isoformat(),
-                       _by(request.requested_by), request.requested_on)
+                       author_name(request.requested_by), request.requested_on)
               for request, number in db.session.execute(times.order_by(TimeRequest.id).limit(limit))]
-    items += [WorkItem("fee", number, str(fee.amount), _by(fee.proposed_by), fee.proposed_on)
-              for fee, number in db.session.execute(fees.order_by(Fee.id).limit(limit))]
     return sorted(items, key=lambda item: item.since)[:limit]
 
 
 def letters_to_finish(agency_id: int, *, drafted_by: int | None = None, limit: int = 200) -> list[WorkItem]:
     """Approved letters waiting to be issued and drafts returned for changes, oldest first; only
     those drafted by `drafted_by` when given."""
-    q = sa.select(Letter).where(Letter.agency_id == agency_id, Letter.status.in_(("approved", "returned")))
+    q = sa.select(Letter).where(Letter.agency_id == agency_id,
+                                Letter.status.in_((LetterStatus.APPROVED, LetterStatus.RETURNED)))
     if drafted_by is not None:
         q = q.where(Letter.created_by_id == drafted_by)
     return _letter_items(q, limit)
-
-
-def pending_work(user) -> dict[str, list[WorkItem]]:
-    """For a supervisor, what awaits approval in the agency and the agency's approved or returned
-    letters; for a clerk, what they submitted that awaits approval and their own letters to finish."""
-    mine = None if user.role == Role.SUPERVISOR else user.id
-    return {"approval": awaiting_approval(user.agency_id, submitted_by=mine),
-            "finish": letters_to_finish(user.agency_id, drafted_by=mine)}

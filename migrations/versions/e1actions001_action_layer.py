@@ -1,4 +1,4 @@
-"""action layer: enum status columns, timestamps and version mixin
+"""action layer: who last edited a letter (four eyes on approval)
 
 Revision ID: e1actions001
 Revises: d1letters001
@@ -17,8 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('edited_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_letters_edited_by_id_users'), 'users', ['edited_by_id'], ['id'])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_letters_edited_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('edited_by_id')

@@ -1,27 +1,37 @@
-"""Access matrix of the staff API: every endpoint and action, per role and per agency."""
+"""Access matrix of the staff API: every endpoint and every action, per role and per agency.
+
+The expectations are written out here (never read from the code's role lists): for each action,
+the roles that may take it, the state a case must be in, and a valid payload. "Allowed" means a
+2xx answer; a refused role gets 403; a user of another agency gets 404 (clerks and supervisors,
+who could act on their own agency's cases) or 403 (roles that may take no action at all).
+"""
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
 from caseapp.accounts.operations import create_token
-from caseapp.api.staff import ACTION_ROLES
+from caseapp.core.db import local_today
 
 ROLES = ("clerk", "supervisor", "liaison", "auditor", "admin")
 READERS = {"clerk", "supervisor", "auditor", "admin"}
 HANDLERS = {"clerk", "supervisor"}
+SUPERVISOR = {"supervisor"}
 
 
 @pytest.fixture
 def world(db, make_agency, make_user, make_case):
-    a, b = make_agency("AGA"), make_agency("AGB")
-    tokens = {}
+    a, b = make_agency("AGA", reconsideration_body="示范市人民政府"), make_agency("AGB")
+    tokens, users = {}, {}
     for agency, key in ((a, "a"), (b, "b")):
         for role in ROLES:
             user = make_user(role, agency=agency, username=f"{key}_{role}")
+            users[(key, role)] = user
             tokens[(key, role)] = {"Authorization": f"Bearer {create_token(user)}"}
     tokens[("platform", "admin")] = {"Authorization": f"Bearer {create_token(make_user('admin', agency=None))}"}
     db.session.commit()
-    return {"a": a, "tokens": tokens, "make_case": make_case}
+    return {"a": a, "tokens": tokens, "users": users, "make_case": make_case}
 
 
 def test_no_or_bad_token_is_401(client, world):
@@ -64,25 +74,131 @@ def test_registering(client, db, world, role):
     assert resp.status_code == (201 if role in HANDLERS else 403)
 
 
-PAYLOADS = {
-    "accept": {}, "request_correction": {"details": "请补充文号。"}, "assign": {"user": "a_supervisor"},
-    "withdraw": {"reason": "撤回"}, "add_note": {"text": "备注"},
-    "close": {"outcome": "disclosed", "reason": "已提供"}, "reopen": {"reason": "复议决定"},
-    "receive_correction": {"received_on": "2026-11-20", "description": "补正内容"},
+# --- Every action --------------------------------------------------------------------------------
+# Each setup brings a fresh case of agency A to where the action can be taken and returns the
+# payload. Approvals are prepared by agency A's clerk, so that the supervisor is a second pair of eyes.
+
+def _recent(world, status="in_progress"):
+    """A case received today, so that its reply period is still running whatever the date."""
+    return world["make_case"](status, agency=world["a"], received_on=local_today(), today=local_today())
+
+
+def _letter(world, case, status):
+    from caseapp.core.actions import act
+
+    clerk, supervisor = world["users"][("a", "clerk")], world["users"][("a", "supervisor")]
+    letter = act("draft_letter", case, clerk, {"template": "not_handled.repeat",
+                                               "fields": {"earlier_on": "2026-09-15"}})
+    if status in ("submitted", "approved"):
+        act("submit_letter", case, clerk, {"letter_id": letter["letter_id"]})
+    if status == "approved":
+        act("approve_letter", case, supervisor, {"letter_id": letter["letter_id"]})
+    return letter["letter_id"]
+
+
+def _pending(world, case, name, body):
+    from caseapp.core.actions import act
+
+    act(name, case, world["users"][("a", "clerk")], body)
+
+
+def _fee(world, case, served=False):
+    from caseapp.core.actions import act
+
+    clerk, supervisor = world["users"][("a", "clerk")], world["users"][("a", "supervisor")]
+    act("propose_fee", case, clerk, {"basis": "pages", "count": 150})
+    if served:
+        fee = act("approve_fee", case, supervisor, {"how_to_pay": "请通过非税收入缴款渠道缴纳。"})
+        act("issue_letter", case, clerk, {"letter_id": fee["letter_id"], "delivery": {
+            "method": "hand", "date": local_today().isoformat(), "reference": "张三签收"}})
+
+
+TODAY = local_today().isoformat()
+ACTIONS = {
+    # action: (roles that may take it, setup(world) -> (case, payload))
+    "accept": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {})),
+    "request_correction": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]),
+                                                {"details": "请补充文号。"})),
+    "receive_correction": (HANDLERS, lambda w: (w["make_case"]("correction_requested", agency=w["a"]),
+                                                {"received_on": "2026-11-20", "description": "补正内容"})),
+    "assign": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"user": "a_supervisor"})),
+    "withdraw": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"reason": "撤回"})),
+    "add_note": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"text": "备注"})),
+    "close": (SUPERVISOR, lambda w: (w["make_case"]("in_progress", agency=w["a"]),
+                                     {"outcome": "disclosed", "reason": "已提供"})),
+    "reopen": (SUPERVISOR, lambda w: (w["make_case"]("closed", agency=w["a"]), {"reason": "复议决定"})),
+    "draft_letter": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]), {"template": "receipt"})),
+    "update_letter": (HANDLERS, lambda w: _with_letter(w, "draft", {"fields": {"earlier_on": "2026-09-16"}})),
+    "submit_letter": (HANDLERS, lambda w: _with_letter(w, "draft", {})),
+    "approve_letter": (SUPERVISOR, lambda w: _with_letter(w, "submitted", {})),
+    "return_letter": (SUPERVISOR, lambda w: _with_letter(w, "submitted", {"comment": "请补充理由。"})),
+    "issue_letter": (HANDLERS, lambda w: _with_letter(w, "approved", {"delivery": {
+        "method": "hand", "date": TODAY, "reference": "张三签收"}})),
+    "request_extension": (HANDLERS, lambda w: (_recent(w), {"days": 10, "reason": "档案较多"})),
+    "approve_extension": (SUPERVISOR, lambda w: _with_pending(w, "request_extension", {"days": 10, "reason": "档案较多"})),
+    "defer": (HANDLERS, lambda w: (_recent(w), {"deferred_to": (local_today() + timedelta(days=90)).isoformat(),
+                                                "reason": "申请数量大"})),
+    "approve_deferral": (SUPERVISOR, lambda w: _with_pending(w, "defer", {
+        "deferred_to": (local_today() + timedelta(days=90)).isoformat(), "reason": "申请数量大"})),
+    "propose_fee": (HANDLERS, lambda w: (_recent(w), {"basis": "pages", "count": 150})),
+    "approve_fee": (SUPERVISOR, lambda w: _with_fee(w, served=False)),
+    "record_payment": (HANDLERS, lambda w: _with_fee(w, served=True, payload={"paid_on": TODAY})),
 }
-START = {"accept": "submitted", "request_correction": "submitted", "assign": "submitted", "withdraw": "submitted",
-         "add_note": "submitted", "close": "in_progress", "reopen": "closed",
-         "receive_correction": "correction_requested"}
 
 
-@pytest.mark.parametrize("action", sorted(ACTION_ROLES))
+def _with_letter(world, status, payload):
+    case = world["make_case"]("in_progress", agency=world["a"])
+    return case, {"letter_id": _letter(world, case, status), **payload}
+
+
+def _with_pending(world, name, body):
+    case = _recent(world)
+    _pending(world, case, name, body)
+    return case, {}
+
+
+def _with_fee(world, served, payload=None):
+    case = _recent(world)
+    _fee(world, case, served=served)
+    return case, payload or {}
+
+
+def test_the_matrix_covers_every_action(app):
+    from caseapp.core.actions import all_actions
+
+    assert {a.name for a in all_actions()} == set(ACTIONS)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_action_per_role_and_agency(client, world, action, role):
-    case = world["make_case"](agency=world["a"], status=START[action])
-    body = {"action": action, "version": case.version, **PAYLOADS[action]}
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_every_action_per_role_and_agency(client, db, world, action, role):
+    allowed_roles, setup = ACTIONS[action]
+    case, payload = setup(world)
+    db.session.refresh(case)
+    body = {"action": action, "version": case.version, **payload}
     url = f"/api/v1/cases/{case.tracking_number}/actions"
     other_agency = client.post(url, headers=world["tokens"][("b", role)], json=body)
-    allowed = role in {r.value for r in ACTION_ROLES[action]}
     assert other_agency.status_code == (404 if role in HANDLERS else 403), other_agency.json
     resp = client.post(url, headers=world["tokens"][("a", role)], json=body)
-    assert resp.status_code == (200 if allowed else 403), (action, role, resp.json)
+    if role in allowed_roles:
+        assert 200 <= resp.status_code < 300, (action, role, resp.json)
+    else:
+        assert resp.status_code == 403, (action, role, resp.json)
+
+
+def test_four_eyes_refuses_approving_your_own_work(client, db, world):
+    """The supervisor who drafted a letter, or requested an extension, cannot approve it (403)."""
+    from caseapp.core.actions import act
+
+    supervisor = world["users"][("a", "supervisor")]
+    headers = world["tokens"][("a", "supervisor")]
+    case = _recent(world)
+    letter = act("draft_letter", case, supervisor, {"template": "not_handled.repeat",
+                                                    "fields": {"earlier_on": "2026-09-15"}})
+    act("submit_letter", case, supervisor, {"letter_id": letter["letter_id"]})
+    act("request_extension", case, supervisor, {"days": 5, "reason": "档案较多"})
+    db.session.refresh(case)
+    for body in ({"action": "approve_letter", "letter_id": letter["letter_id"]}, {"action": "approve_extension"}):
+        resp = client.post(f"/api/v1/cases/{case.tracking_number}/actions", headers=headers,
+                           json={**body, "version": case.version})
+        assert resp.status_code == 403 and resp.json["error"]["code"] == "forbidden", resp.json

@@ -24,6 +24,9 @@ ACTIONS = {
     "withdraw": lambda c, u: ops.withdraw_case(c, actor=None, reason="已另行获取", today=TODAY),
     "close": lambda c, u: ops.close_case(c, actor=u["supervisor"], outcome="unavailable.not_held", today=TODAY),
     "reopen": lambda c, u: ops.reopen_case(c, actor=u["supervisor"], reason="复议决定书 示府复〔2026〕3号", today=TODAY),
+    "extend": lambda c, u: ops.grant_extension(c, actor=u["supervisor"], days=10, reason="档案较多", today=TODAY),
+    "defer": lambda c, u: ops.defer_case(c, actor=u["supervisor"], deferred_to=date(2027, 3, 1), reason="申请量大",
+                                         today=TODAY),
 }
 EXPECTED = {
     # action: statuses it is allowed from (SPEC §3), written out rather than read from the table under test
@@ -36,6 +39,9 @@ EXPECTED = {
     "withdraw": {"submitted", "correction_requested", "in_progress", "awaiting_fee"},
     "close": {"submitted", "correction_requested", "in_progress", "awaiting_fee"},
     "reopen": {"closed", "withdrawn"},
+    # Extension (Reg. 33) and deferral (Reg. 35) move the due date while the reply clock runs.
+    "extend": {"submitted", "in_progress", "awaiting_fee"},
+    "defer": {"submitted", "in_progress", "awaiting_fee"},
 }
 TARGET = {
     "accept": "in_progress", "request_correction": "correction_requested", "receive_correction": "submitted",

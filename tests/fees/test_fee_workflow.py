@@ -11,7 +11,7 @@ from caseapp.core.errors import DomainError, TransitionError, ValidationError
 from caseapp.extensions import db as _db
 from caseapp.fees import operations as fee_ops
 from caseapp.letters import operations as ops
-from caseapp.letters.api import ACTIONS
+from caseapp.core.actions import act
 from caseapp.letters.models import Letter
 
 SERVED = date(2026, 11, 12)
@@ -25,14 +25,15 @@ def _served(w):
     notice = _db.session.get(Letter, fee.letter_id)
     ops.issue_letter(notice, actor=w["clerk"], delivery={"method": "hand", "date": SERVED.isoformat()},
                      today=SERVED)
+    _db.session.commit()  # an action that fails afterwards rolls back its own transaction only
     return fee, notice
 
 
 def test_dry_run_only_computes(db, letter_world):
     w = letter_world
-    out = ACTIONS["propose_fee"](w["case"], w["clerk"], {"basis": "requests", "count": 35, "dry_run": True})
+    out = act("propose_fee", w["case"], w["clerk"], {"basis": "requests", "count": 35, "dry_run": True})
     assert out["amount"] == 3000 and out["dry_run"] is True
-    out = ACTIONS["propose_fee"](w["case"], w["clerk"], {"basis": "pages", "count": 150, "dry_run": True})
+    out = act("propose_fee", w["case"], w["clerk"], {"basis": "pages", "count": 150, "dry_run": True})
     assert out["amount"] == 1700
 
 
@@ -45,15 +46,15 @@ def test_dry_run_only_computes(db, letter_world):
 def test_bad_fee_proposals_are_refused(db, letter_world, payload, field):
     w = letter_world
     with pytest.raises(ValidationError) as err:
-        ACTIONS["propose_fee"](w["case"], w["clerk"], payload)
+        act("propose_fee", w["case"], w["clerk"], payload)
     assert field in err.value.errors
 
 
 def test_fee_approval_by_a_clerk_is_refused(db, letter_world):
     w = letter_world
-    ACTIONS["propose_fee"](w["case"], w["clerk"], {"basis": "requests", "count": 35})
+    act("propose_fee", w["case"], w["clerk"], {"basis": "requests", "count": 35})
     with pytest.raises(DomainError) as err:
-        ACTIONS["approve_fee"](w["case"], w["clerk"], {})
+        act("approve_fee", w["case"], w["clerk"], {})
     assert err.value.status_code == 403
 
 
@@ -69,8 +70,8 @@ def test_fee_notice_pauses_the_clock_and_payment_resumes_it(db, letter_world):
     with pytest.raises(TransitionError):
         fee_ops.propose_fee(case, actor=w["clerk"], basis="pages", count=200)
     with pytest.raises(ValidationError):
-        ACTIONS["record_payment"](case, w["clerk"], {"paid_on": "2026-11-01"})  # before the notice
-    out = ACTIONS["record_payment"](case, w["clerk"], {"paid_on": "2026-11-19"})
+        act("record_payment", case, w["clerk"], {"paid_on": "2026-11-01"})  # before the notice
+    out = act("record_payment", case, w["clerk"], {"paid_on": "2026-11-19"})
     assert out["case_status"] == "in_progress" and fee.status == "paid"
     # Five working days (11-13 .. 11-19) of the fee notice do not count.
     assert case.due_on == load_calendar().add_working_days(due_before, 5)
@@ -112,7 +113,7 @@ def test_case_page_says_the_clock_is_paused_while_the_fee_is_unpaid(app, db, log
     page = client.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
     assert 'data-paused="fee"' in page and "缴费期间暂停计时" in page
     _db.session.rollback()  # end the test's read snapshot, taken before the login was written
-    ACTIONS["record_payment"](case, w["clerk"], {"paid_on": "2026-11-19"})
+    act("record_payment", case, w["clerk"], {"paid_on": "2026-11-19"})
     _db.session.commit()
     assert describe_clock(case, TODAY).paused_for is None
     assert "data-paused" not in client.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)

@@ -18,7 +18,7 @@ def test_clerk_drafts_edits_submits_and_supervisor_approves_then_clerk_issues(ap
     clerk = app.test_client()
     login(w["clerk"], c=clerk)
     html = _page(clerk, f"/office/letters/case/{case.tracking_number}")
-    resp = clerk.post(f"/office/letters/case/{case.tracking_number}/draft",
+    resp = clerk.post(f"/office/cases/{case.tracking_number}/draft-letter",
                       data={"csrf_token": csrf_from(html), "template": "not_handled.repeat"})
     assert resp.status_code == 302 and "/office/letters/" in resp.headers["Location"]
     with clerk.session_transaction() as sess:
@@ -68,9 +68,9 @@ def test_fee_quote_and_template_previews(app, db, login, letter_world, make_user
     admin_user = make_user("admin", agency=None)
     clerk = app.test_client()
     login(w["clerk"], c=clerk)
-    quote = clerk.get(f"/office/letters/case/{w['case'].tracking_number}/fee/quote?basis=requests&count=35")
+    quote = clerk.get(f"/office/fees/case/{w['case'].tracking_number}/quote?basis=requests&count=35")
     assert quote.get_json()["amount"] == 3000
-    bad = clerk.get(f"/office/letters/case/{w['case'].tracking_number}/fee/quote?basis=requests&count=x")
+    bad = clerk.get(f"/office/fees/case/{w['case'].tracking_number}/quote?basis=requests&count=x")
     assert bad.status_code == 422
     assert clerk.get("/office/letters/templates").status_code == 403
 

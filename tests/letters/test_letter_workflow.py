@@ -11,7 +11,7 @@ from caseapp.core.audit import AuditEvent
 from caseapp.core.errors import DomainError, TransitionError, ValidationError
 from caseapp.core.filestore import open_path
 from caseapp.letters import operations as ops
-from caseapp.letters.api import ACTIONS
+from caseapp.core.actions import act
 from caseapp.letters.queries import issued_documents_for_applicant, letters_for_case
 from tests.letters.conftest import docx_paragraphs, pdf_text, squash
 
@@ -128,8 +128,9 @@ def test_return_with_comment_then_edit_and_resubmit(db, letter_world):
     ops.submit_letter(letter, actor=w["clerk"])
     with pytest.raises(ValidationError):
         ops.return_letter(letter, actor=w["supervisor"], comment="  ")
-    with pytest.raises(DomainError):
-        ops.return_letter(letter, actor=w["clerk"], comment="请修改")
+    with pytest.raises(DomainError) as err:  # only a supervisor returns a letter (the action's roles)
+        act("return_letter", w["case"], w["clerk"], {"letter_id": letter.id, "comment": "请修改"})
+    assert err.value.status_code == 403
     ops.return_letter(letter, actor=w["supervisor"], comment="请写明文号。")
     assert (letter.status, letter.return_comment) == ("returned", "请写明文号。")
     ops.update_letter(letter, actor=w["clerk"], fields={"provided": "《实施意见》（示教发〔2026〕5号）"})
@@ -189,23 +190,23 @@ def test_withdrawal_confirmation_needs_a_withdrawn_case(db, letter_world, make_c
 def test_api_actions_run_the_workflow(app, db, letter_world):
     w = letter_world
     case = w["case"]
-    out = ACTIONS["draft_letter"](case, w["clerk"], {"template": "unavailable.not_held",
+    out = act("draft_letter", case, w["clerk"], {"template": "unavailable.not_held",
                                                      "fields": {"ground": "not_ours",
                                                                 "right_agency": "示范市人力资源和社会保障局",
                                                                 "search": "该信息由人力资源社会保障部门制作并保存。"}})
     letter_id = out["letter_id"]
-    ACTIONS["submit_letter"](case, w["clerk"], {"letter_id": letter_id})
+    act("submit_letter", case, w["clerk"], {"letter_id": letter_id})
     with pytest.raises(DomainError) as err:
-        ACTIONS["approve_letter"](case, w["clerk"], {"letter_id": letter_id})
+        act("approve_letter", case, w["clerk"], {"letter_id": letter_id})
     assert err.value.status_code == 403
-    ACTIONS["approve_letter"](case, w["supervisor"], {"letter_id": letter_id})
-    issued = ACTIONS["issue_letter"](case, w["clerk"], {"letter_id": letter_id, "delivery": {
+    act("approve_letter", case, w["supervisor"], {"letter_id": letter_id})
+    issued = act("issue_letter", case, w["clerk"], {"letter_id": letter_id, "delivery": {
         "method": "email", "date": "2026-11-18", "reference": "zhangsan@example.com"}})
     assert issued["status"] == "issued" and issued["outcome"] == "unavailable.not_held"
     with pytest.raises(TransitionError):
-        ACTIONS["issue_letter"](case, w["clerk"], {"letter_id": letter_id, "delivery": POST})
+        act("issue_letter", case, w["clerk"], {"letter_id": letter_id, "delivery": POST})
     with pytest.raises(ValidationError):
-        ACTIONS["submit_letter"](case, w["clerk"], {"letter_id": "1"})
+        act("submit_letter", case, w["clerk"], {"letter_id": "1"})
     with app.test_request_context():
         [listed] = letters_for_case(case)
     assert listed["id"] == letter_id and listed["number"] == issued["number"]
@@ -217,7 +218,7 @@ def test_letter_of_another_case_is_not_found(db, letter_world, make_case):
     other = make_case("in_progress", agency=w["agency"], handler=w["clerk"])
     letter = ops.draft_letter(other, actor=w["clerk"], template="receipt")
     with pytest.raises(DomainError) as err:
-        ACTIONS["submit_letter"](w["case"], w["clerk"], {"letter_id": letter.id})
+        act("submit_letter", w["case"], w["clerk"], {"letter_id": letter.id})
     assert err.value.status_code == 404
 
 

@@ -1,9 +1,12 @@
 """The approvals and letters-to-issue list, and the overview's counts that lead to it."""
 from __future__ import annotations
 
+from datetime import date
+
 from caseapp.fees import operations as fee_ops
 from caseapp.letters import operations as ops
-from caseapp.letters.queries import pending_work
+from caseapp.letters.time_requests import request_extension
+from caseapp.office.worklist import pending_work
 
 
 def _world(db, letter_world, make_agency, make_user, make_case):
@@ -17,7 +20,7 @@ def _world(db, letter_world, make_agency, make_user, make_case):
                                 fields={"ground": "not_exist"})
     ops.submit_letter(returned, actor=clerk2)
     ops.return_letter(returned, actor=w["supervisor"], comment="请补充检索情况")
-    ops.request_extension(other_case, actor=clerk2, days=10, reason="需要调取多年档案")
+    request_extension(other_case, actor=clerk2, days=10, reason="需要调取多年档案", today=date(2026, 11, 20))
     fee_ops.propose_fee(w["case"], actor=w["clerk"], basis="pages", count=80)
     # Another agency's work never shows.
     elsewhere = make_agency("SFZJ", "示范市住房和城乡建设局")

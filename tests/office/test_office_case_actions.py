@@ -130,10 +130,10 @@ def test_request_correction_needs_details_and_a_sane_period(db, make_case, make_
     client = office(make_user("clerk", agency=case.agency))
     resp = submit(client, _url(case, "request-correction"), {"details": "  ", "period_days": "0"})
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and "invalid-feedback" in html
+    assert resp.status_code == 422 and "invalid-feedback" in html
     assert _reload(db, case).status == "submitted"
     resp = submit(client, _url(case, "request-correction"), {"details": "请补充。", "period_days": "abc"})
-    assert resp.status_code == 200 and _reload(db, case).status == "submitted"
+    assert resp.status_code == 422 and _reload(db, case).status == "submitted"
 
 
 def test_receive_correction_restarts_the_clock(db, make_case, make_user, office, submit):
@@ -153,7 +153,7 @@ def test_receive_correction_refuses_a_future_or_malformed_date(db, make_case, ma
     client = office(make_user("clerk", agency=case.agency))
     for bad in ("2099-01-01", "2026-13-45", ""):
         resp = submit(client, _url(case, "receive-correction"), {"received_on": bad, "description": "补充材料"})
-        assert resp.status_code == 200 and "invalid-feedback" in resp.get_data(as_text=True), bad
+        assert resp.status_code == 422 and "invalid-feedback" in resp.get_data(as_text=True), bad
     assert _reload(db, case).status == "correction_requested"
 
 
@@ -164,7 +164,7 @@ def test_assign_to_a_colleague_but_not_to_another_agency(db, make_case, make_use
     outsider = make_user("clerk")
     client = office(supervisor)
     resp = submit(client, _url(case, "assign"), {"user": str(outsider.id)})
-    assert resp.status_code == 200 and _reload(db, case).handler_id is None
+    assert resp.status_code == 422 and _reload(db, case).handler_id is None
     resp = submit(client, _url(case, "assign"), {"user": str(colleague.id)})
     assert resp.status_code == 302 and _reload(db, case).handler_id == colleague.id
 
@@ -176,9 +176,9 @@ def test_only_supervisors_close_directly_and_need_a_reason(db, make_case, make_u
     assert office(clerk).get(_url(case, "close")).status_code == 403
     supervisor = office(boss)
     resp = submit(supervisor, _url(case, "close"), {"outcome": "disclosed", "reason": ""})
-    assert resp.status_code == 200 and _reload(db, case).status == "in_progress"
+    assert resp.status_code == 422 and _reload(db, case).status == "in_progress"
     resp = submit(supervisor, _url(case, "close"), {"outcome": "no.such", "reason": "已当面提供"})
-    assert resp.status_code == 200 and _reload(db, case).status == "in_progress"
+    assert resp.status_code == 422 and _reload(db, case).status == "in_progress"
     resp = submit(supervisor, _url(case, "close"), {"outcome": "disclosed", "reason": "已当面提供"})
     assert resp.status_code == 302
     case = _reload(db, case)
@@ -189,7 +189,7 @@ def test_reopen_after_a_decision(db, make_case, make_user, office, submit):
     case = make_case(status="closed")
     supervisor = office(make_user("supervisor", agency=case.agency))
     resp = submit(supervisor, _url(case, "reopen"), {"reason": ""})
-    assert resp.status_code == 200 and _reload(db, case).status == "closed"
+    assert resp.status_code == 422 and _reload(db, case).status == "closed"
     resp = submit(supervisor, _url(case, "reopen"), {"reason": "示范市人民政府行政复议决定书（示府复〔2026〕8号）"})
     assert resp.status_code == 302
     case = _reload(db, case)

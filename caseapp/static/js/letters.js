@@ -1,7 +1,7 @@
 // Letters: preview the fee amount while the clerk types (GET .../fee/quote).
 (function () {
   "use strict";
-  document.querySelectorAll("form.js-fee-form").forEach(function (form) {
+  document.querySelectorAll(".js-fee-form").forEach(function (form) {
     var out = form.querySelector(".js-fee-amount");
     var url = form.getAttribute("data-quote-url");
     function update() {

@@ -1,0 +1,194 @@
+"""Letter, extension and deferral actions, declared once: office buttons, the staff API and tests read them.
+
+Letter actions act on the letter named by the API body's `letter_id` (which must belong to the
+case, else 404) or by the office URL /office/letters/<id>/<path>.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from caseapp.core.actions import Action, Ctx, register, register_target
+from caseapp.core.errors import NotFoundError, ValidationError
+from caseapp.core.inputs import Field, Schema
+from caseapp.core.permissions import CASE_HANDLERS, Role
+from caseapp.letters import operations as ops
+from caseapp.letters import rendering
+from caseapp.letters import time_requests as times
+from caseapp.letters.models import DELIVERY_METHODS
+from caseapp.letters.queries import get_letter
+from caseapp.letters.states import LETTERS
+
+HANDLERS = frozenset(CASE_HANDLERS)
+SUPERVISORS = frozenset({Role.SUPERVISOR})
+DELIVERY_LABELS = {"post": _l("By post (registered mail)"), "hand": _l("Handed over (signed for)"),
+                   "email": _l("By email"), "online": _l("Online (via the portal)")}
+
+
+def _letter_of_case(case, body):
+    """The letter named by body["letter_id"]; it must belong to the case."""
+    letter_id = body.get("letter_id") if isinstance(body, dict) else None
+    if isinstance(letter_id, bool) or not isinstance(letter_id, int):
+        message = _l("letter_id must be a whole number.")
+        raise ValidationError(message, errors={"letter_id": message})
+    if not 1 <= letter_id < 2**63:
+        raise NotFoundError(_l("No such letter on this case."))
+    letter = get_letter(letter_id)
+    if letter is None or letter.case_id != case.id:
+        raise NotFoundError(_l("No such letter on this case."))
+    return letter
+
+
+register_target("letter", _letter_of_case)
+
+
+def letter_status(action: str):
+    """A `when` check: the letter state table allows `action` from the letter's status."""
+    return lambda ctx: LETTERS.refusal(action, ctx.letter.status)
+
+
+def letter_json(ctx: Ctx, letter) -> dict:
+    """The API's result of a letter action."""
+    return {"letter_id": letter.id, "template": letter.template, "status": letter.status, "number": letter.number}
+
+
+def _issued_json(ctx: Ctx, letter) -> dict:
+    return {**letter_json(ctx, letter), "issued_on": letter.issued_on.isoformat(),
+            "pdf_sha256": letter.pdf_sha256, "docx_sha256": letter.docx_sha256,
+            "case_status": ctx.case.status, "outcome": ctx.case.outcome}
+
+
+def _letter_page(ctx: Ctx, letter) -> str:
+    return url_for("letters.letter_page", letter_id=letter.id)
+
+
+def _template_choices(ctx) -> list:
+    return [(s.key, s.summary if s.is_reply else s.title) for s in rendering.all_specs()]
+
+
+def _office_fields(form) -> dict:
+    """The draft's fields as the letter page posts them (inputs named f_<field>)."""
+    return {name[2:]: value for name, value in form.items() if name.startswith("f_")}
+
+
+def _time_request_json(ctx: Ctx, req) -> dict:
+    out = {"request_id": req.id, "status": req.status}
+    if req.kind == "extension":
+        out["days"] = req.days
+    else:
+        out["deferred_to"] = req.deferred_to.isoformat()
+    if req.status == "approved":
+        out.update({"letter_id": req.letter_id, "due_on": ctx.case.due_on.isoformat()})
+        if req.kind == "extension":
+            out["extension_days"] = ctx.case.extension_days
+    return out
+
+
+def _notice_page(ctx: Ctx, req) -> str:
+    return url_for("letters.letter_page", letter_id=req.letter_id)
+
+
+def _approved_message(ctx: Ctx, req) -> str:
+    return str(_l("Approved. The due date is now %(date)s; please issue the notice.", date=ctx.case.due_on.isoformat()))
+
+
+FIELDS_INPUT = Field("fields", "object", _l("Letter fields"), reader=_office_fields,
+                     schema={"additionalProperties": True})
+REASON = Field("reason", "longtext", _l("Reason"), required=True, message=_l("Please give the reason."),
+               max_length=2000)
+
+register(
+    Action(
+        name="draft_letter", label=_l("Draft a letter"), domain="letters", roles=HANDLERS, path="draft-letter",
+        input=Schema(Field("template", "choice", _l("Letter template"), required=True,
+                           message=_l("Please choose a letter template."), choices=_template_choices),
+                     Field("fields", "object", _l("Letter fields"), office=False)),
+        operation=lambda ctx, data: ops.draft_letter(ctx.case, actor=ctx.user, template=data["template"],
+                                                     fields=data.get("fields")),
+        result=letter_json, after=_letter_page, done=_l("The draft was created."), style="primary",
+        description=_l("{template, fields} -> letter_id"),
+    ),
+    Action(
+        name="update_letter", label=_l("Save draft"), domain="letters", target="letter", roles=HANDLERS,
+        path="edit", when=letter_status("update_letter"), input=Schema(FIELDS_INPUT),
+        operation=lambda ctx, data: ops.update_letter(ctx.letter, actor=ctx.user, fields=data.get("fields") or {}),
+        result=letter_json, done=_l("The draft was saved."), description=_l("{letter_id, fields}"),
+    ),
+    Action(
+        name="submit_letter", label=_l("Submit for approval"), domain="letters", target="letter", roles=HANDLERS,
+        path="submit", when=letter_status("submit_letter"), style="primary",
+        operation=lambda ctx, data: ops.submit_letter(ctx.letter, actor=ctx.user),
+        result=letter_json, done=_l("The letter was submitted for approval."), description=_l("{letter_id}"),
+    ),
+    Action(
+        name="approve_letter", label=_l("Approve"), domain="letters", target="letter", roles=SUPERVISORS,
+        path="approve", when=letter_status("approve_letter"), style="success",
+        guards=(lambda ctx: ops.four_eyes_refusal(ctx.letter, ctx.user),),
+        operation=lambda ctx, data: ops.approve_letter(ctx.letter, actor=ctx.user),
+        result=letter_json, done=_l("The letter was approved."), description=_l("{letter_id}"),
+    ),
+    Action(
+        name="return_letter", label=_l("Return for changes"), domain="letters", target="letter", roles=SUPERVISORS,
+        path="return", when=letter_status("return_letter"),
+        input=Schema(Field("comment", "longtext", _l("What should be changed"), required=True,
+                           message=_l("Please say what to change."), max_length=2000)),
+        operation=lambda ctx, data: ops.return_letter(ctx.letter, actor=ctx.user, comment=data.get("comment")),
+        result=letter_json, done=_l("The letter was returned to its drafter."),
+        description=_l("{letter_id, comment}"),
+    ),
+    Action(
+        name="issue_letter", label=_l("Issue"), domain="letters", target="letter", roles=HANDLERS, path="issue",
+        when=letter_status("issue_letter"), style="primary",
+        input=Schema(
+            Field("method", "choice", _l("Delivery"), path=("delivery", "method"),
+                  choices=lambda ctx: list(DELIVERY_LABELS.items()), schema={"enum": list(DELIVERY_METHODS)}),
+            Field("date", "date", _l("Delivery date (posting, signing or sending date)"), path=("delivery", "date")),
+            Field("reference", "text", _l("Reference (registered-mail number, recipient, email address)"),
+                  path=("delivery", "reference"), max_length=200),
+        ),
+        operation=lambda ctx, data: ops.issue_letter(
+            ctx.letter, actor=ctx.user, today=ctx.today,
+            delivery={"method": data.get("method"), "date": data.get("date"), "reference": data.get("reference")}),
+        result=_issued_json, done=lambda ctx, letter: _l("The letter was issued as %(number)s.", number=letter.number),
+        description=_l("{letter_id, delivery: {method: post|hand|email|online, date, reference}}"),
+    ),
+    Action(
+        name="request_extension", label=_l("Request an extension"), domain="letters", roles=HANDLERS,
+        path="request-extension", when=lambda ctx: times.extension_refusal(ctx.case, ctx.today),
+        input=Schema(Field("days", "int", _l("Working days (at most 20)"), required=True,
+                           message=_l("An extension is 1 to 20 working days."), schema={"minimum": 1, "maximum": 20}),
+                     REASON),
+        operation=lambda ctx, data: times.request_extension(ctx.case, actor=ctx.user, days=data["days"],
+                                                            reason=data.get("reason"), today=ctx.today),
+        result=_time_request_json, done=_l("The extension was requested; a supervisor must approve it."),
+        description=_l("{days, reason}"),
+    ),
+    Action(
+        name="approve_extension", label=_l("Approve the extension"), domain="letters", roles=SUPERVISORS,
+        path="approve-extension", when=lambda ctx: times.approval_refusal(ctx.case, "extension", None),
+        guards=(lambda ctx: times.approval_refusal(ctx.case, "extension", ctx.user),),
+        operation=lambda ctx, data: times.approve_time_request(ctx.case, actor=ctx.user, kind="extension",
+                                                               today=ctx.today),
+        result=_time_request_json, after=_notice_page, done=_approved_message, style="success",
+        description=_l("{}: the due date moves; the extension notice is ready to issue"),
+    ),
+    Action(
+        name="defer", label=_l("Propose a deferral"), domain="letters", roles=HANDLERS, path="defer",
+        when=lambda ctx: times.deferral_refusal(ctx.case, ctx.today),
+        input=Schema(Field("deferred_to", "date", _l("Reply by"), required=True,
+                           message=_l("Please enter a date like 2026-11-02.")), REASON),
+        operation=lambda ctx, data: times.request_deferral(ctx.case, actor=ctx.user, deferred_to=data["deferred_to"],
+                                                           reason=data.get("reason"), today=ctx.today),
+        result=_time_request_json, done=_l("The deferral was requested; a supervisor must approve it."),
+        description=_l("{deferred_to, reason}"),
+    ),
+    Action(
+        name="approve_deferral", label=_l("Approve the deferral"), domain="letters", roles=SUPERVISORS,
+        path="approve-deferral", when=lambda ctx: times.approval_refusal(ctx.case, "deferral", None),
+        guards=(lambda ctx: times.approval_refusal(ctx.case, "deferral", ctx.user),),
+        operation=lambda ctx, data: times.approve_time_request(ctx.case, actor=ctx.user, kind="deferral",
+                                                               today=ctx.today),
+        result=_time_request_json, after=_notice_page, done=_approved_message, style="success",
+        description=_l("{}: the due date becomes the deferred date; its notice is ready to issue"),
+    ),
+)

@@ -1,0 +1,79 @@
+"""The plain values a letter is drafted and rendered from: the agency's facts and the case's facts.
+
+Domains above letters add their own values (fees add the fee's basis, amount and dates) with
+`add_values_provider`, so that letters never import them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from caseapp.cases import states
+from caseapp.cases.models import Case
+from caseapp.cases.outcomes import get_outcome
+from caseapp.extensions import db
+from caseapp.letters import rendering
+from caseapp.letters.models import TimeRequest
+
+_PROVIDERS: list[Callable[[Case], dict]] = []
+
+
+def add_values_provider(provider: Callable[[Case], dict]) -> None:
+    """Add a function case -> dict whose values every letter of the case may print."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def agency_values(agency) -> dict:
+    """The agency's facts a letter prints (a plain dict)."""
+    contact = getattr(agency, "letter_contact", None) or "；".join(
+        p for p in (f"联系电话：{agency.phone}" if agency.phone else "",
+                    f"地址：{agency.address}" if agency.address else "") if p)
+    return {"name": agency.name, "reconsideration_body": agency.reconsideration_body,
+            "letterhead": True, "contact": contact}
+
+
+def latest_time_request(case: Case, kind: str) -> TimeRequest | None:
+    """The case's most recent extension or deferral request."""
+    return db.session.scalar(sa.select(TimeRequest).where(TimeRequest.case_id == case.id, TimeRequest.kind == kind)
+                             .order_by(TimeRequest.id.desc()).limit(1))
+
+
+def case_values(case: Case) -> dict:
+    """The case's facts a letter prints or is pre-filled from (a plain dict, dates as ISO strings)."""
+
+    def iso(d):
+        return d.isoformat() if d else ""
+
+    outcome = get_outcome(case.outcome or "")
+    values = {
+        "tracking_number": case.tracking_number,
+        "applicant_name": case.applicant_name,
+        "applicant_type": case.applicant_type,
+        "received_on": iso(case.received_on),
+        "description": case.description,
+        "document_ref": case.document_ref or "",
+        "due_on": iso(case.due_on),
+        "outcome": case.outcome or "",
+        "legal_basis": outcome.basis if outcome else "",
+        "correction_details": case.correction_details or "",
+        "correction_requested_on": iso(case.correction_requested_on),
+        "correction_due_on": iso(case.correction_due_on),
+        "correction_received_on": iso(case.correction_received_on),
+        "extension_days": case.extension_days or "",
+        "deferred_to": iso(case.deferred_to),
+        "withdrawn_on": iso(case.closed_on) if case.status == states.Status.WITHDRAWN else "",
+    }
+    ext = latest_time_request(case, "extension")
+    dfr = latest_time_request(case, "deferral")
+    values["extension_reason"] = ext.reason if ext else ""
+    values["deferral_reason"] = dfr.reason if dfr else ""
+    for provider in _PROVIDERS:
+        values.update(provider(case))
+    return values
+
+
+def prefill(spec: rendering.TemplateSpec, values: dict) -> dict:
+    """The starting fields of a draft: each field's `prefill` value from the case, else empty."""
+    return {f.name: (values.get(f.prefill, "") if f.prefill else "") for f in spec.fields}

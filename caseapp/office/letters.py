@@ -1,0 +1,31 @@
+"""A case's letters page: its letters, extension, deferral and fee, and the actions on them."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from caseapp.core.actions import Ctx, offers
+from caseapp.core.permissions import CASE_READERS, roles_required
+from caseapp.fees.queries import requests_in_month
+from caseapp.letters import rendering
+from caseapp.office import bp
+from caseapp.office.case import load_case
+from caseapp.office.panels import letters_panel
+
+# What each action's form starts from, beyond its schema's defaults.
+_STARTING_VALUES = {"propose_fee": lambda case: {"basis": "requests", "count": requests_in_month(case)}}
+
+
+@bp.get("/letters/case/<tracking_number>")
+@login_required
+@roles_required(*CASE_READERS)
+def case_letters(tracking_number: str):
+    """The case's letters, extension, deferral and fee, with the forms of the actions the user may take."""
+    case = load_case(tracking_number)
+    ctx = Ctx(user=current_user, case=case)
+    shown = [o for o in offers(ctx, target="case") if o.action.domain in ("letters", "fees")]
+    forms = {o.action.name: o.action.input.form_class(ctx, prefix=o.action.name)(
+        data={"version": case.version, **o.action.input.initial(),
+              **_STARTING_VALUES.get(o.action.name, lambda c: {})(case)}) for o in shown}
+    return render_template("letters/case.html", case=case, specs={s.key: s for s in rendering.all_specs()},
+                           offers=shown, forms=forms, **letters_panel(ctx))

@@ -1,0 +1,72 @@
+"""Registering a request that arrived on paper, and its printable receipt."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from caseapp.cases import operations as ops
+from caseapp.cases.attachments import attach_files, check_uploads, read_uploads
+from caseapp.cases.forms import RegisterForm
+from caseapp.cases.validation import validate_request
+from caseapp.clock.service import describe_clock
+from caseapp.core.db import local_today
+from caseapp.core.errors import ValidationError
+from caseapp.core.forms import apply_errors
+from caseapp.core.permissions import CASE_HANDLERS, roles_required
+from caseapp.extensions import db
+from caseapp.office import bp
+from caseapp.office.case import load_case
+from caseapp.office.labels import labels, soon_days
+
+RECEIPT_SESSION_KEY = "office_receipt"
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
+@roles_required(*CASE_HANDLERS)
+def register():
+    """Register a request that arrived on paper, by post, fax, e-mail, in person or orally."""
+    form = RegisterForm()
+    if request.method == "GET" and not form.received_on.data:
+        form.received_on.data = local_today().isoformat()
+    if form.validate_on_submit():
+        try:
+            uploads = read_uploads(form.files.data or [])
+            check_uploads(uploads)  # refuse bad files before anything is filed
+            reg = ops.register_case(current_user.agency, form.request_data(), channel=form.channel.data,
+                                    received_on=form.received_on.day, actor=current_user)
+            attach_files(reg.case, uploads, kind="scan", actor=current_user)
+        except ValidationError as err:
+            db.session.rollback()
+            apply_errors(form, err.errors)
+            if not err.errors:
+                form.form_errors.append(str(err.message))
+        else:
+            db.session.commit()
+            # The query code exists only now: keep it for the one printed receipt.
+            session[RECEIPT_SESSION_KEY] = {"tracking_number": reg.case.tracking_number, "code": reg.query_code}
+            flash(_("Request %(number)s was registered. Print the receipt for the applicant now: "
+                    "the query code is shown only once.", number=reg.case.tracking_number), "success")
+            return redirect(url_for("office.receipt", tracking_number=reg.case.tracking_number))
+    elif form.is_submitted():
+        # Show every problem at once, not only the form-level ones.
+        _clean, errors = validate_request(form.request_data())
+        apply_errors(form, {k: v for k, v in errors.items() if not getattr(getattr(form, k, None), "errors", None)})
+    return render_template("office/register.html", form=form)
+
+
+@bp.get("/cases/<tracking_number>/receipt")
+@login_required
+@roles_required(*CASE_HANDLERS)
+def receipt(tracking_number: str):
+    """A printable receipt for the applicant; the query code appears on the first printout only."""
+    case = load_case(tracking_number)
+    stored = session.get(RECEIPT_SESSION_KEY) or {}
+    code = None
+    if stored.get("tracking_number") == case.tracking_number:
+        code = stored.get("code")
+        session.pop(RECEIPT_SESSION_KEY, None)
+    clock = describe_clock(case, local_today(), soon_days=soon_days(case.agency))
+    return render_template("office/receipt.html", case=case, query_code=code, clock=clock, today=local_today(),
+                           **labels())
