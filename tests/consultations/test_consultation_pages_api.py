@@ -168,3 +168,44 @@ def test_supervisor_dashboard_links_to_filtered_inbox(app, db, setup, login):
     page = c.get("/office/supervision").get_data(as_text=True)
     assert f"handler={s['clerk'].id}" in page and "tab=due_soon" in page
     assert s["clerk"].display_name in page
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_office_consult_with_material_and_paper_answer(app, db, make_agency, make_user, make_case, login):
+    import io
+
+    from caseapp.consultations.models import Consultation
+
+    agency = make_agency("SFYJ", "示范市应急管理局")
+    clerk = make_user("clerk", agency=agency)
+    today = local_today()
+    case = make_case(status="in_progress", agency=agency, handler=clerk, received_on=today, today=today)
+    c = app.test_client()
+    login(clerk, c=c)
+    url = f"/office/cases/{case.tracking_number}/consult"
+    token = csrf_from(c.get(url).get_data(as_text=True))
+    refused = c.post(url, data={"csrf_token": token, "kind": "third_party", "question": "是否同意公开？",
+                                "third_party_name": ""})
+    assert refused.status_code == 200 and "请填写第三方的名称" in refused.get_data(as_text=True)
+    sent = c.post(url, content_type="multipart/form-data", data={
+        "csrf_token": token, "kind": "third_party", "question": "公开贵公司应急预案是否涉及商业秘密？",
+        "third_party_name": "示范化工有限公司", "third_party_address": "示范市化工园区1号", "sent_on": today.isoformat(),
+        "files": [(io.BytesIO(PDF), "应急预案.pdf")]})
+    assert sent.status_code == 302
+    db.session.rollback()
+    consultation = db.session.scalars(sa.select(Consultation)).one()
+    assert [(f.role, f.original_name) for f in consultation.files] == [("material", "应急预案.pdf")]
+    assert consultation.pause is not None
+    page = c.get(f"/office/consultations/{consultation.id}").get_data(as_text=True)
+    assert "应急预案.pdf" in page and "登记书面答复意见" in page
+    download = c.get(f"/office/consultations/{consultation.id}/files/{consultation.files[0].id}")
+    assert download.status_code == 200 and download.data == PDF
+    recorded = c.post(f"/office/consultations/{consultation.id}/record", data={
+        "csrf_token": csrf_from(page), "opinion": "disagree", "reasons": "涉及企业商业秘密。", "received_on": today.isoformat()})
+    assert recorded.status_code == 302
+    db.session.rollback()
+    assert (consultation.status, consultation.opinion, consultation.answer_channel) == ("answered", "disagree", "paper")
+    case_page = c.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
+    assert "第三方示范化工有限公司的意见" in case_page  # the objection, shown on the case
