@@ -101,11 +101,12 @@ def dashboard_data():
     return jsonify({"charts": [c.as_json() for c in dashboard(period, local_today())]})
 
 
-@bp.get("/stats/chart/<name>.csv")
+@bp.get("/stats/chart.csv")
 @login_required
 @roles_required(*REPORT_READERS)
-def chart_csv(name: str):
-    """One chart's data table as CSV (UTF-8 with BOM)."""
+def chart_csv():
+    """One chart's data table as CSV (UTF-8 with BOM): ?chart=NAME and the dashboard's filters."""
+    name = request.args.get("chart", "")
     if name not in CHARTS:
         abort(404)
     period, _problems = _period()
@@ -170,7 +171,8 @@ def _inbox_filters(args) -> InboxFilters:
     )
 
 
-@bp.get("/stats/cases.<fmt>")
+@bp.get("/stats/cases.csv", defaults={"fmt": "csv"})
+@bp.get("/stats/cases.xlsx", defaults={"fmt": "xlsx"})
 @login_required
 @roles_required(*CASE_READERS)
 def export_cases(fmt: str):
@@ -253,11 +255,12 @@ def _load_case(tracking_number: str):
     return case
 
 
-def _load_review(review_id: int):
-    review = review_ops.get_review(review_id)
-    if review is None:
+def _load_review(tracking_number: str, review_id: str | None):
+    """The case and one of its reviews (404 when either is unknown or in another agency)."""
+    case = _load_case(tracking_number)
+    review = review_ops.get_review(int(review_id)) if (review_id or "").isdigit() and len(review_id) < 10 else None
+    if review is None or review.case_id != case.id:
         abort(404)
-    require_agency(current_user, review.agency_id)
     return review
 
 
@@ -301,12 +304,12 @@ def new_review(tracking_number: str):
     return _review_form_page(form, case, status=422 if request.method == "POST" else 200)
 
 
-@bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
+@bp.route("/cases/<tracking_number>/reviews/edit", methods=["GET", "POST"])
 @login_required
 @roles_required(*CASE_HANDLERS)
-def edit_review(review_id: int):
-    """Correct a review or enter its result."""
-    review = _load_review(review_id)
+def edit_review(tracking_number: str):
+    """Correct a review (?review=ID) or enter its result."""
+    review = _load_review(tracking_number, request.args.get("review"))
     form = ReviewForm(obj=None if request.method == "POST" else review)
     if request.method == "GET":
         form.filed_on.data = review.filed_on.isoformat()
@@ -328,12 +331,12 @@ def edit_review(review_id: int):
     return _review_form_page(form, review.case, review, status=422 if request.method == "POST" else 200)
 
 
-@bp.post("/reviews/<int:review_id>/reopen")
+@bp.post("/cases/<tracking_number>/reviews/reopen")
 @login_required
 @roles_required(Role.SUPERVISOR)
-def reopen_from_review(review_id: int):
-    """A supervisor reopens the case as a corrective (纠正) decision orders, with the decision attached."""
-    review = _load_review(review_id)
+def reopen_from_review(tracking_number: str):
+    """A supervisor reopens the case as a corrective (纠正) decision orders (the review's id in the form)."""
+    review = _load_review(tracking_number, request.form.get("review"))
     form = ReopenFromReviewForm()
     if not form.validate_on_submit():
         abort(400)

@@ -16,7 +16,7 @@ READ_URLS = [
     "/office/stats",
     "/office/stats?from=2025-01-01&to=2025-12-31",
     "/office/stats/data.json",
-    "/office/stats/chart/outcomes.csv",
+    "/office/stats/chart.csv?chart=outcomes",
     "/office/stats/annual-report?year=2025",
     "/office/stats/annual-report?year=2025&format=xlsx",
     "/office/stats/audit-log",
@@ -90,19 +90,20 @@ def test_review_recorded_then_case_reopened_by_supervisor(world, office, db):
 
     # The case page lists it; only a supervisor gets the reopen button.
     page = clerk.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
-    assert "示府复〔2025〕8号" in page and f"/office/reviews/{review.id}/reopen" not in page
+    reopen_url = f"/office/cases/{case.tracking_number}/reviews/reopen"
+    assert "示府复〔2025〕8号" in page and reopen_url not in page
     for role in ("auditor", "clerk", "admin"):
         c = office(world["users"][role])
         token = csrf_from(c.get("/office/stats/annual-report" if role != "clerk" else
                                f"/office/cases/{case.tracking_number}/reviews/new").get_data(as_text=True))
-        assert c.post(f"/office/reviews/{review.id}/reopen", data={"csrf_token": token}).status_code == 403, role
+        assert c.post(reopen_url, data={"csrf_token": token, "review": review.id}).status_code == 403, role
     db.session.rollback()
     assert case.status == "closed"
 
     sup = office(world["users"]["supervisor"])
     page = sup.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
-    assert f"/office/reviews/{review.id}/reopen" in page
-    resp = sup.post(f"/office/reviews/{review.id}/reopen", data={"csrf_token": csrf_from(page)})
+    assert reopen_url in page
+    resp = sup.post(reopen_url, data={"csrf_token": csrf_from(page), "review": review.id})
     assert resp.status_code == 302
     db.session.rollback()
     assert case.status == "in_progress" and case.outcome is None
@@ -111,9 +112,36 @@ def test_review_recorded_then_case_reopened_by_supervisor(world, office, db):
     assert first.reopened_on is not None and "示府复〔2025〕8号" in first.reopen_reason
     # A second reopening from the same decision is refused.
     page = sup.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
-    sup.post(f"/office/reviews/{review.id}/reopen", data={"csrf_token": csrf_from(page)})
+    sup.post(reopen_url, data={"csrf_token": csrf_from(page), "review": review.id})
     db.session.rollback()
     assert len(closures_of(case)) == 1
+
+
+def test_review_result_entered_later_and_scoped_to_its_case(world, office, db, make_agency, make_user):
+    from caseapp.stats.reviews import record_review
+
+    case = world["case"]
+    review = record_review(case, actor=world["users"]["clerk"], data={
+        "kind": "litigation_direct", "body": "示范市某区人民法院", "filed_on": date(2025, 4, 7)})
+    db.session.commit()
+    edit_url = f"/office/cases/{case.tracking_number}/reviews/edit?review={review.id}"
+    assert office(world["users"]["auditor"]).get(edit_url).status_code == 403
+    clerk = office(world["users"]["clerk"])
+    page = clerk.get(edit_url)
+    assert page.status_code == 200 and "2025-04-07" in page.get_data(as_text=True)
+    resp = clerk.post(edit_url, data={"kind": "litigation_direct", "body": "示范市某区人民法院", "filed_on": "2025-04-07",
+                                      "result": "upheld", "decided_on": "2025-09-30",
+                                      "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert resp.status_code == 302
+    db.session.rollback()
+    assert (db.session.get(CaseReview, review.id).result, db.session.get(CaseReview, review.id).decided_on) == (
+        "upheld", date(2025, 9, 30))
+    # Another case's number with this review's id, or another agency's supervisor: not found.
+    other_case = world["script"].receive("natural_person", date(2025, 5, 5))
+    assert clerk.get(f"/office/cases/{other_case.tracking_number}/reviews/edit?review={review.id}").status_code == 404
+    elsewhere = make_agency()
+    outsider = office(make_user("supervisor", agency=elsewhere))
+    assert outsider.get(edit_url).status_code == 404
 
 
 def test_review_with_bad_dates_is_refused_in_chinese(world, office, db):
@@ -203,6 +231,6 @@ def test_chart_csv_and_data(world, office):
     assert charts["per_month"]["rows"] == [["2025-03", 1]]
     outcome_rows = dict(charts["outcomes"]["rows"])
     assert sum(outcome_rows.values()) == 1
-    resp = client.get("/office/stats/chart/per_month.csv?from=2025-01-01&to=2025-12-31")
+    resp = client.get("/office/stats/chart.csv?chart=per_month&from=2025-01-01&to=2025-12-31")
     assert list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))[1] == ["2025-03", "1"]
-    assert client.get("/office/stats/chart/nonsense.csv").status_code == 404
+    assert client.get("/office/stats/chart.csv?chart=nonsense").status_code == 404
