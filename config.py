@@ -33,13 +33,24 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     TIMEZONE = "Asia/Shanghai"
+    # Query codes are stored as HMAC-SHA256 under this key; without it, a key derived from
+    # SECRET_KEY is used (then rotating SECRET_KEY invalidates every query code: set this one).
+    QUERY_CODE_KEY = os.environ.get("CASEAPP_QUERY_CODE_KEY") or None
+    # memory:// counts per process; give redis://host:6379 when several workers or hosts serve.
     RATELIMIT_STORAGE_URI = os.environ.get("CASEAPP_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per 15 minutes"
-    MAX_CONTENT_LENGTH = 220 * 1024 * 1024
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (0: none, the client address is the socket's peer).
+    TRUSTED_PROXIES = int(os.environ.get("CASEAPP_TRUSTED_PROXIES", "0") or 0)
+    # The whole request body (all files of one submission together): one 20 MB file still fits,
+    # also base64-encoded in JSON; a larger body is refused (413) before it is read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("CASEAPP_MAX_CONTENT_LENGTH", str(30 * 1024 * 1024)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("CASEAPP_SECURE_COOKIES", "0") == "1"
+    # Strict-Transport-Security is sent only when the site is served over HTTPS (secure cookies).
+    HSTS = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
     # Working-day thresholds of SPEC §4 (design choices, configurable).
     DUE_SOON_DAYS = int(os.environ.get("CASEAPP_DUE_SOON_DAYS", "5"))

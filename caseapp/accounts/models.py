@@ -94,6 +94,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Stored in each login session and checked on every request: bumping it (logout, new
+    # password) voids every session issued before, including copied cookies.
+    session_generation: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
 
     agency: Mapped[Agency | None] = relationship()
     department: Mapped[Department | None] = relationship()
@@ -105,6 +108,7 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method)
+        self.session_generation = (self.session_generation or 0) + 1  # a new password ends old sessions
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,13 +1,16 @@
 """Writes on agencies, users and tokens; each records one audit event."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 from datetime import time
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from caseapp.accounts.models import Agency, ApiToken, Department, User
 from caseapp.core.audit import record_event
@@ -296,14 +299,55 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+@functools.cache
+def _dummy_password_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method)
+
+
+def check_dummy_password(password: str) -> bool:
+    """Check a password against a throwaway hash of the configured method (always False), so that an
+    unknown username costs what a wrong password costs and timing does not reveal usernames."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    check_password_hash(_dummy_password_hash(method), password)
+    return False
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The user for these credentials, or None; records the login."""
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_dummy_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
     record_event("user.login", actor=user, agency_id=user.agency_id)
     return user
+
+
+# The session key holding the user's session generation at login (see User.session_generation).
+SESSION_GENERATION_KEY = "_user_gen"
+
+
+def load_session_user(user_id: str, generation) -> User | None:
+    """The user a login session names, if that session's generation is still the user's current one."""
+    try:
+        uid = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < uid < 2**63:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or generation != user.session_generation:
+        return None
+    return user
+
+
+def end_all_sessions(user: User, *, reason: str) -> None:
+    """Void every login session of the user (all browsers, copied cookies too); records one event."""
+    user.session_generation = (user.session_generation or 0) + 1
+    db.session.flush()
+    record_event("user.logout", actor=user, agency_id=user.agency_id, note=reason)
 
 
 def get_agency_by_code(code: str) -> Agency | None:

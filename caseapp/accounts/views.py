@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from caseapp.accounts.forms import LoginForm
-from caseapp.accounts.operations import authenticate
-from caseapp.core.audit import record_event
+from caseapp.accounts.operations import SESSION_GENERATION_KEY, authenticate, end_all_sessions
 from caseapp.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/office")
@@ -25,7 +25,8 @@ def _failed(response) -> bool:
 
 
 def _username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
+    # Per client and username: a stranger's failures cannot lock the account for its owner.
+    return f"login-user:{get_remote_address()}:" + (request.form.get("username") or "").strip().lower()[:80]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,7 +41,9 @@ def login():
         user = authenticate(form.username.data.strip(), form.password.data)
         if user is not None:
             db.session.commit()
+            session.clear()  # nothing from before the login (portal unlocks, receipts) carries over
             login_user(user)
+            session[SESSION_GENERATION_KEY] = user.session_generation
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             target = request.args.get("next", "")
             # Only local paths: never an open redirect.
@@ -55,8 +58,10 @@ def login():
 @login_required
 def logout():
     """Sign the user out (POST with CSRF, so a link cannot log anyone out)."""
-    record_event("user.logout", actor=current_user, agency_id=current_user.agency_id)
+    # Logging out voids every session of the user, so a cookie copied before still fails afterwards.
+    end_all_sessions(current_user, reason="logout")
     db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("accounts.login"))

@@ -15,7 +15,7 @@ from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from caseapp.api import bp
-from caseapp.api.openapi import build_document
+from caseapp.api.openapi import SCHEMAS, build_document, register_paths
 from caseapp.cases.attachments import MAX_FILE_SIZE, MAX_FILES, Upload, read_uploads
 from caseapp.cases.identity import mask_id
 from caseapp.cases.models import Case
@@ -24,9 +24,12 @@ from caseapp.cases.queries import find_case_for_applicant
 from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.cases.validation import validate_request
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
+from caseapp.core.text import loads_json
 from caseapp.extensions import db, limiter
 from caseapp.intake import queries
-from caseapp.intake.operations import reissue_query_code, submit_correction, submit_online_request, withdraw_request
+from caseapp.intake.operations import (
+    submit_correction, submit_online_request, upgrade_query_code_hash, withdraw_request,
+)
 from caseapp.intake.limits import filing_limit, lookup_failed, lookup_ip_limit, lookup_number_key, lookup_number_limit
 from caseapp.letters import queries as letter_queries
 
@@ -73,10 +76,7 @@ def _json_object(*, required: bool = True) -> dict:
         if required:
             raise BodyError(_("The request body must be a JSON object."), "invalid_body")
         return {}
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BodyError(_("The request body is not valid JSON."), "malformed_json") from None
+    body = loads_json(raw)  # 400 for malformed or hostile JSON, 422 naming a value with control characters
     if not isinstance(body, dict):
         raise BodyError(_("The request body must be a JSON object."), "invalid_body")
     return body
@@ -151,10 +151,7 @@ def _filing_input() -> tuple[dict, dict[str, list[Upload]], str]:
         raw = request.form.get("request")
         if raw is None:
             raise BodyError(_("A multipart request needs a “request” part holding the JSON."), "invalid_body")
-        try:
-            body = json.loads(raw)
-        except json.JSONDecodeError:
-            raise BodyError(_("The request body is not valid JSON."), "malformed_json") from None
+        body = loads_json(raw)
         if not isinstance(body, dict):
             raise BodyError(_("The request body must be a JSON object."), "invalid_body")
         uploads = {"id_scan": read_uploads(request.files.getlist("id_scan")),
@@ -192,8 +189,8 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def registration_json(case: Case, query_code: str) -> dict:
-    """What filing answers: the number, the code (once), the status and the dates."""
+def registration_json(case: Case, query_code: str | None) -> dict:
+    """What filing answers: the number, the code (once; None in a replayed answer), the status and the dates."""
     return {
         "tracking_number": case.tracking_number,
         "query_code": query_code,
@@ -225,8 +222,8 @@ def case_json(case: Case) -> dict:
         "outcome_label": str(outcome.label) if outcome else None,
         "applicant": {
             "type": case.applicant_type, "name": case.applicant_name, "id_type": case.id_type,
+            # No phone, email or address: as on the tracking page, whoever holds the code sees no contact details.
             "id_number": mask_id(case.id_number), "org_code": case.org_code, "contact_person": case.contact_person,
-            "phone": case.phone, "email": case.email, "address": case.address, "postal_code": case.postal_code,
         },
         "description": case.description,
         "document_ref": case.document_ref,
@@ -264,6 +261,8 @@ def _lookup(tracking_number: str) -> Case:
     if case is None:
         g.lookup_failed = True
         raise NotFoundError(_("No request matches this tracking number and query code."))
+    if upgrade_query_code_hash(case, code):
+        db.session.commit()
     return case
 
 
@@ -321,10 +320,10 @@ def _replay(earlier, body_hash: str):
     if earlier.request_hash != body_hash:
         return json_error(422, "idempotency_key_reused",
                           _("This Idempotency-Key was already used for a different request."))
+    # The first answer again, without the query code: a replay never mints a new one (whoever
+    # replays a captured request must not take the case over).
     case = db.session.get(Case, earlier.case_id)
-    code = reissue_query_code(case, reason="API request repeated with the same Idempotency-Key")
-    db.session.commit()
-    resp = jsonify(registration_json(case, code))
+    resp = jsonify(registration_json(case, None))
     resp.headers["Idempotent-Replayed"] = "true"
     return resp
 
@@ -391,3 +390,48 @@ def public_items():
 def openapi():
     """The OpenAPI document of API v1."""
     return jsonify(build_document(server_url=url_for("api.agencies", _external=False).rsplit("/", 1)[0]))
+
+
+# --- OpenAPI additions --------------------------------------------------------------------------
+
+def _letter_download_paths() -> dict:
+    """The letter downloads (routes in caseapp/api/downloads.py), described beside the other public paths."""
+    params = [
+        {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}},
+        {"name": "letter_id", "in": "path", "required": True,
+         "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    ]
+    files = {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+                 {"schema": {"type": "string", "format": "binary"}}}
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    paths = {}
+    for ext in ("pdf", "docx"):
+        paths[f"/requests/{{tracking_number}}/letters/{{letter_id}}.{ext}"] = {"get": {
+            "tags": ["public"], "summary": f"Download a letter issued to the applicant ({ext.upper()})",
+            "operationId": f"getRequestLetter{ext.capitalize()}",
+            "parameters": [*params, {"name": "X-Query-Code", "in": "header", "required": True,
+                                     "schema": {"type": "string", "maxLength": 40}}],
+            "responses": {"200": {"description": "The issued letter, as frozen when issued.", "content": files},
+                          "404": {"description": "No such issued letter for this number and query code.", **error}},
+        }}
+        paths[f"/cases/{{tracking_number}}/letters/{{letter_id}}.{ext}"] = {"get": {
+            "tags": ["staff"], "summary": f"Download an issued letter of a case ({ext.upper()})",
+            "operationId": f"getCaseLetter{ext.capitalize()}",
+            "security": [{"bearerAuth": []}],
+            "parameters": params,
+            "responses": {"200": {"description": "The issued letter, as frozen when issued.", "content": files},
+                          "401": {"description": "No or an invalid bearer token.", **error},
+                          "403": {"description": "The token's role may not read cases.", **error},
+                          "404": {"description": "No such issued letter in the token user's agency.", **error}},
+        }}
+    return paths
+
+
+# A replayed filing (same Idempotency-Key) answers without the query code.
+_REGISTRATION = {**SCHEMAS["Registration"], "properties": {
+    **SCHEMAS["Registration"]["properties"],
+    "query_code": {"type": ["string", "null"],
+                   "description": "Returned once: keep it. Only its hash is stored. null when the answer is a replay "
+                                  "(header Idempotent-Replayed: true)."}}}
+register_paths(_letter_download_paths, schemas={"Registration": _REGISTRATION})

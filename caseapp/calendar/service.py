@@ -19,6 +19,7 @@ from caseapp.calendar.sources import (
 )
 from caseapp.core.db import utcnow
 from caseapp.core.errors import ValidationError
+from caseapp.core.text import JSONBodyError, loads_json
 from caseapp.extensions import db
 
 MIN_YEAR = 1990
@@ -94,11 +95,20 @@ def invalidate_calendar_cache() -> None:
 def parse_calendar_file(text: str) -> dict:
     """Parse an uploaded calendar file (JSON, the import_year shape) into a dict."""
     try:
-        data = json.loads(text.lstrip("\ufeff"))
+        json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as err:
         raise ValidationError(
             _l("The file is not valid JSON (line %(line)s, column %(col)s).", line=err.lineno, col=err.colno)
         ) from err
+    except (RecursionError, ValueError):
+        pass  # loads_json below names the problem
+    try:
+        # Refuses deep nesting, lone surrogates, control characters and numbers beyond 64 bits.
+        data = loads_json(text)
+    except JSONBodyError as err:
+        where = _l(" (at %(path)s)", path=err.path) if err.path else ""
+        raise ValidationError(_l("The file cannot be imported: %(problem)s%(where)s", problem=err.message,
+                                 where=where)) from None
     if not isinstance(data, dict):
         raise ValidationError(_l("The file must contain a JSON object with a year and its days."))
     return data

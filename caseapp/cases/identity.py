@@ -7,6 +7,8 @@ import re
 import secrets
 from datetime import date
 
+from flask import current_app
+
 # GB 11643-1999: weights and check characters of the 18-digit resident identity number.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -72,21 +74,64 @@ def normalise_query_code(code: str) -> str:
     return re.sub(r"[\s\-]", "", code or "").upper()
 
 
+# Query codes are random (about 46 bits) and lookups are rate-limited, so a keyed hash is enough:
+# HMAC-SHA256 under a server-side key costs microseconds where PBKDF2 cost 10-14 ms a lookup.
+# The stored string starts with its scheme; PBKDF2 hashes from before still verify, and
+# query_code_needs_upgrade() tells the caller to store the HMAC form after a successful lookup.
+HMAC_SCHEME = "hmac_sha256"
+PBKDF2_SCHEME = "pbkdf2_sha256"
+
+
+def query_code_key() -> bytes:
+    """The server-side HMAC key: CASEAPP_QUERY_CODE_KEY, else one derived from SECRET_KEY."""
+    key = current_app.config.get("QUERY_CODE_KEY")
+    if key:
+        return key.encode() if isinstance(key, str) else bytes(key)
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return hmac.new(secret, b"caseapp query code key v1", hashlib.sha256).digest()
+
+
+def _hmac_digest(code: str) -> str:
+    return hmac.new(query_code_key(), normalise_query_code(code).encode(), hashlib.sha256).hexdigest()
+
+
 def hash_query_code(code: str) -> str:
-    """Salted PBKDF2 of the query code; the code itself is never stored."""
+    """The stored form of a query code: HMAC-SHA256 under the server key; the code itself is never stored."""
+    return f"{HMAC_SCHEME}${_hmac_digest(code)}"
+
+
+def hash_query_code_pbkdf2(code: str, *, rounds: int = _PBKDF2_ROUNDS) -> str:
+    """The former stored form (salted PBKDF2), still verified; kept to build and test old records."""
     salt = secrets.token_hex(8)
-    digest = hashlib.pbkdf2_hmac("sha256", normalise_query_code(code).encode(), salt.encode(), _PBKDF2_ROUNDS)
-    return f"pbkdf2_sha256${_PBKDF2_ROUNDS}${salt}${digest.hex()}"
+    digest = hashlib.pbkdf2_hmac("sha256", normalise_query_code(code).encode(), salt.encode(), rounds)
+    return f"{PBKDF2_SCHEME}${rounds}${salt}${digest.hex()}"
 
 
-def check_query_code(code: str, stored: str) -> bool:
-    """Whether `code` matches the stored hash (constant-time comparison)."""
+def check_query_code(code: str, stored: str | None) -> bool:
+    """Whether `code` matches the stored hash (constant-time comparison).
+
+    With `stored` None (no such tracking number) the same HMAC is computed against nothing, so an
+    unknown number costs what a wrong code costs and timing does not tell which numbers exist.
+    """
+    if stored is None or stored.startswith(HMAC_SCHEME + "$"):
+        digest = _hmac_digest(code)
+        expected = stored[len(HMAC_SCHEME) + 1:] if stored else "0" * 64
+        return hmac.compare_digest(digest, expected) and stored is not None
     try:
-        _algo, rounds, salt, expected = stored.split("$")
+        algo, rounds, salt, expected = stored.split("$")
+        rounds_n = int(rounds)
     except ValueError:
         return False
-    digest = hashlib.pbkdf2_hmac("sha256", normalise_query_code(code).encode(), salt.encode(), int(rounds))
+    if algo != PBKDF2_SCHEME or not 0 < rounds_n <= 1_000_000:
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", normalise_query_code(code).encode(), salt.encode(), rounds_n)
     return hmac.compare_digest(digest.hex(), expected)
+
+
+def query_code_needs_upgrade(stored: str) -> bool:
+    """Whether a stored hash is in an older scheme and should be replaced after a successful check."""
+    return not stored.startswith(HMAC_SCHEME + "$")
 
 
 def format_tracking_number(pattern: str, prefix: str, year: int, seq: int) -> str:

@@ -23,7 +23,10 @@ def get_case(tracking_number: str) -> Case | None:
 def find_case_for_applicant(tracking_number: str, query_code: str) -> Case | None:
     """The case only when both the number and the query code match; None either way otherwise."""
     case = get_case(tracking_number or "")
-    if case is None or not normalise_query_code(query_code):
+    if not normalise_query_code(query_code):
+        return None
+    if case is None:
+        check_query_code(query_code, None)  # the cost of a wrong code: timing must not reveal numbers
         return None
     if not check_query_code(query_code, case.query_code_hash):
         return None

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from caseapp.cases.identity import valid_resident_id, valid_uscc
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, DELIVERIES, FORMS, ID_TYPES
+from caseapp.core.text import UNSAFE_TEXT_MESSAGE, unsafe_character
 
 MAX_LENGTHS = {
     "applicant_name": 200, "id_number": 40, "org_code": 18, "contact_person": 100, "phone": 40,
@@ -18,22 +19,39 @@ MAX_LENGTHS = {
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\+?\d[\d\- ]{6,19})$")
 POSTAL_RE = re.compile(r"^\d{6}$")
 TEXT_FIELDS = tuple(MAX_LENGTHS)
+# Fields typed in a text area: line breaks kept (CRLF and CR become LF).
+MULTILINE_FIELDS = ("description", "purpose", "document_ref", "assistance_note", "address")
 
 
-def clean_text(value) -> str | None:
-    """Strip a text value; empty becomes None."""
+def clean_text(value, *, multiline: bool = False) -> str | None:
+    """Strip a text value (line breaks normalised in multi-line text); empty becomes None."""
     if value is None:
         return None
-    value = str(value).strip()
+    value = str(value)
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.strip()
     return value or None
+
+
+def text_errors(values: dict[str, object], *, multiline: tuple[str, ...] = ()) -> dict[str, object]:
+    """{field: message} for each text value holding a refused character (control character, lone
+    surrogate; see caseapp.core.text); fields named in `multiline` may hold line breaks."""
+    errors: dict[str, object] = {}
+    for field, value in values.items():
+        if isinstance(value, str) and unsafe_character(value, multiline=field in multiline) is not None:
+            errors[field] = UNSAFE_TEXT_MESSAGE
+    return errors
 
 
 def validate_request(data: dict) -> tuple[dict, dict[str, object]]:
     """Check a request's fields; returns (clean values, {field: message}) — no errors means valid."""
-    clean: dict = {k: clean_text(data.get(k)) for k in TEXT_FIELDS}
+    clean: dict = {k: clean_text(data.get(k), multiline=k in MULTILINE_FIELDS) for k in TEXT_FIELDS}
     for key in ("applicant_type", "id_type", "form", "delivery"):
         clean[key] = clean_text(data.get(key))
     clean["needs_assistance"] = bool(data.get("needs_assistance"))
+    unsafe = text_errors({k: clean[k] for k in (*TEXT_FIELDS, "applicant_type", "id_type", "form", "delivery")},
+                         multiline=MULTILINE_FIELDS)
     errors: dict[str, object] = {}
 
     for field, limit in MAX_LENGTHS.items():
@@ -95,6 +113,7 @@ def validate_request(data: dict) -> tuple[dict, dict[str, object]]:
         errors["address"] = _l("Please enter a postal address for delivery by post.")
     elif clean["delivery"] == "email" and not clean["email"]:
         errors["email"] = _l("Please enter an email address for delivery by email.")
+    errors.update(unsafe)  # the refused character is the thing to fix first
     return clean, errors
 
 

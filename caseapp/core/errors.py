@@ -1,7 +1,7 @@
 """Domain errors with user-facing messages, and their HTTP handlers."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -115,6 +115,10 @@ def register_error_handlers(app) -> None:
     def _http_error(err: HTTPException):
         status = err.code or 500
         message = HTTP_MESSAGES.get(status, err.description)
+        if status == 413:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+            message = _l("The request is too large: everything sent at once, files included, may be at most "
+                         "%(mb)s MB. Please send fewer or smaller files.", mb=max(1, limit // (1024 * 1024)))
         if status == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
             message = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
         if wants_json():

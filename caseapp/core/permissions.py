@@ -32,10 +32,10 @@ CASE_READERS = (Role.CLERK, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN)
 
 
 def acting_user():
-    """The user behind this request: the API token's user or the logged-in one."""
-    user = g.get("api_user")
-    if user is not None:
-        return user
+    """The user behind this request: in the API only the bearer token's user (never the session
+    cookie, which a cross-site request would carry without a CSRF token); elsewhere the logged-in one."""
+    if g.get("api_request"):
+        return g.get("api_user")
     return current_user if current_user.is_authenticated else None
 
 

@@ -1,4 +1,4 @@
-"""Public-portal records: proactive-disclosure suggestions (Reg. 44) and submission keys."""
+"""Public-portal records: proactive-disclosure suggestions (Reg. 44), submission keys, receipt holds."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,3 +42,22 @@ class SubmissionKey(db.Model):
     request_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class ReceiptHold(db.Model):
+    """The fresh query code of a request just filed, held server side for its receipt (page and PDF).
+
+    The browser's session carries only a random key; this row keeps the SHA-256 of that key and the
+    code sealed with a pad derived from the key (so neither the cookie nor the database alone shows
+    the code). The row is deleted when the PDF is downloaded or the hold expires: a copied cookie
+    cannot fetch the receipt again.
+    """
+
+    __tablename__ = "receipt_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    sealed_code: Mapped[str] = mapped_column(sa.String(128), nullable=False)
+    code_shown: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, index=True)

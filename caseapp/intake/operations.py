@@ -5,22 +5,29 @@ applicant attached, so that a request and its files are accepted or refused toge
 """
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+import sqlalchemy as sa
 
 from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.models import Agency
 from caseapp.cases import operations as case_ops
-from caseapp.cases.identity import hash_query_code, new_query_code
+from caseapp.cases.identity import hash_query_code, query_code_needs_upgrade
 from caseapp.cases.attachments import MAX_FILES, Upload, attach_files, check_uploads
 from caseapp.cases.models import Case
 from caseapp.cases.operations import Registration
-from caseapp.cases.validation import validate_request
+from caseapp.cases.validation import clean_text, text_errors, validate_request
 from caseapp.core.audit import record_event
+from caseapp.core.db import utcnow
 from caseapp.core.errors import ValidationError
 from caseapp.extensions import db
-from caseapp.intake.models import ProactiveSuggestion, SubmissionKey
-from caseapp.intake.queries import hash_submission_key, suggestions_for_case
+from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey
+from caseapp.intake.queries import (
+    RECEIPT_SECONDS, hash_submission_key, receipt_key_hash, seal_code, suggestions_for_case,
+)
 
 SUGGESTION_MAX_LENGTH = 2000
 MAX_SUGGESTIONS_PER_CASE = 10
@@ -71,21 +78,45 @@ def submit_online_request(
     return reg
 
 
-def reissue_query_code(case: Case, *, reason: str) -> str:
-    """Give the case a new query code (the old one stops working) and return it, for a repeated filing
-    whose first answer the applicant may never have seen (same portal token or Idempotency-Key)."""
-    code = new_query_code()
+def upgrade_query_code_hash(case: Case, code: str) -> bool:
+    """After a successful lookup, replace an older (PBKDF2) stored hash by the HMAC form; True if changed."""
+    if not query_code_needs_upgrade(case.query_code_hash):
+        return False
     case.query_code_hash = hash_query_code(code)
     db.session.flush()
-    record_event("case.query_code_reissued", actor=None, actor_label="applicant", case=case, note=reason)
+    return True
+
+
+def hold_receipt(case: Case, code: str, *, seconds: int = RECEIPT_SECONDS) -> str:
+    """Keep a just-filed case's query code server side for its receipt; returns the random key that
+    the browser's session keeps (the only thing in the cookie). Expired holds are removed."""
+    db.session.execute(sa.delete(ReceiptHold).where(ReceiptHold.expires_at < utcnow()))
+    key = secrets.token_urlsafe(32)
+    db.session.add(ReceiptHold(key_hash=receipt_key_hash(key), case_id=case.id, sealed_code=seal_code(key, code),
+                               expires_at=utcnow() + timedelta(seconds=seconds)))
     db.session.flush()
-    return code
+    return key
+
+
+def mark_receipt_shown(hold: ReceiptHold) -> None:
+    """The receipt page has shown the code once; later displays leave it out."""
+    hold.code_shown = True
+    db.session.flush()
+
+
+def release_receipt(key: str | None) -> None:
+    """Forget a receipt hold (its PDF was downloaded, or the browser closed the request pages)."""
+    if key:
+        db.session.execute(sa.delete(ReceiptHold).where(ReceiptHold.key_hash == receipt_key_hash(key)))
+        db.session.flush()
 
 
 def submit_correction(case: Case, *, text: str, uploads: Sequence[Upload] = ()) -> Case:
     """The applicant's correction (text and files); the reply period starts again (Reg. 30)."""
     uploads = list(uploads)
+    text = clean_text(text, multiline=True) or ""
     errors = _file_errors({"correction": uploads}) if uploads else {}
+    errors.update(text_errors({"text": text}, multiline=("text",)))
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), errors=errors)
     try:
@@ -100,12 +131,19 @@ def submit_correction(case: Case, *, text: str, uploads: Sequence[Upload] = ()) 
 
 def withdraw_request(case: Case, *, reason: str | None) -> Case:
     """The applicant withdraws the request (refused once it is closed or withdrawn)."""
+    reason = clean_text(reason, multiline=True)
+    errors = text_errors({"reason": reason}, multiline=("reason",))
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), errors=errors)
     return case_ops.withdraw_case(case, actor=None, reason=reason)
 
 
 def suggest_proactive_disclosure(case: Case, *, text: str) -> ProactiveSuggestion:
     """Record the applicant's suggestion to disclose the information proactively (Reg. 44 para. 2)."""
-    text = (text or "").strip()
+    text = clean_text(text, multiline=True) or ""
+    errors = text_errors({"text": text}, multiline=("text",))
+    if errors:
+        raise ValidationError(errors["text"], errors=errors)
     if not text:
         msg = _l("Please write your suggestion.")
         raise ValidationError(msg, errors={"text": msg})

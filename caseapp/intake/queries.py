@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -15,7 +16,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.queries import case_timeline
 from caseapp.core.db import SHANGHAI
 from caseapp.extensions import db
-from caseapp.intake.models import ProactiveSuggestion, SubmissionKey
+from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey
 
 # What each applicant-visible event means, in the applicant's words.
 TIMELINE_LABELS = {
@@ -95,6 +96,47 @@ def find_submission(scope: str, key: str | None) -> SubmissionKey | None:
     if not key:
         return None
     return db.session.scalar(sa.select(SubmissionKey).where(SubmissionKey.key_hash == hash_submission_key(scope, key)))
+
+
+RECEIPT_SECONDS = 30 * 60  # how long a just-filed case's query code waits for its receipt
+
+
+@dataclass(frozen=True)
+class HeldReceipt:
+    hold: ReceiptHold
+    case_id: int
+    code: str
+    code_shown: bool
+
+
+def receipt_key_hash(key: str) -> str:
+    """The stored form of a receipt key (SHA-256)."""
+    return hashlib.sha256(f"receipt:{key}".encode()).hexdigest()
+
+
+def _pad(key: str, length: int) -> bytes:
+    return hmac.new(key.encode(), b"receipt query code", hashlib.sha256).digest()[:length]
+
+
+def seal_code(key: str, code: str) -> str:
+    """The query code XOR a pad derived from the receipt key (hex); codes are at most 32 bytes."""
+    raw = code.encode()
+    return bytes(a ^ b for a, b in zip(raw, _pad(key, len(raw)), strict=True)).hex()
+
+
+def get_held_receipt(key: str | None) -> HeldReceipt | None:
+    """The receipt held under this session key, unless missing or expired."""
+    if not key or not isinstance(key, str):
+        return None
+    hold = db.session.scalar(sa.select(ReceiptHold).where(ReceiptHold.key_hash == receipt_key_hash(key)))
+    if hold is None:
+        return None
+    expires = hold.expires_at if hold.expires_at.tzinfo else hold.expires_at.replace(tzinfo=UTC)
+    if expires < datetime.now(UTC):
+        return None
+    sealed = bytes.fromhex(hold.sealed_code)
+    code = bytes(a ^ b for a, b in zip(sealed, _pad(key, len(sealed)), strict=True)).decode()
+    return HeldReceipt(hold=hold, case_id=hold.case_id, code=code, code_shown=hold.code_shown)
 
 
 def search_public_items(q: str) -> list[dict]:

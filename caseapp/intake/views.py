@@ -1,8 +1,8 @@
 """Public portal pages: home, apply, receipt, track, correct, withdraw, suggest.
 
 No accounts: a request is reached with its tracking number and query code. The code never
-travels in a URL. After filing, the fresh code waits in the session for the receipt (page and
-PDF) of that one case; after a successful lookup the session remembers the case as "unlocked",
+travels in a URL nor sits in the cookie. After filing, the fresh code waits server side (a receipt
+hold whose random key is in the session) for the receipt (page and PDF) of that one case; after a successful lookup the session remembers the case as "unlocked",
 so the follow-up pages work by tracking number alone.
 """
 from __future__ import annotations
@@ -27,18 +27,20 @@ from caseapp.cases.validation import validate_request
 from caseapp.core import filestore
 from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.extensions import db, limiter
-from caseapp.intake import labels, queries
+from caseapp.cases import labels
+from caseapp.intake import queries
 from caseapp.core.forms import apply_errors, choices
 from caseapp.intake.forms import ApplyForm, CorrectionForm, SuggestionForm, TrackForm, WithdrawForm
 from caseapp.intake.operations import (
-    reissue_query_code, submit_correction, submit_online_request, suggest_proactive_disclosure, withdraw_request,
+    hold_receipt, mark_receipt_shown, release_receipt, submit_correction, submit_online_request,
+    suggest_proactive_disclosure, upgrade_query_code_hash, withdraw_request,
 )
 from caseapp.intake.limits import filing_limit, lookup_failed, lookup_ip_limit, lookup_number_key, lookup_number_limit
 from caseapp.intake.receipt import render_receipt_pdf
 
 bp = Blueprint("portal", __name__)
 
-RECEIPT_SECONDS = 30 * 60  # how long the fresh query code waits in the session for the receipt
+RECEIPT_KEY = "receipt_key"  # the session's random key of its receipt hold (see intake.models.ReceiptHold)
 UNLOCK_SECONDS = 30 * 60  # how long a successful lookup keeps a case open in this session
 MAX_UNLOCKED = 5
 
@@ -71,12 +73,12 @@ def _require_unlocked(tracking_number: str) -> Case | Response:
     return case
 
 
-def _fresh_receipt() -> dict | None:
-    data = session.get("receipt")
-    if not data or data.get("until", 0) < time.time():
-        session.pop("receipt", None)
-        return None
-    return data
+def _fresh_receipt() -> queries.HeldReceipt | None:
+    """The receipt this browser holds (its key in the session, the code server side), if still valid."""
+    held = queries.get_held_receipt(session.get(RECEIPT_KEY))
+    if held is None:
+        session.pop(RECEIPT_KEY, None)
+    return held
 
 
 # --- Template helpers ---------------------------------------------------------------------------
@@ -147,7 +149,9 @@ def apply():
                 raise ValidationError(_("Please correct the marked fields."), errors=errors)
             reg = submit_online_request(agency, form.request_data(), uploads,
                                         submission_scope="portal" if token else None, submission_key=token)
+            session[RECEIPT_KEY] = hold_receipt(reg.case, reg.query_code)
             db.session.commit()
+            _unlock(reg.case)
         except ValidationError as err:
             db.session.rollback()
             apply_errors(form, err.errors)
@@ -163,45 +167,39 @@ def apply():
                 raise
             return _show_earlier_filing(earlier.case_id)
         else:
-            _remember_receipt(reg.case, reg.query_code)
             return redirect(url_for("portal.receipt"))
     return render_template("portal/apply.html", form=form), 422
 
 
-def _remember_receipt(case: Case, code: str, *, already_filed: bool = False) -> None:
-    session["receipt"] = {"case_id": case.id, "code": code, "until": time.time() + RECEIPT_SECONDS,
-                          "shown": False, "already_filed": already_filed}
-    _unlock(case)
-
-
 def _show_earlier_filing(case_id: int) -> Response:
-    """The receipt of a request this form already filed. If this browser no longer holds its query
-    code (the first answer was lost in a double click), a new code is issued and shown instead."""
+    """A form posted again (double click, Back and Submit). The browser that still holds the receipt
+    sees it again; any other answer names the tracking number only: a replay never mints a new query
+    code, so whoever re-posts a kiosk's form cannot take the case over."""
     fresh = _fresh_receipt()
-    if fresh is None or fresh["case_id"] != case_id:
-        case = db.session.get(Case, case_id)
-        code = reissue_query_code(case, reason="portal form submitted again")
-        db.session.commit()
-        _remember_receipt(case, code, already_filed=True)
-    return redirect(url_for("portal.receipt"))
+    if fresh is not None and fresh.case_id == case_id:
+        flash(_("This form was already submitted. Your request was filed once, under the tracking number below."),
+              "info")
+        return redirect(url_for("portal.receipt"))
+    case = db.session.get(Case, case_id)
+    return render_template("portal/already_filed.html", case=case)
 
 
 @bp.get("/apply/receipt")
 def receipt():
     """The receipt page of the case just filed; the query code appears on its first display only."""
     fresh = _fresh_receipt()
-    case = db.session.get(Case, fresh["case_id"]) if fresh else None
+    case = db.session.get(Case, fresh.case_id) if fresh else None
     if case is None:
         flash(_("The receipt is no longer available. Use your tracking number and query code to follow your request."),
               "info")
         return redirect(url_for("portal.track"))
-    code = None if fresh["shown"] else fresh["code"]
-    fresh["shown"] = True
-    session.modified = True
+    code = None if fresh.code_shown else fresh.code
+    if code is not None:
+        mark_receipt_shown(fresh.hold)
+        db.session.commit()
     _unlock(case)
-    resp = Response(render_template("portal/receipt.html", case=case, query_code=code, pdf_available=True,
-                                    already_filed=fresh.get("already_filed", False)))
-    # The page may show the query code: never keep it in a cache.
+    # The page may show the query code: never keep it in a cache (also set for every /apply page).
+    resp = Response(render_template("portal/receipt.html", case=case, query_code=code, pdf_available=True))
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -213,9 +211,11 @@ def receipt_pdf():
     if fresh is None:
         flash(_("The PDF receipt can be downloaded only once, within 30 minutes of filing."), "warning")
         return redirect(url_for("portal.track"))
-    case = db.session.get(Case, fresh["case_id"])
-    pdf = render_receipt_pdf(case, fresh["code"], track_url=url_for("portal.track", _external=True))
-    session.pop("receipt", None)
+    case = db.session.get(Case, fresh.case_id)
+    pdf = render_receipt_pdf(case, fresh.code, track_url=url_for("portal.track", _external=True))
+    # Once only, enforced server side: a copy of the cookie finds nothing afterwards.
+    release_receipt(session.pop(RECEIPT_KEY, None))
+    db.session.commit()
     resp = Response(pdf, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'attachment; filename="receipt-{case.tracking_number}.pdf"'
     resp.headers["Cache-Control"] = "no-store"
@@ -245,6 +245,8 @@ def track():
                 form.form_errors.append(_("No request matches this tracking number and query code. "
                                           "Please check both and try again."))
             else:
+                upgrade_query_code_hash(case, code)
+                db.session.commit()
                 _unlock(case)
                 return redirect(url_for("portal.case", tracking_number=case.tracking_number))
     return render_template("portal/track.html", form=form)
@@ -254,7 +256,8 @@ def track():
 def track_close():
     """Forget the requests this browser unlocked (e.g. on a shared computer)."""
     session.pop("unlocked", None)
-    session.pop("receipt", None)
+    release_receipt(session.pop(RECEIPT_KEY, None))
+    db.session.commit()
     flash(_("The request pages are closed on this browser."), "info")
     return redirect(url_for("portal.track"))
 
@@ -381,7 +384,7 @@ def attachment(tracking_number: str, attachment_id: int):
 @bp.get("/track/<tracking_number>/letters/<int:letter_id>.<any(pdf, docx):ext>")
 def letter(tracking_number: str, letter_id: int, ext: str):
     """Download a letter issued to the applicant (only for a session that unlocked the case)."""
-    from caseapp.letters.api import letter_file_response
+    from caseapp.letters.files import letter_file_response
     from caseapp.letters.queries import issued_letters
 
     found = _require_unlocked(tracking_number)

@@ -156,18 +156,20 @@ def test_body_over_the_size_limit_is_413_json(client, app, agency, monkeypatch):
     assert "error" in resp.get_json()
 
 
-def test_idempotency_key_files_once_and_reissues_the_code(client, db, agency):
+def test_idempotency_key_files_once_and_replays_without_a_code(client, db, agency):
+    """A replay returns the first answer without a query code: never a new one (issue 13 item 1)."""
     headers = {"Idempotency-Key": "0f8c2b7e-8a4d-4c1e-9a57-3f1d2e6b7c90"}
     first = client.post("/api/v1/requests", json=body(), headers=headers)
     second = client.post("/api/v1/requests", json=body(), headers=headers)
     assert first.status_code == 201 and second.status_code == 200
     assert second.headers["Idempotent-Replayed"] == "true"
     assert first.get_json()["tracking_number"] == second.get_json()["tracking_number"]
+    assert second.get_json()["query_code"] is None
+    assert {k: v for k, v in second.get_json().items() if k != "query_code"} == \
+        {k: v for k, v in first.get_json().items() if k != "query_code"}
     assert count(db, Case) == 1
-    number = second.get_json()["tracking_number"]
-    new_code, old_code = second.get_json()["query_code"], first.get_json()["query_code"]
-    assert client.get(f"/api/v1/requests/{number}", headers={"X-Query-Code": new_code}).status_code == 200
-    assert client.get(f"/api/v1/requests/{number}", headers={"X-Query-Code": old_code}).status_code == 404
+    number, code = first.get_json()["tracking_number"], first.get_json()["query_code"]
+    assert client.get(f"/api/v1/requests/{number}", headers={"X-Query-Code": code}).status_code == 200
     other = client.post("/api/v1/requests", json=body(description="另一项完全不同的申请内容描述。"), headers=headers)
     assert other.status_code == 422 and other.get_json()["error"]["code"] == "idempotency_key_reused"
     assert count(db, Case) == 1

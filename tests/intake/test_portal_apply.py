@@ -70,27 +70,34 @@ def test_reposted_form_files_one_request(client, db, agency):
     assert case_number(db) in client.get("/apply/receipt").get_data(as_text=True)
 
 
-def test_repost_from_a_browser_that_lost_the_receipt_gets_a_new_code(client, app, db, agency):
+def test_repost_from_another_browser_names_the_number_only_and_keeps_the_code(client, app, db, agency):
+    """A kiosk's Back and Submit after the applicant left: no new code, no takeover (issue 13 item 1)."""
+    import re
+
     data = apply_data(client, "SFJY")
     client.post("/apply", data=dict(data))
+    html = client.get("/apply/receipt").get_data(as_text=True)
+    code = re.search(r'data-testid="query-code">([^<]+)<', html).group(1)
     other = app.test_client()  # the same form posted again without the first answer's cookie
     with client.session_transaction() as sess:
-        sess_copy = {k: v for k, v in sess.items() if k not in ("receipt",)}
+        sess_copy = {k: v for k, v in sess.items() if k not in ("receipt_key", "unlocked")}
     with other.session_transaction() as sess:
         sess.update(sess_copy)
     resp = other.post("/apply", data=dict(data))
-    assert resp.status_code == 302
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert "该表单已经提交过" in page and case_number(db) in page
+    assert 'data-testid="query-code"' not in page and code not in page
+    assert "张三" not in page  # nothing of the applicant's
+    assert resp.headers["Cache-Control"] == "no-store"
     assert _count(db, Case) == 1
-    html = other.get("/apply/receipt").get_data(as_text=True)
-    assert "该表单已经提交过" in html
-    import re
-
-    code = re.search(r'data-testid="query-code">([^<]+)<', html).group(1)
+    # The applicant's own code still works; the replaying browser has nothing to open.
     from caseapp.cases.queries import find_case_for_applicant
 
     assert find_case_for_applicant(case_number(db), code) is not None
-    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
-    assert "case.query_code_reissued" in actions
+    assert other.get("/apply/receipt").status_code == 302
+    assert other.get(f"/track/{case_number(db)}").status_code == 302
+    assert "case.query_code_reissued" not in db.session.scalars(sa.select(AuditEvent.action)).all()
 
 
 def case_number(db) -> str:
