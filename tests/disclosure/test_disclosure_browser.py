@@ -26,8 +26,18 @@ def test_clerk_converts_supervisor_approves_entry_is_public(page, browser, live_
     earlier = make_case(status="closed", agency=agency, handler=clerk, applicant_name="赵六",
                         description="申请公开滨江区2026年公办小学学区划分方案（滨教〔2026〕7号）。")
     case = make_case(status="closed", agency=agency, handler=clerk, applicant_name="王小明",
-                     address="示范市滨江区长江路88号",
+                     id_number="110105198001010016", address="示范市滨江区长江路88号",
                      description="请提供滨教〔2026〕7号文件，即滨江区公办小学施教区范围。")
+
+    third = make_case(status="closed", agency=agency, handler=clerk, applicant_name="孙七",
+                      id_number="440524198001010013", description="申请公开滨江区小学学区划分方案（滨教〔2026〕7号）。")
+    from caseapp.disclosure import operations as ops
+    from caseapp.intake.operations import suggest_proactive_disclosure
+
+    item = ops.start_item(earlier, title="滨江区2026年公办小学学区划分方案", actor=clerk)
+    ops.link_case(third, item, actor=clerk)
+    suggest_proactive_disclosure(third, text="建议将学区划分方案在网站上主动公开，方便家长查询。")
+    db.session.commit()
 
     _login(page, live_server, clerk)
     page.goto(f"{live_server}/office/cases/{case.tracking_number}")
@@ -50,20 +60,33 @@ def test_clerk_converts_supervisor_approves_entry_is_public(page, browser, live_
     assert page.locator("#approve-entry").count() == 0  # a clerk cannot approve
     screenshot("disclosure-entry-draft")
 
+    page.goto(f"{live_server}/office/cases/{case.tracking_number}")
+    page.click("#disclosure >> text=将本申请关联至该事项")  # link to the earlier request's item
+    assert "事项" in page.locator("#case-item").inner_text()
+
     context = browser.new_context()
     sup = context.new_page()
     _login(sup, live_server, supervisor)
     sup.goto(live_server + "/office/disclosure/")
     assert "滨江区2026年公办小学学区划分方案" in sup.locator("#drafts").inner_text()
-    sup.goto(entry_url)
-    sup.click("#approve-entry")
-    sup.wait_for_url(entry_url)
-    assert "已发布" in sup.locator("#entry-status").inner_text()
+    candidates = sup.locator("#candidates").inner_text()
+    assert "滨江区2026年公办小学学区划分方案" in candidates  # three applicants, disclosed
     import os
 
     from tests.conftest import ARTIFACTS
 
     os.makedirs(ARTIFACTS, exist_ok=True)
+    sup.screenshot(path=os.path.join(ARTIFACTS, "disclosure-overview.png"), full_page=True)
+    sup.goto(live_server + "/office/disclosure/suggestions")
+    sup.check("input[name=decision][value=agree]")
+    sup.fill("textarea[name=reason]", "该方案已转为主动公开，可在“依申请公开转主动公开”专栏查阅。")
+    sup.click("button.answer-submit")
+    assert "同意" in sup.content()
+    sup.screenshot(path=os.path.join(ARTIFACTS, "disclosure-suggestions.png"), full_page=True)
+    sup.goto(entry_url)
+    sup.click("#approve-entry")
+    sup.wait_for_url(entry_url)
+    assert "已发布" in sup.locator("#entry-status").inner_text()
     sup.screenshot(path=os.path.join(ARTIFACTS, "disclosure-entry-published.png"), full_page=True)
     context.close()
 
