@@ -166,3 +166,21 @@ def test_suggestions_page_answer_and_tracking_page(app, db, make_agency, make_us
     html = client.post("/track", data={"csrf_token": token, "tracking_number": case.tracking_number,
                                        "query_code": case.query_code}, follow_redirects=True).get_data(as_text=True)
     assert "不同意。该方案涉及个人信息，不宜主动公开。" in html
+
+
+def test_candidate_threshold_is_the_agency_setting(db, make_agency, make_user, make_case):
+    from caseapp.accounts.models import Agency
+
+    if not hasattr(Agency, "candidate_threshold"):
+        pytest.skip("agencies have no candidate setting yet (the default of 3 applies)")
+    agency = make_agency()
+    clerk = make_user("clerk", agency=agency)
+    cases = _requests(make_case, agency, clerk, 2, closed=1)
+    item = ops.start_item(cases[0], title="学区划分方案", actor=clerk)
+    ops.link_case(cases[1], item, actor=clerk)
+    db.session.commit()
+    assert queries.candidates(agency.id, TODAY) == []
+    agency.candidate_threshold = 2
+    db.session.commit()
+    assert [(c.item.id, c.threshold) for c in queries.candidates(agency.id, TODAY)] == [(item.id, 2)]
+    assert queries.candidate_threshold(agency) == 2
