@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -64,9 +64,9 @@ def departments():
     form.agency.choices = choices((a.code, a.name) for a in agencies)
     if form.validate_on_submit():
         agency = next((a for a in agencies if a.code == form.agency.data), None)
-        if agency is None:
-            abort(404)
         try:
+            if agency is None:
+                raise ValidationError(_l("Please choose an agency."), errors={"agency": _l("Please choose an agency.")})
             dept = add_department(agency, form.code.data, form.name.data, actor=current_user)
             db.session.commit()
         except ValidationError as err:
@@ -76,5 +76,5 @@ def departments():
         else:
             flash(_("Department %(name)s created.", name=dept.name), "success")
             return redirect(url_for("admin_departments.departments"))
-    status = 400 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" else 200  # invalid input: the page again, with the messages
     return render_template("admin/departments.html", agencies=agencies, form=form), status

@@ -118,7 +118,8 @@ def consult(tracking_number: str):
         else:
             flash(_("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat()), "success")
             return redirect(url_for("office.case_page", tracking_number=case.tracking_number) + "#consultations")
-    return render_template("consultations/consult.html", case=case, form=form)
+    status = 422 if request.method == "POST" else 200  # invalid input: the page again, with the messages
+    return render_template("consultations/consult.html", case=case, form=form), status
 
 
 # --- Liaison inbox and a consultation's page -------------------------------------------------------
@@ -178,7 +179,7 @@ def answer(consultation_id: int):
         else:
             flash(_("Your answer was sent."), "success")
             return redirect(url_for("consultations.detail", consultation_id=c.id))
-    return _detail_page(c, form, RecordOpinionForm(), DisclosureNoticeForm()), 400
+    return _detail_page(c, form, RecordOpinionForm(), DisclosureNoticeForm()), 422
 
 
 @bp.post("/consultations/<int:consultation_id>/record")
@@ -200,7 +201,7 @@ def record(consultation_id: int):
         else:
             flash(_("The opinion was recorded."), "success")
             return redirect(url_for("consultations.detail", consultation_id=c.id))
-    return _detail_page(c, AnswerForm(), form, DisclosureNoticeForm()), 400
+    return _detail_page(c, AnswerForm(), form, DisclosureNoticeForm()), 422
 
 
 @bp.post("/consultations/<int:consultation_id>/disclosure-notice")
@@ -222,7 +223,7 @@ def disclosure_notice(consultation_id: int):
         else:
             flash(_("The disclosure notice to the third party was drafted."), "success")
             return redirect(url_for("letters.letter_page", letter_id=letter.id))
-    return _detail_page(c, AnswerForm(), RecordOpinionForm(), form), 400
+    return _detail_page(c, AnswerForm(), RecordOpinionForm(), form), 422
 
 
 @bp.get("/consultations/<int:consultation_id>/files/<int:file_id>")

@@ -117,7 +117,7 @@ def test_office_inbox_and_answer_page(app, db, setup, login):
     assert no_csrf.status_code == 400
     empty = liaison.post(f"/office/consultations/{s['dept'].id}/answer",
                          data={"csrf_token": csrf_from(detail), "opinion": "agree", "reasons": ""})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     db.session.rollback()
     assert s["dept"].status == "sent"
     done = liaison.post(f"/office/consultations/{s['dept'].id}/answer",
@@ -188,7 +188,7 @@ def test_office_consult_with_material_and_paper_answer(app, db, make_agency, mak
     token = csrf_from(c.get(url).get_data(as_text=True))
     refused = c.post(url, data={"csrf_token": token, "kind": "third_party", "question": "是否同意公开？",
                                 "third_party_name": ""})
-    assert refused.status_code == 200 and "请填写第三方的名称" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "请填写第三方的名称" in refused.get_data(as_text=True)
     sent = c.post(url, content_type="multipart/form-data", data={
         "csrf_token": token, "kind": "third_party", "question": "公开贵公司应急预案是否涉及商业秘密？",
         "third_party_name": "示范化工有限公司", "third_party_address": "示范市化工园区1号", "sent_on": today.isoformat(),

@@ -61,7 +61,7 @@ def test_admin_page_creates_a_department(app, db, make_agency, make_user, login)
     assert page.status_code == 200
     token = csrf_from(page.get_data(as_text=True))
     bad = c.post("/office/admin/departments/", data={"csrf_token": token, "agency": "SFMZ", "code": "好", "name": "x"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     ok = c.post("/office/admin/departments/", data={"csrf_token": token, "agency": "SFMZ", "code": "SHC",
                                                     "name": "社会救助处"})
     assert ok.status_code == 302
