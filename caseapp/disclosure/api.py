@@ -47,7 +47,6 @@ def similar(tracking_number: str):
     matches = find_similar(case)
     numbers = dict(db.session.execute(sa.select(Case.id, Case.tracking_number)
                                       .where(Case.id.in_([m.case_id for m in matches]))).all()) if matches else {}
-    db.session.commit()  # a case indexed on demand keeps its signature
     return jsonify([{"tracking_number": numbers[m.case_id], "score": m.score} for m in matches if m.case_id in numbers])
 
 

@@ -144,9 +144,10 @@ def index_unindexed(agency_id: int | None = None, *, limit: int | None = None) -
     return index_cases(list(db.session.scalars(q.order_by(Case.id))))
 
 
-def _ensure_signature(case: Case) -> dict:
+def _signature(case: Case) -> dict:
+    # Read paths never write: a request not indexed yet (older data) is compared from its text.
     sig = db.session.get(Signature, case.id)
-    return sig.features if sig is not None else index_case(case)
+    return sig.features if sig is not None else signature_for(case)
 
 
 def _dfs(agency_id: int, terms) -> dict[str, int]:
@@ -166,7 +167,7 @@ def find_similar(case: Case, *, threshold: float | None = None, limit: int = MAX
     words); only those are scored. Only matches at or above the threshold are returned.
     """
     threshold = similarity.THRESHOLD if threshold is None else threshold
-    features = _ensure_signature(case)
+    features = _signature(case)
     words = list(features.get("w", ()))
     special = [t for t in similarity.index_terms(features) if t.startswith("#")]
     stats = _dfs(case.agency_id, words + special + [COUNT_TERM])
