@@ -5,8 +5,9 @@
   third_party: {name, address, phone}, question, sent_on, delivered_on, due_days} -> consultation_id
 - `record_opinion` {consultation_id, opinion: agree|disagree|partial, reasons, received_on}
 
-The office's own consult page (caseapp.consultations.views) calls the same operation with the
-files chosen or uploaded, which the action schema has no kind for.
+The office's own consult page (caseapp.consultations.views, at the same URL /office/cases/<number>/consult,
+which Werkzeug prefers to the generic action route) calls the same operation with the files chosen or
+uploaded, which the action schema has no kind for; its form fields carry the schema's names.
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ register(
             Field("delivered_on", "date", _l("Received by the addressee on")),
             Field("due_days", "int", _l("Time limit (working days)")),
         ),
-        operation=_consult, result=_consultation_json, after=_panel, page=True,
+        operation=_consult, result=_consultation_json, after=_panel,
         done=lambda ctx, c: _l("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat()),
         description=_l("{kind: department|agency|third_party, department|agency|third_party{name, address, phone}, "
                        "question, sent_on, delivered_on, due_days} -> consultation_id"),
