@@ -389,6 +389,8 @@ def lapse_due_consultations(today: date) -> dict[str, int]:
                                       Consultation.escalated_on.is_(None)).order_by(Consultation.id)
     for c in db.session.scalars(q).all():
         if c.kind == "department":
+            if states.is_final(c.case.status):
+                continue  # the case was decided without the department's answer: nobody to chase
             escalate_consultation(c, today=today)
             counts["consultations_escalated"] += 1
         else:
