@@ -184,3 +184,33 @@ def test_candidate_threshold_is_the_agency_setting(db, make_agency, make_user, m
     db.session.commit()
     assert [(c.item.id, c.threshold) for c in queries.candidates(agency.id, TODAY)] == [(item.id, 2)]
     assert queries.candidate_threshold(agency) == 2
+
+
+def test_item_page_split_and_merge_through_the_office(app, db, make_agency, make_user, make_case, login):
+    from tests.conftest import csrf_from
+
+    agency = make_agency()
+    clerk = make_user("clerk", agency=agency)
+    a, b, c = _requests(make_case, agency, clerk, 3)
+    item = ops.start_item(a, title="学区划分方案", actor=clerk)
+    ops.link_case(b, item, actor=clerk)
+    ops.link_case(c, item, actor=clerk)
+    db.session.commit()
+    office = app.test_client()
+    login(clerk, c=office)
+    page = office.get(f"/office/disclosure/items/{item.id}").get_data(as_text=True)
+    assert a.tracking_number in page and f'value="{c.id}"' in page
+    resp = office.post(f"/office/disclosure/items/{item.id}/split",
+                       data={"csrf_token": csrf_from(page), "title": "临湖区学区划分方案", "case_ids": [str(c.id)]})
+    assert resp.status_code == 302
+    db.session.rollback()
+    new = queries.item_of_case(c)
+    assert new.id != item.id and new.title == "临湖区学区划分方案"
+    page = office.get(f"/office/disclosure/items/{item.id}").get_data(as_text=True)
+    resp = office.post(f"/office/disclosure/items/{item.id}/merge",
+                       data={"csrf_token": csrf_from(page), "source_id": str(new.id)})
+    assert resp.status_code == 302
+    db.session.rollback()
+    assert queries.item_of_case(c).id == item.id
+    # The merged item's page leads to the item that absorbed it.
+    assert office.get(f"/office/disclosure/items/{new.id}").headers["Location"].endswith(f"/items/{item.id}")
