@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -32,7 +32,8 @@ class AuditFilters:
 
 def audit_query(filters: AuditFilters) -> sa.Select:
     """Events matching the filters, newest first, with the acting user, the case number and the agency."""
-    q = (sa.select(AuditEvent, User.username, User.display_name, Case.tracking_number, Agency.name)
+    q = (sa.select(AuditEvent.id, AuditEvent.occurred_at, AuditEvent.action, AuditEvent.actor_label, AuditEvent.note,
+                   User.username, User.display_name, Case.tracking_number, Agency.name)
          .outerjoin(User, AuditEvent.actor_id == User.id)
          .outerjoin(Case, AuditEvent.case_id == Case.id)
          .outerjoin(Agency, AuditEvent.agency_id == Agency.id))
@@ -60,28 +61,35 @@ class AuditRow:
     note: str | None
 
 
-def _row(evt: AuditEvent, username, display_name, tracking_number, agency_name) -> AuditRow:
-    who = f"{display_name}（{username}）" if username else evt.actor_label
-    moment = evt.occurred_at
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        from datetime import timezone
-        moment = moment.replace(tzinfo=timezone.utc)
-    return AuditRow(evt.id, moment.astimezone(SHANGHAI), event_label(evt.action), who, tracking_number,
-                    agency_name, evt.note)
+def _row(row, labels: dict | None = None) -> AuditRow:
+    (event_id, occurred_at, action, actor_label, note, username, display_name, tracking_number, agency_name) = row
+    who = f"{display_name}（{username}）" if username else actor_label
+    if occurred_at.tzinfo is None:  # SQLite hands back naive UTC
+        occurred_at = occurred_at.replace(tzinfo=timezone.utc)
+    text = labels.get(action, labels[None]) if labels is not None else event_label(action)
+    return AuditRow(event_id, occurred_at.astimezone(SHANGHAI), text, who, tracking_number, agency_name, note)
 
 
 def audit_page(filters: AuditFilters, per_page: int = PAGE_SIZE) -> tuple[list[AuditRow], bool]:
     """One page of events and whether there is a next page (no total count over the whole log)."""
     page = max(1, filters.page)
     rows = db.session.execute(audit_query(filters).limit(per_page + 1).offset((page - 1) * per_page)).all()
-    return [_row(*r) for r in rows[:per_page]], len(rows) > per_page
+    return [_row(r) for r in rows[:per_page]], len(rows) > per_page
 
 
-def audit_rows(filters: AuditFilters) -> Iterator[AuditRow]:
-    """Every matching event, streamed from the database in batches (for exports)."""
-    result = db.session.execute(audit_query(filters).execution_options(yield_per=1000))
-    for r in result:
-        yield _row(*r)
+def event_labels() -> dict:
+    """Every event's label in the current language (None: the label of an unknown code), for exports
+    that run after the request has gone."""
+    from caseapp.core.events import EVENTS
+
+    return {None: event_label(""), **{code: event_label(code) for code in EVENTS}}
+
+
+def audit_rows(filters: AuditFilters, labels: dict, engine: sa.Engine) -> Iterator[AuditRow]:
+    """Every matching event, read in batches on a connection of its own (for exports streamed after the request)."""
+    with engine.connect() as conn:
+        for r in conn.execution_options(yield_per=1000).execute(audit_query(filters)):
+            yield _row(r, labels)
 
 
 def users_for(agency_id: int | None) -> list[User]:

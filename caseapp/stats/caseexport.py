@@ -8,6 +8,7 @@ the case page and in auditors' exports).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from caseapp.calendar.rules import WorkingCalendar
 from caseapp.cases.identity import mask_id
 from caseapp.cases.inbox import InboxFilters, filtered_cases
 from caseapp.cases.models import Case
-from caseapp.cases.outcomes import get_outcome
+from caseapp.cases.outcomes import OUTCOMES
 from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.extensions import db
 from caseapp.stats.exports import csv_lines, xlsx_stream
@@ -44,28 +45,53 @@ def export_query(user, filters: InboxFilters, today: date, soon_days: int, cal: 
         .order_by(Case.received_on, Case.id))
 
 
-def export_rows(query: sa.Select) -> Iterator[list]:
-    """The export's rows, labels instead of codes, ID numbers masked, read from the cursor in batches."""
-    statuses = {s.value: str(STATUS_LABELS[s]) for s in Status}
-    channels = {c: label(CHANNEL_LABELS, c) for c in CHANNEL_LABELS}
-    types = {t: label(APPLICANT_TYPE_LABELS, t) for t in APPLICANT_TYPE_LABELS}
-    outcomes: dict[str, str] = {}
-    result = db.session.execute(query.execution_options(yield_per=BATCH, stream_results=True))
+@dataclass(frozen=True)
+class ExportLabels:
+    """Every label the export prints, translated once while the request (and its language) is there."""
+
+    header: list[str]
+    statuses: dict[str, str]
+    channels: dict[str, str]
+    types: dict[str, str]
+    outcomes: dict[str, str]
+
+
+def export_labels() -> ExportLabels:
+    """The export's labels in the current request's language."""
+    return ExportLabels(
+        header=[str(h) for h in HEADER],
+        statuses={s.value: str(STATUS_LABELS[s]) for s in Status},
+        channels={c: label(CHANNEL_LABELS, c) for c in CHANNEL_LABELS},
+        types={t: label(APPLICANT_TYPE_LABELS, t) for t in APPLICANT_TYPE_LABELS},
+        outcomes={o.code: str(o.label) for o in OUTCOMES},
+    )
+
+
+def export_rows(query: sa.Select, labels: ExportLabels, engine: sa.Engine) -> Iterator[list]:
+    """The export's rows, labels instead of codes, ID numbers masked, read from the cursor in batches.
+
+    It reads on a connection of its own (no Flask context needed), so the rows can be produced
+    while the response goes out, after the request's context has ended.
+    """
+    with engine.connect() as conn:
+        yield from _rows(conn.execution_options(yield_per=BATCH).execute(query), labels)
+
+
+def _rows(result, labels: ExportLabels) -> Iterator[list]:
     for (number, agency, received, channel, applicant_type, name, id_number, description, status, due, closed,
          outcome, handler) in result:
-        if outcome and outcome not in outcomes:
-            found = get_outcome(outcome)
-            outcomes[outcome] = str(found.label) if found else ""
-        yield [number, agency, received.isoformat(), channels.get(channel, ""), types.get(applicant_type, ""), name,
-               mask_id(id_number), description[:500], statuses.get(status, ""), due.isoformat() if due else "",
-               closed.isoformat() if closed else "", outcomes.get(outcome, "") if outcome else "", handler or ""]
+        yield [number, agency, received.isoformat(), labels.channels.get(channel, ""),
+               labels.types.get(applicant_type, ""), name, mask_id(id_number), description[:500],
+               labels.statuses.get(status, ""), due.isoformat() if due else "", closed.isoformat() if closed else "",
+               labels.outcomes.get(outcome, "") if outcome else "", handler or ""]
 
 
-def generate_cases_csv(query: sa.Select) -> Iterator[bytes]:
+def generate_cases_csv(query: sa.Select, labels: ExportLabels, engine: sa.Engine | None = None) -> Iterator[bytes]:
     """The export as UTF-8 CSV with a BOM, streamed line by line."""
-    return csv_lines([str(h) for h in HEADER], export_rows(query))
+    return csv_lines(labels.header, export_rows(query, labels, engine or db.engine))
 
 
-def generate_cases_xlsx(query: sa.Select) -> Iterator[bytes]:
+def generate_cases_xlsx(query: sa.Select, labels: ExportLabels, sheet_title: str = "cases",
+                        engine: sa.Engine | None = None) -> Iterator[bytes]:
     """The export as an XLSX written in openpyxl's write-only mode, streamed in chunks."""
-    return xlsx_stream(str(_l("Cases")), [str(h) for h in HEADER], export_rows(query))
+    return xlsx_stream(sheet_title, labels.header, export_rows(query, labels, engine or db.engine))

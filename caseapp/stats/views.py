@@ -17,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -181,11 +180,12 @@ def export_cases(fmt: str):
         abort(404)
     query = caseexport.export_query(current_user, _inbox_filters(request.args), local_today(),
                                     int(current_app.config.get("DUE_SOON_DAYS", 5)), load_calendar())
+    labels = caseexport.export_labels()
     if fmt == "csv":
-        body, mime = caseexport.generate_cases_csv(query), "text/csv; charset=utf-8"
+        body, mime = caseexport.generate_cases_csv(query, labels, db.engine), "text/csv; charset=utf-8"
     else:
-        body, mime = caseexport.generate_cases_xlsx(query), XLSX_MIME
-    resp = Response(stream_with_context(body), mimetype=mime)
+        body, mime = caseexport.generate_cases_xlsx(query, labels, _("Cases"), db.engine), XLSX_MIME
+    resp = Response(body, mimetype=mime)
     resp.headers["Content-Disposition"] = f'attachment; filename="cases-{local_today().isoformat()}.{fmt}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -229,13 +229,18 @@ def audit_log():
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
         header = [_("Time"), _("Event"), _("Who"), _("Case"), _("Agency"), _("Note")]
-        rows = ([r.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), r.event, r.who, r.tracking_number or "",
-                 r.agency or "", r.note or ""] for r in auditlog.audit_rows(filters))
+        labels, title, engine = auditlog.event_labels(), _("Audit log"), db.engine
+
+        def rows():
+            for r in auditlog.audit_rows(filters, labels, engine):
+                yield [r.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), r.event, r.who, r.tracking_number or "",
+                       r.agency or "", r.note or ""]
+
         if fmt == "csv":
-            body, mime = csv_lines(header, rows), "text/csv; charset=utf-8"
+            body, mime = csv_lines(header, rows()), "text/csv; charset=utf-8"
         else:
-            body, mime = xlsx_stream(_("Audit log"), header, rows), XLSX_MIME
-        resp = Response(stream_with_context(body), mimetype=mime)
+            body, mime = xlsx_stream(title, header, rows()), XLSX_MIME
+        resp = Response(body, mimetype=mime)
         resp.headers["Content-Disposition"] = f'attachment; filename="audit-log-{local_today().isoformat()}.{fmt}"'
         return resp
     rows, has_next = auditlog.audit_page(filters)
