@@ -10,8 +10,6 @@ and includes paused days (consultations, an open fee notice).
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -200,20 +198,26 @@ def extensions_and_pauses(period: Period) -> Chart:
     return Chart("time", _l("Extensions and pauses"), "bar", (_l("Kind"), _l("Number")), rows)
 
 
+PUBLISHED_EVENT = "disclosure.entry_published"  # one per public entry published (caseapp.core.events)
+
+
 def conversions(period: Period) -> Chart:
-    """Conversions to proactive disclosure per year (from caseapp.disclosure.queries when it is installed)."""
+    """Conversions to proactive disclosure per year of the period, counted from the audit trail.
+
+    The disclosure package is a sibling of this one (the import contract keeps them independent),
+    so the count comes from the one event each publication records, by Shanghai calendar year;
+    it equals caseapp.disclosure.queries.conversions_per_year for data written by the operations.
+    """
     years = list(range(period.start.year, period.end.year + 1))
-    counts: dict[int, int] = {}
-    note = None
-    if importlib.util.find_spec("caseapp.disclosure.queries") is not None:
-        queries = importlib.import_module("caseapp.disclosure.queries")
-        fn = getattr(queries, "conversions_per_year", None)
-        if fn is not None:
-            counts = dict(fn(period.agency.id if period.agency else None))
-    else:
-        note = _l("Conversions are not recorded yet.")
+    bounds = {y: (datetime.combine(date(y, 1, 1), time.min, SHANGHAI), datetime.combine(date(y + 1, 1, 1), time.min,
+                                                                                         SHANGHAI)) for y in years}
+    q = _scoped(sa.select(*[sa.func.count().filter(AuditEvent.occurred_at >= lo, AuditEvent.occurred_at < hi)
+                            for lo, hi in bounds.values()])
+                .where(AuditEvent.action == PUBLISHED_EVENT, AuditEvent.occurred_at >= bounds[years[0]][0],
+                       AuditEvent.occurred_at < bounds[years[-1]][1]), AuditEvent.agency_id, period)
+    counts = db.session.execute(q).one()
     return Chart("conversions", _l("Conversions to proactive disclosure"), "bar", (_l("Year"), _l("Conversions")),
-                 [(str(y), counts.get(y, 0)) for y in years], note)
+                 [(str(y), n or 0) for y, n in zip(years, counts, strict=True)])
 
 
 def dashboard(period: Period, today: date) -> list[Chart]:

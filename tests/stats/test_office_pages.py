@@ -234,3 +234,23 @@ def test_chart_csv_and_data(world, office):
     resp = client.get("/office/stats/chart.csv?chart=per_month&from=2025-01-01&to=2025-12-31")
     assert list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))[1] == ["2025-03", "1"]
     assert client.get("/office/stats/chart.csv?chart=nonsense").status_code == 404
+
+
+def test_conversions_counted_per_year_from_publications(world, db):
+    """Each publication of a public entry records one event; the dashboard counts them by Shanghai year."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from caseapp.core.audit import record_event
+    from caseapp.stats.dashboard import Period, conversions
+
+    s = world["script"]
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for moment in (datetime(2025, 6, 3, 10, tzinfo=shanghai), datetime(2025, 12, 31, 23, 30, tzinfo=shanghai),
+                   datetime(2026, 1, 1, 0, 30, tzinfo=shanghai)):
+        evt = record_event("disclosure.entry_published", actor=s.supervisor, agency_id=s.agency.id)
+        evt.occurred_at = moment
+    record_event("disclosure.entry_drafted", actor=s.clerk, agency_id=s.agency.id)
+    db.session.commit()
+    chart = conversions(Period(date(2025, 1, 1), date(2026, 12, 31), s.agency))
+    assert chart.rows == [("2025", 2), ("2026", 1)]
