@@ -39,6 +39,7 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=5)
 MAX_RETRY = timedelta(hours=12)
 _PENDING_FLAG = "caseapp_outbox_pending"
+_READY_FLAG = "caseapp_outbox_ready"
 
 
 class Notification(db.Model):
@@ -246,10 +247,18 @@ def deliver_due(session: Session | None = None, *, now: datetime | None = None, 
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
-    """Deliver what the committed transaction queued (never before the commit)."""
+    """Mark what the committed transaction queued as ready (never before the commit)."""
     if session.in_nested_transaction():
         return  # a savepoint was released (begin_nested): the outer transaction has not committed yet
-    if not session.info.pop(_PENDING_FLAG, False):
+    if session.info.pop(_PENDING_FLAG, False):
+        session.info[_READY_FLAG] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _deliver_when_released(session: Session, transaction) -> None:
+    """Deliver once the committed transaction has handed its connection back to the pool, so that
+    delivery never holds two connections (or the write lock) for one request."""
+    if transaction.parent is not None or not session.info.pop(_READY_FLAG, False):
         return
     if not has_app_context():
         return
