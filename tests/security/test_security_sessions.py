@@ -102,3 +102,26 @@ def test_login_timing_is_the_same_for_unknown_and_known_usernames(app, db, make_
     known, unknown = median("timed-user"), median("no-such-user")
     assert known > 0.002  # the hash dominates, so the comparison means something
     assert 0.5 < unknown / known < 2.0
+
+
+def test_every_api_blueprint_refuses_the_session_cookie(client, make_user, login):
+    """Blueprints other than `api` under /api/v1 (statistics, consultations) count the token only too."""
+    user = make_user("supervisor")
+    login(user)
+    for url in ("/api/v1/stats/annual-report?year=2026", "/api/v1/consultations", "/api/v1/notifications"):
+        resp = client.get(url)
+        assert resp.status_code == 401, url
+
+
+def test_acting_user_ignores_the_login_under_api_paths(app, make_user):
+    from flask_login import login_user
+
+    from caseapp.core.permissions import acting_user
+
+    user = make_user("clerk")
+    with app.test_request_context("/api/v1/anything"):
+        login_user(user)
+        assert acting_user() is None
+    with app.test_request_context("/office/"):
+        login_user(user)
+        assert acting_user() == user
