@@ -9,7 +9,7 @@ import base64
 import binascii
 from datetime import date
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from caseapp.api import bp
@@ -22,7 +22,7 @@ from caseapp.cases.attachments import MAX_FILES, Upload, attach_files, check_upl
 from caseapp.cases.identity import mask_id
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, Case
 from caseapp.cases.queries import get_case
-from caseapp.clock.service import describe_clock
+from caseapp.clock.service import describe_clock, due_soon_days
 from caseapp.core.db import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
@@ -71,7 +71,7 @@ def _day(value, field: str) -> date | None:
 
 def serialize_case(case: Case, today: date | None = None) -> dict:
     """The case as the staff API shows it (ID number masked)."""
-    clock = describe_clock(case, today or local_today(), soon_days=int(current_app.config.get("DUE_SOON_DAYS", 5)))
+    clock = describe_clock(case, today or local_today(), soon_days=due_soon_days(case.agency))
     return {
         "tracking_number": case.tracking_number,
         "agency": case.agency.code,
@@ -247,7 +247,7 @@ def list_cases():
         _invalid(errors)
     today = local_today()
     cal = load_calendar()
-    soon = int(current_app.config.get("DUE_SOON_DAYS", 5))
+    soon = due_soon_days(user.agency)
     page = inbox_queries.inbox_page(user, filters, today, soon, cal, per_page=per_page)
     return jsonify({
         "cases": [serialize_case(c, today) for c in page.items],

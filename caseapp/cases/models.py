@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.cases.states import Status
-from caseapp.core.db import sql_in, utcnow
+from caseapp.core.db import Versioned, sql_in, status_column, utcnow
 from caseapp.extensions import db
 
 APPLICANT_TYPES = (
@@ -27,7 +27,7 @@ DELIVERIES = ("post", "email", "pickup", "online")
 CHANNELS = ("online", "in_person", "post", "fax", "email", "oral")
 
 
-class Case(db.Model):
+class Case(Versioned, db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         sa.CheckConstraint(sql_in("status", [s.value for s in Status]), name="status"),
@@ -84,7 +84,7 @@ class Case(db.Model):
     assistance_note: Mapped[str | None] = mapped_column(sa.String(300))
 
     # Handling.
-    status: Mapped[str] = mapped_column(sa.String(30), nullable=False, default=Status.SUBMITTED.value)
+    status: Mapped[Status] = status_column(Status, 30, Status.SUBMITTED)
     outcome: Mapped[str | None] = mapped_column(sa.String(50))
     submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     received_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
@@ -110,14 +110,6 @@ class Case(db.Model):
     correction_received_on: Mapped[date | None] = mapped_column(sa.Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
-    )
-    # Optimistic locking: SQLAlchemy refuses a flush if another transaction bumped it first.
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     agency: Mapped[Agency] = relationship()
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])

@@ -10,6 +10,8 @@ REPLY_DAYS = 20
 CORRECTION_NOTICE_DAYS = 7
 DEFAULT_CORRECTION_PERIOD = 15
 MAX_EXTENSION_DAYS = 20
+# A case is due soon when this many working days or fewer remain (SPEC §4 design choice; an agency setting).
+DUE_SOON_DAYS = 5
 CONSULTATION_DAYS = 15
 FEE_PAYMENT_DAYS = 20
 

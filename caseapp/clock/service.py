@@ -7,7 +7,7 @@ from datetime import date
 from caseapp.calendar.rules import WorkingCalendar
 from caseapp.calendar.service import load_calendar
 from caseapp.cases.states import CLOCK_RUNNING, Status
-from caseapp.clock.rules import ClockFacts, DueInfo, Pause, compute_due, days_left, due_state
+from caseapp.clock.rules import DUE_SOON_DAYS, ClockFacts, DueInfo, Pause, compute_due, days_left, due_state
 
 
 def facts_for(case) -> ClockFacts:
@@ -48,3 +48,12 @@ def describe_clock(case, today: date, *, soon_days: int = 5, cal: WorkingCalenda
     return ClockView(
         info, days_left(info.due_on, today, cal), due_state(info.due_on, today, cal, soon_days), True, paused_for
     )
+
+
+def due_soon_days(agency=None) -> int:
+    """Working days left at which a case counts as due soon: the agency's setting, else the
+    deployment's CASEAPP_DUE_SOON_DAYS, else SPEC §4's 5."""
+    from flask import current_app
+
+    configured = getattr(agency, "due_soon_days", None) if agency is not None else None
+    return int(configured or current_app.config.get("DUE_SOON_DAYS") or DUE_SOON_DAYS)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from caseapp.extensions import db
 
@@ -42,6 +42,30 @@ def local_date(moment: datetime) -> date:
 def local_today(now: datetime | None = None) -> date:
     """Today's calendar date in Asia/Shanghai."""
     return local_date(now or utcnow())
+
+
+def status_column(statuses: type, length: int, default) -> Mapped:
+    """A status column of a StrEnum: stored as VARCHAR (non-native, with the table's CHECK constraint
+    `status`, written where the table is defined), read back as enum members so code compares members."""
+    return mapped_column(
+        sa.Enum(statuses, native_enum=False, create_constraint=False, length=length, validate_strings=True,
+                values_callable=lambda members: [m.value for m in members]),
+        nullable=False, default=default)
+
+
+class Versioned:
+    """created_at, updated_at and an optimistic-locking version (a flush fails with a stale version
+    when another transaction changed the row first): the same on every table people edit."""
+
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow,
+                                                 nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow, nullable=False)
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
 
 
 @contextmanager

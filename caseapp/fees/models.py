@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
-from caseapp.core.db import sql_in, utcnow
+from caseapp.core.db import sql_in, status_column, utcnow
 from caseapp.extensions import db
 from caseapp.fees.states import FeeStatus
 
@@ -32,7 +32,7 @@ class Fee(db.Model):
     basis: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     count: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     amount: Mapped[int] = mapped_column(sa.Integer, nullable=False)  # yuan
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="proposed")
+    status: Mapped[FeeStatus] = status_column(FeeStatus, 20, FeeStatus.PROPOSED)
     note: Mapped[str | None] = mapped_column(sa.Text)
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     proposed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from caseapp.clock.rules import MAX_EXTENSION_DAYS
 from caseapp.core.actions import Action, Ctx, register, register_target
 from caseapp.core.errors import NotFoundError, ValidationError
 from caseapp.core.inputs import Field, Schema
@@ -156,7 +157,8 @@ register(
         name="request_extension", label=_l("Request an extension"), domain="letters", roles=HANDLERS,
         path="request-extension", when=lambda ctx: times.extension_refusal(ctx.case, ctx.today),
         input=Schema(Field("days", "int", _l("Working days (at most 20)"), required=True,
-                           message=_l("An extension is 1 to 20 working days."), schema={"minimum": 1, "maximum": 20}),
+                           message=_l("An extension is 1 to 20 working days."),
+                           schema={"minimum": 1, "maximum": MAX_EXTENSION_DAYS}),
                      REASON),
         operation=lambda ctx, data: times.request_extension(ctx.case, actor=ctx.user, days=data["days"],
                                                             reason=data.get("reason"), today=ctx.today),

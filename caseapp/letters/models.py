@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
-from caseapp.core.db import sql_in, utcnow
+from caseapp.core.db import Versioned, sql_in, status_column, utcnow
 from caseapp.extensions import db
 from caseapp.letters.states import LetterStatus, TimeRequestStatus
 
@@ -19,7 +19,7 @@ TIME_REQUEST_KINDS = ("extension", "deferral")
 TIME_REQUEST_STATUSES = tuple(s.value for s in TimeRequestStatus)
 
 
-class Letter(db.Model):
+class Letter(Versioned, db.Model):
     """One letter of a case; once issued its number, files and digests never change."""
 
     __tablename__ = "letters"
@@ -41,7 +41,7 @@ class Letter(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False)
     template: Mapped[str] = mapped_column(sa.String(60), nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="draft")
+    status: Mapped[LetterStatus] = status_column(LetterStatus, 20, LetterStatus.DRAFT)
     # The values the template renders besides the case's own facts (plain JSON: strings, ISO dates, numbers).
     fields: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
 
@@ -68,14 +68,6 @@ class Letter(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     return_comment: Mapped[str | None] = mapped_column(sa.Text)
 
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
-    )
-    # Optimistic locking: two people issuing the same letter at once cannot both win.
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -96,7 +88,7 @@ class TimeRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="requested")
+    status: Mapped[TimeRequestStatus] = status_column(TimeRequestStatus, 20, TimeRequestStatus.REQUESTED)
     days: Mapped[int | None] = mapped_column(sa.Integer)
     deferred_to: Mapped[date | None] = mapped_column(sa.Date)
     reason: Mapped[str] = mapped_column(sa.Text, nullable=False)

@@ -16,7 +16,8 @@ from caseapp.letters.queries import get_letter
 from caseapp.letters.views import render_letter_page
 from caseapp.office import bp
 from caseapp.office.case import load_case
-from caseapp.office.labels import labels, soon_days
+from caseapp.clock.service import due_soon_days
+from caseapp.office.labels import labels
 
 
 def _allowed(action: Action | None) -> Action:
@@ -40,7 +41,7 @@ def _page(action: Action, ctx: Ctx, form):
     return render_template(
         "office/action.html", case=ctx.case, action=action, form=form, refused=refused,
         status_label=STATUS_LABELS[Status(ctx.case.status)], target_label=STATUS_LABELS[target] if target else None,
-        clock=describe_clock(ctx.case, ctx.today, soon_days=soon_days(ctx.case.agency)),
+        clock=describe_clock(ctx.case, ctx.today, soon_days=due_soon_days(ctx.case.agency)),
         **(action.preview(ctx) if action.preview and not refused else {}), **labels(),
     )
 

@@ -22,7 +22,8 @@ from caseapp.core.events import event_label
 from caseapp.core.permissions import CASE_READERS, require_agency, roles_required
 from caseapp.extensions import db
 from caseapp.office import bp
-from caseapp.office.labels import labels, soon_days
+from caseapp.clock.service import due_soon_days
+from caseapp.office.labels import labels
 from caseapp.office.panels import case_panels
 
 REVEAL_SESSION_KEY = "office_reveal"
@@ -48,7 +49,7 @@ def case_page(tracking_number: str):
     ctx = Ctx(user=current_user, case=case, today=today)
     note_action = get_action("add_note")
     return render_template(
-        "office/case.html", case=case, today=today, clock=describe_clock(case, today, soon_days=soon_days(case.agency)),
+        "office/case.html", case=case, today=today, clock=describe_clock(case, today, soon_days=due_soon_days(case.agency)),
         id_display=case.id_number if reveal else mask_id(case.id_number), revealed=reveal,
         attachments=attachments_for_case(case), timeline=inbox_queries.timeline(case), event_label=event_label,
         notes=list_notes(case), earlier=inbox_queries.earlier_requests(case),

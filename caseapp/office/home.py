@@ -11,7 +11,8 @@ from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.core.db import local_today
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, roles_required
 from caseapp.office import bp
-from caseapp.office.labels import TAB_LABELS, soon_days
+from caseapp.clock.service import due_soon_days
+from caseapp.office.labels import TAB_LABELS
 from caseapp.office.worklist import pending_work
 
 
@@ -23,7 +24,7 @@ def index():
     for the user's agency (or all agencies, for platform-wide users)."""
     counts = count_cases_by_status(current_user.agency_id) if current_user.role in CASE_READERS else {}
     rows = [(s, STATUS_LABELS[s], counts.get(s.value, 0)) for s in Status]
-    tabs = (inbox_queries.inbox_counts(current_user, local_today(), soon_days(current_user.agency), load_calendar())
+    tabs = (inbox_queries.inbox_counts(current_user, local_today(), due_soon_days(current_user.agency), load_calendar())
             if current_user.role in CASE_READERS else {})
     work = pending_work(current_user) if current_user.role in CASE_HANDLERS else None
     return render_template("office/index.html", rows=rows, tabs=tabs, work=work, tab_labels=TAB_LABELS)

@@ -13,7 +13,8 @@ from caseapp.core.db import local_today
 from caseapp.core.permissions import CASE_READERS, roles_required
 from caseapp.cases.labels import APPLICANT_TYPE_LABELS, CHANNEL_LABELS
 from caseapp.office import bp
-from caseapp.office.labels import labels, soon_days
+from caseapp.clock.service import due_soon_days
+from caseapp.office.labels import labels
 
 
 def _filters_from_args(args) -> tuple[inbox_queries.InboxFilters, list[str]]:
@@ -56,7 +57,7 @@ def inbox():
     filters, problems = _filters_from_args(request.args)
     today = local_today()
     cal = load_calendar()
-    soon = soon_days(current_user.agency)
+    soon = due_soon_days(current_user.agency)
     counts = inbox_queries.inbox_counts(current_user, today, soon, cal)
     page = inbox_queries.inbox_page(current_user, filters, today, soon, cal)
     clocks = {c.id: inbox_queries.row_clock(c, today, soon, cal) for c in page.items}

@@ -1,7 +1,6 @@
 """Labels the office pages share: inbox tabs, statuses and the request's coded fields."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from caseapp.cases.states import STATUS_LABELS
@@ -18,12 +17,6 @@ TAB_LABELS = {
     "open": _l("All open"), "mine": _l("My cases"), "unassigned": _l("Unassigned"), "due_soon": _l("Due soon"),
     "overdue": _l("Overdue"), "correction": _l("Awaiting correction"), "all": _l("All cases"),
 }
-
-
-def soon_days(agency=None) -> int:
-    """Working days left at which a case counts as due soon (the agency's setting, else the app's)."""
-    configured = getattr(agency, "due_soon_days", None) if agency is not None else None
-    return int(configured or current_app.config.get("DUE_SOON_DAYS", 5))
 
 
 def labels() -> dict:

@@ -17,7 +17,8 @@ from caseapp.core.permissions import CASE_HANDLERS, roles_required
 from caseapp.extensions import db
 from caseapp.office import bp
 from caseapp.office.case import load_case
-from caseapp.office.labels import labels, soon_days
+from caseapp.clock.service import due_soon_days
+from caseapp.office.labels import labels
 
 RECEIPT_SESSION_KEY = "office_receipt"
 
@@ -67,6 +68,6 @@ def receipt(tracking_number: str):
     if stored.get("tracking_number") == case.tracking_number:
         code = stored.get("code")
         session.pop(RECEIPT_SESSION_KEY, None)
-    clock = describe_clock(case, local_today(), soon_days=soon_days(case.agency))
+    clock = describe_clock(case, local_today(), soon_days=due_soon_days(case.agency))
     return render_template("office/receipt.html", case=case, query_code=code, clock=clock, today=local_today(),
                            **labels())
