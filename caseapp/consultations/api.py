@@ -112,7 +112,7 @@ def read_notification(notification_id: int):
 
 
 def _op(summary: str, responses: dict, *, body: dict | None = None, params: list | None = None) -> dict:
-    op = {"tags": ["consultations"], "summary": summary, "security": [{"bearer": []}], "responses": responses}
+    op = {"tags": ["consultations"], "summary": summary, "security": [{"bearerAuth": []}], "responses": responses}
     if params:
         op["parameters"] = params
     if body:

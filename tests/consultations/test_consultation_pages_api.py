@@ -98,6 +98,11 @@ def test_openapi_lists_the_paths(client):
     doc = client.get("/api/v1/openapi.json").json
     assert "/api/v1/consultations/{consultation_id}/answer" in doc["paths"]
     assert "/api/v1/notifications" in doc["paths"]
+    answer = doc["paths"]["/api/v1/consultations/{consultation_id}/answer"]["post"]
+    schemes = set(doc["components"]["securitySchemes"])
+    assert all(set(req) <= schemes for req in answer["security"])
+    assert answer["requestBody"]["content"]["application/json"]["schema"]["properties"]["opinion"]["enum"] == [
+        "agree", "disagree", "partial"]
 
 
 def test_office_inbox_and_answer_page(app, db, setup, login):
