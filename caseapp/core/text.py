@@ -17,6 +17,7 @@ clear message, so that nothing stored can poison a letter.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -88,7 +89,7 @@ class JSONBodyError(DomainError):
 def _first_problem(value: Any) -> tuple[str, str] | None:
     """(path, kind) of the first value refused in a parsed body: "deep" (nested deeper than
     MAX_JSON_DEPTH), "surrogate" (a lone surrogate), "control" (another refused character) or
-    "integer" (outside the signed 64-bit range); None when the body is clean."""
+    "integer" (outside the signed 64-bit range, or a float overflowing to infinity); None when clean."""
     stack = [(value, "", 0)]
     while stack:
         item, where, depth = stack.pop()
@@ -99,6 +100,8 @@ def _first_problem(value: Any) -> tuple[str, str] | None:
         elif isinstance(item, int) and not isinstance(item, bool):
             if not -MAX_JSON_INT - 1 <= item <= MAX_JSON_INT:
                 return where, "integer"
+        elif isinstance(item, float) and not math.isfinite(item):  # 1e400 parses as infinity
+            return where, "integer"
         elif isinstance(item, dict | list):
             if depth >= MAX_JSON_DEPTH:
                 return where, "deep"

@@ -140,6 +140,11 @@ def test_integers_beyond_64_bits_in_bodies_are_422(client, make_case, make_user,
         assert resp.get_json()["error"]["code"] == "validation_error"
 
 
+def test_numbers_overflowing_to_infinity_are_422(client, agency):
+    resp = client.post("/api/v1/requests", data='{"agency": "SFJY", "n": 1e400}', content_type="application/json")
+    assert resp.status_code == 422 and "n" in resp.get_json()["error"]["fields"]
+
+
 def test_nan_and_huge_numbers_are_not_json(client, agency):
     for raw in ('{"agency": NaN}', '{"agency": Infinity}', '{"n": ' + "9" * 5000 + "}"):
         resp = client.post("/api/v1/requests", data=raw, content_type="application/json")
