@@ -382,9 +382,24 @@ def escalate_consultation(c: Consultation, *, today: date) -> Consultation:
     return c
 
 
+def remind_department(c: Consultation, *, today: date) -> int:
+    """The department's answer is due today: remind its liaisons (once); returns how many were told."""
+    message = f"{c.case.tracking_number}：{c.agency.name}征求意见今天（{c.due_on.isoformat()}）到期，请及时答复。"
+    sent = [notify(user_id, "consultation_reminder", message, case_id=c.case_id, subject_id=c.id,
+                   dedupe_key=f"consultation:{c.id}:reminder") for user_id in _addressee_users(c)]
+    return sum(1 for n in sent if n is not None)
+
+
 def lapse_due_consultations(today: date) -> dict[str, int]:
-    """The sweep's part: lapse outside consultations and escalate departments past their due date."""
-    counts = {"consultations_deemed_consent": 0, "consultations_lapsed": 0, "consultations_escalated": 0}
+    """The sweep's part: remind departments on their due day, escalate those past it, and lapse
+    outside consultations (deemed consent for agencies, lapsed for third parties)."""
+    counts = {"consultations_deemed_consent": 0, "consultations_lapsed": 0, "consultations_escalated": 0,
+              "consultations_reminded": 0}
+    due_today = sa.select(Consultation).where(Consultation.status == "sent", Consultation.kind == "department",
+                                              Consultation.due_on == today).order_by(Consultation.id)
+    for c in db.session.scalars(due_today).all():
+        if not states.is_final(c.case.status) and remind_department(c, today=today):
+            counts["consultations_reminded"] += 1
     q = sa.select(Consultation).where(Consultation.status == "sent", Consultation.due_on < today,
                                       Consultation.escalated_on.is_(None)).order_by(Consultation.id)
     for c in db.session.scalars(q).all():

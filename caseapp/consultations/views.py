@@ -267,6 +267,7 @@ def _notification_labels() -> dict:
 
     return {"due_reminder": _l("Due-date reminder"), "supervision_order": _l("Supervision order"),
             "consultation_request": _l("Opinion requested"), "consultation_answered": _l("Opinion received"),
+            "consultation_reminder": _l("Consultation due today"),
             "consultation_overdue": _l("Consultation overdue")}
 
 

@@ -135,6 +135,12 @@ def test_third_party_lapses_and_department_escalates(db, world):
                        sent_on=date(2026, 11, 2), today=date(2026, 11, 4))
     db.session.commit()
     assert tp.due_on == date(2026, 11, 25) and dept.due_on == date(2026, 11, 5)
+    assert sweep(date(2026, 11, 5))["consultations_reminded"] == 1  # the due day: the liaison is reminded
+    db.session.commit()
+    assert sweep(date(2026, 11, 5))["consultations_reminded"] == 0  # once
+    db.session.commit()
+    reminded = db.session.scalars(sa.select(Notification).where(Notification.kind == "consultation_reminder")).all()
+    assert [n.user_id for n in reminded] == [world.liaison_b.id]
     counts = sweep(date(2026, 11, 6))
     db.session.commit()
     assert counts["consultations_escalated"] == 1 and counts["consultations_lapsed"] == 0
