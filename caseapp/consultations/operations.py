@@ -37,6 +37,7 @@ MAX_MATERIAL_FILES = 10
 # Consultation letters of the existing templates, drafted when an outside consultation is sent.
 LETTER_TEMPLATES = {"agency": "consultation_agency", "third_party": "consultation_third_party"}
 CONSULTABLE = frozenset({states.Status.IN_PROGRESS, states.Status.AWAITING_FEE})
+PRIVATE_ATTACHMENT_KINDS = frozenset({"id_scan"})
 
 
 def _invalid(field: str, message) -> ValidationError:
@@ -213,6 +214,9 @@ def consult(
     chosen = list(db.session.scalars(sa.select(Attachment).where(Attachment.id.in_(ids)))) if ids else []
     if len(chosen) != len(set(ids)) or any(a.case_id != case.id for a in chosen):
         raise _invalid("attachments", _l("Please choose files of this case."))
+    if any(a.kind in PRIVATE_ATTACHMENT_KINDS for a in chosen):
+        # The applicant's identity documents never leave the case (personal data).
+        raise _invalid("attachments", _l("The applicant's identity documents cannot be sent with a consultation."))
     for att in chosen:
         c.files.append(ConsultationFile(role="material", attachment_id=att.id, original_name=att.original_name,
                                         content_type=att.content_type, size=att.size, sha256=att.sha256,

@@ -87,7 +87,8 @@ def _consult_choices(form: ConsultForm, case: Case) -> None:
 
     form.department.choices = choices((d.code, d.name) for d in case.agency.departments)
     form.agency.choices = choices((a.code, a.name) for a in list_agencies() if a.id != case.agency_id)
-    form.attachments.choices = choices((str(a.id), a.original_name) for a in attachments_for_case(case))
+    form.attachments.choices = choices((str(a.id), a.original_name) for a in attachments_for_case(case)
+                                       if a.kind not in ops.PRIVATE_ATTACHMENT_KINDS)
 
 
 @bp.route("/cases/<tracking_number>/consult", methods=["GET", "POST"])

@@ -223,3 +223,21 @@ def test_objection_and_disclosure_notice(db, world):
     db.session.commit()
     assert letter.template == "third_party_disclosure_notice"
     assert letter.fields["addressee"] == "示范建设有限公司" and letter.fields["consulted_on"] == "2026-09-30"
+
+
+def test_material_from_the_case_but_never_the_id_scan(db, world):
+    from caseapp.cases.attachments import Upload, attach_files
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    scan = attach_files(world.case, [Upload("身份证.pdf", pdf)], kind="id_scan", actor=world.clerk)[0]
+    support = attach_files(world.case, [Upload("项目批复.pdf", pdf + b" ")], kind="supporting", actor=world.clerk)[0]
+    db.session.commit()
+    with pytest.raises(ValidationError) as refused:
+        ops.consult(world.case, actor=world.clerk, kind="department", department="BGS", question="请核实。",
+                    attachment_ids=[support.id, scan.id], today=date(2026, 9, 30))
+    assert "attachments" in refused.value.errors
+    db.session.rollback()
+    c = ops.consult(world.case, actor=world.clerk, kind="department", department="BGS", question="请核实。",
+                    attachment_ids=[support.id], today=date(2026, 9, 30))
+    db.session.commit()
+    assert [(f.role, f.attachment_id, f.storage_key) for f in c.files] == [("material", support.id, support.storage_key)]
