@@ -28,6 +28,15 @@ def _acting_staff():
     return user, None
 
 
+def _version(body: dict) -> int:
+    """The case version the client last saw (required: a stale one is refused with 409)."""
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError(_("Please correct the marked fields."),
+                              errors={"version": _("Give the case version you last saw (an integer).")})
+    return version
+
+
 @bp.post("/cases/<tracking_number>/actions")
 def case_action(tracking_number: str):
     """Take one action on a case: {"action": ..., "version": N, ...payload}."""
@@ -46,12 +55,9 @@ def case_action(tracking_number: str):
     if refused is not None:
         raise refused
     dry_run = action.dry_run is not None and body.get("dry_run") is True
-    version = body.get("version")
-    if not dry_run and (not isinstance(version, int) or isinstance(version, bool)):
-        raise ValidationError(_("Please correct the marked fields."),
-                              errors={"version": _("Give the case version you last saw (an integer).")})
+    version = None if dry_run else _version(body)
     ctx = context_for(action, case, user, body)
-    result = perform(action, ctx, body, source="api", version=None if dry_run else version, dry_run=dry_run)
+    result = perform(action, ctx, body, source="api", version=version, dry_run=dry_run)
     if dry_run:
         db.session.rollback()
     answer = serialize_case(case)

@@ -189,71 +189,81 @@ def _uploads(items) -> list[Upload]:
 def list_cases():
     """The inbox as JSON: the same tabs, filters, search, sorting and paging as the office page."""
     user = acting_user()
-    args = request.args
-    errors = {}
-
-    def pick(name, allowed):
-        value = args.get(name) or None
-        if value is not None and value not in allowed:
-            errors[name] = _("Unknown value %(value)s.", value=value)
-            return None
-        return value
-
-    def day(name):
-        try:
-            return _day(args.get(name), name)
-        except ValidationError as err:
-            errors.update(err.errors)
-            return None
-
-    def integer(name, default, low, high):
-        value = args.get(name)
-        if value is None or value == "":
-            return default
-        if not value.isdigit() or not low <= int(value) <= high:
-            errors[name] = _("Please give a whole number from %(low)s to %(high)s.", low=low, high=high)
-            return default
-        return int(value)
-
-    handler = args.get("handler") or None
-    if handler not in (None, "none"):
-        found = inbox_queries.get_user_in_agency(handler, user.agency_id)
-        if found is None:
-            errors["handler"] = _("Unknown user %(value)s.", value=handler)
-        handler = str(found.id) if found else None
-    department = args.get("department") or None
-    department_id = None
-    if department is not None:
-        match = [d for d in inbox_queries.departments_for(user) if d.code == department.upper()]
-        if not match:
-            errors["department"] = _("Unknown department %(value)s.", value=department)
-        else:
-            department_id = match[0].id
-    filters = inbox_queries.InboxFilters(
-        tab=pick("tab", inbox_queries.TABS) or "open",
-        q=(args.get("q") or "").strip()[:100] or None,
-        status=pick("status", {s.value for s in states.Status}),
-        channel=pick("channel", CHANNELS),
-        applicant_type=pick("applicant_type", APPLICANT_TYPES),
-        department_id=department_id,
-        handler=handler,
-        received_from=day("received_from"),
-        received_to=day("received_to"),
-        sort=pick("sort", inbox_queries.SORTS) or "due",
-        page=integer("page", 1, 1, 10**6),
-    )
-    per_page = integer("per_page", inbox_queries.PAGE_SIZE, 1, MAX_PER_PAGE)
-    if errors:
-        _invalid(errors)
-    today = local_today()
-    cal = load_calendar()
-    soon = due_soon_days(user.agency)
+    filters, per_page = InboxQuery(user, request.args).parse()
+    today, cal, soon = local_today(), load_calendar(), due_soon_days(user.agency)
     page = inbox_queries.inbox_page(user, filters, today, soon, cal, per_page=per_page)
     return jsonify({
         "cases": [serialize_case(c, today) for c in page.items],
         "total": page.total, "page": page.page, "pages": page.pages, "per_page": page.per_page,
         "counts": inbox_queries.inbox_counts(user, today, soon, cal),
     })
+
+
+class InboxQuery:
+    """The inbox filters of a query string, every malformed one named in one 422."""
+
+    def __init__(self, user, args):
+        self.user, self.args, self.errors = user, args, {}
+
+    def parse(self) -> tuple[inbox_queries.InboxFilters, int]:
+        """(filters, per_page), or ValidationError with a message per malformed argument."""
+        filters = inbox_queries.InboxFilters(
+            tab=self.pick("tab", inbox_queries.TABS) or "open",
+            q=(self.args.get("q") or "").strip()[:100] or None,
+            status=self.pick("status", {s.value for s in states.Status}),
+            channel=self.pick("channel", CHANNELS),
+            applicant_type=self.pick("applicant_type", APPLICANT_TYPES),
+            department_id=self.department(), handler=self.handler(),
+            received_from=self.day("received_from"), received_to=self.day("received_to"),
+            sort=self.pick("sort", inbox_queries.SORTS) or "due",
+            page=self.integer("page", 1, 1, 10**6),
+        )
+        per_page = self.integer("per_page", inbox_queries.PAGE_SIZE, 1, MAX_PER_PAGE)
+        if self.errors:
+            _invalid(self.errors)
+        return filters, per_page
+
+    def pick(self, name, allowed):
+        value = self.args.get(name) or None
+        if value is not None and value not in allowed:
+            self.errors[name] = _("Unknown value %(value)s.", value=value)
+            return None
+        return value
+
+    def day(self, name):
+        try:
+            return _day(self.args.get(name), name)
+        except ValidationError as err:
+            self.errors.update(err.errors)
+            return None
+
+    def integer(self, name, default, low, high):
+        value = self.args.get(name)
+        if value is None or value == "":
+            return default
+        if not value.isdigit() or not low <= int(value) <= high:
+            self.errors[name] = _("Please give a whole number from %(low)s to %(high)s.", low=low, high=high)
+            return default
+        return int(value)
+
+    def handler(self):
+        name = self.args.get("handler") or None
+        if name in (None, "none"):
+            return name
+        found = inbox_queries.get_user_in_agency(name, self.user.agency_id)
+        if found is None:
+            self.errors["handler"] = _("Unknown user %(value)s.", value=name)
+        return str(found.id) if found else None
+
+    def department(self):
+        code = self.args.get("department") or None
+        if code is None:
+            return None
+        match = [d for d in inbox_queries.departments_for(self.user) if d.code == code.upper()]
+        if not match:
+            self.errors["department"] = _("Unknown department %(value)s.", value=code)
+            return None
+        return match[0].id
 
 
 @bp.get("/cases/<tracking_number>")

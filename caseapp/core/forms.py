@@ -1,7 +1,6 @@
 """Form helpers shared by every form of the portal and the office."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 

@@ -5,29 +5,12 @@ import pytest
 
 from caseapp.calendar.rules import WorkingCalendar, YearData, receipt_date
 from caseapp.calendar.sources import estimated_year_from_holidays, official_years_from_chinesecalendar
+from tests.calendar_2026 import SPEC_2026_HOLIDAYS, SPEC_2026_WORKDAYS, YEAR_2026
 
 D = date.fromisoformat
 
 
-def _range(first: str, last: str) -> set[date]:
-    start, end = D(first), D(last)
-    return {start + timedelta(days=i) for i in range((end - start).days + 1)}
 
-
-# SPEC §4, typed in from the State Council's 2026 notice.
-SPEC_2026_HOLIDAYS = frozenset(
-    _range("2026-01-01", "2026-01-03")
-    | _range("2026-02-15", "2026-02-23")
-    | _range("2026-04-04", "2026-04-06")
-    | _range("2026-05-01", "2026-05-05")
-    | _range("2026-06-19", "2026-06-21")
-    | _range("2026-09-25", "2026-09-27")
-    | _range("2026-10-01", "2026-10-07")
-)
-SPEC_2026_WORKDAYS = frozenset(
-    D(s) for s in ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10")
-)
-YEAR_2026 = YearData(2026, SPEC_2026_HOLIDAYS, SPEC_2026_WORKDAYS, official=True)
 
 
 @pytest.fixture

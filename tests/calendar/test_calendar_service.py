@@ -1,6 +1,6 @@
 """Stored calendar years: seeding, loading, strict import, export."""
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -10,27 +10,12 @@ from caseapp.calendar.models import CalendarDay, CalendarYear
 from caseapp.clock.rules import ClockFacts, compute_due
 from caseapp.core.errors import ValidationError
 from caseapp.extensions import db
+from tests.calendar_2026 import SPEC_2026_HOLIDAYS, SPEC_2026_WORKDAYS
 
 D = date.fromisoformat
 
 
-def _range(first: str, last: str) -> set[date]:
-    start, end = D(first), D(last)
-    return {start + timedelta(days=i) for i in range((end - start).days + 1)}
 
-
-SPEC_2026_HOLIDAYS = (
-    _range("2026-01-01", "2026-01-03")
-    | _range("2026-02-15", "2026-02-23")
-    | _range("2026-04-04", "2026-04-06")
-    | _range("2026-05-01", "2026-05-05")
-    | _range("2026-06-19", "2026-06-21")
-    | _range("2026-09-25", "2026-09-27")
-    | _range("2026-10-01", "2026-10-07")
-)
-SPEC_2026_WORKDAYS = {
-    D(s) for s in ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10")
-}
 
 # Fictitious test data, not the real 2027 notice: 1/1-1/4 off, Saturday 1/9 worked.
 FILE_2027 = {

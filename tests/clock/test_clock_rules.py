@@ -1,9 +1,9 @@
 """Reply due dates with pauses, extension, deferral and restart; expectations counted by hand."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from caseapp.calendar.rules import WorkingCalendar, YearData
+from caseapp.calendar.rules import WorkingCalendar
 from caseapp.calendar.sources import estimated_year_from_holidays
 from caseapp.clock.rules import (
     ClockFacts,
@@ -16,30 +16,12 @@ from caseapp.clock.rules import (
     due_state,
     fee_payment_deadline,
 )
+from tests.calendar_2026 import YEAR_2026
 
 D = date.fromisoformat
 
 
-def _range(first: str, last: str) -> set[date]:
-    start, end = D(first), D(last)
-    return {start + timedelta(days=i) for i in range((end - start).days + 1)}
 
-
-# SPEC §4's official 2026 calendar.
-YEAR_2026 = YearData(
-    2026,
-    frozenset(
-        _range("2026-01-01", "2026-01-03")
-        | _range("2026-02-15", "2026-02-23")
-        | _range("2026-04-04", "2026-04-06")
-        | _range("2026-05-01", "2026-05-05")
-        | _range("2026-06-19", "2026-06-21")
-        | _range("2026-09-25", "2026-09-27")
-        | _range("2026-10-01", "2026-10-07")
-    ),
-    frozenset(D(s) for s in ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10")),
-    official=True,
-)
 
 
 @pytest.fixture
