@@ -127,6 +127,7 @@ def _register_actions() -> None:
     """Import every domain's action registry (each declares its actions once, on import)."""
     import caseapp.cases.actions  # noqa: F401
     import caseapp.consultations.actions  # noqa: F401
+    import caseapp.disclosure.actions  # noqa: F401
     import caseapp.fees.actions  # noqa: F401
     import caseapp.letters.actions  # noqa: F401
 

@@ -143,7 +143,56 @@ ACTIONS = {
     "propose_fee": (HANDLERS, lambda w: (_recent(w), {"basis": "pages", "count": 150})),
     "approve_fee": (SUPERVISOR, lambda w: _with_fee(w, served=False)),
     "record_payment": (HANDLERS, lambda w: _with_fee(w, served=True, payload={"paid_on": TODAY})),
+    # proactive disclosure (caseapp/disclosure/actions.py)
+    "start_item": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]), {"title": "学区划分方案"})),
+    "link_item": (HANDLERS, lambda w: _with_item(w, "link_item")),
+    "split_item": (HANDLERS, lambda w: _with_item(w, "split_item")),
+    "merge_items": (HANDLERS, lambda w: _with_item(w, "merge_items")),
+    "convert_to_public": (HANDLERS, lambda w: (w["make_case"]("closed", agency=w["a"]),
+                                               {"title": "学区划分方案", "topic": "education"})),
+    "resolve_finding": (HANDLERS, lambda w: _with_entry(w, "resolve_finding")),
+    "approve_publication": (SUPERVISOR, lambda w: _with_entry(w, "approve_publication")),
+    "answer_suggestion": (SUPERVISOR, lambda w: _with_suggestion(w)),
 }
+
+
+def _with_item(world, action):
+    """A case of agency A in an information item with another case, and a second item."""
+    from caseapp.core.actions import act
+
+    clerk = world["users"][("a", "clerk")]
+    case, other, third = (world["make_case"]("in_progress", agency=world["a"]) for _ in range(3))
+    item = act("start_item", other, clerk, {"title": "学区划分方案"})["item_id"]
+    second = act("start_item", third, clerk, {"title": "招生入学通知"})["item_id"]
+    if action == "link_item":
+        return case, {"item_id": item}
+    act("link_item", case, clerk, {"item_id": item})
+    return case, ({"title": "另一份方案"} if action == "split_item" else {"source_item_id": second})
+
+
+def _with_entry(world, action):
+    """A disclosed case of agency A converted to a draft entry (with one finding for resolve_finding)."""
+    from caseapp.core.actions import act
+
+    case = world["make_case"]("closed", agency=world["a"])
+    summary = f"{case.applicant_name}申请的信息。" if action == "resolve_finding" else "学区划分方案全文。"
+    entry = act("convert_to_public", case, world["users"][("a", "clerk")],
+                {"title": "学区划分方案", "summary": summary, "topic": "education"})
+    if action == "approve_publication":
+        return case, {"entry_id": entry["entry_id"]}
+    from caseapp.disclosure.queries import get_entry, open_findings
+
+    return case, {"finding_id": open_findings(get_entry(entry["entry_id"]))[0].id, "reason": "示例，非个人信息"}
+
+
+def _with_suggestion(world):
+    from caseapp.extensions import db
+    from caseapp.intake.operations import suggest_proactive_disclosure
+
+    case = world["make_case"]("in_progress", agency=world["a"])
+    suggestion = suggest_proactive_disclosure(case, text="建议主动公开。")
+    db.session.commit()
+    return case, {"suggestion_id": suggestion.id, "decision": "agree", "reason": "已主动公开。"}
 
 
 def _with_letter(world, status, payload):
