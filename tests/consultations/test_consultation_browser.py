@@ -84,3 +84,44 @@ def test_clerk_consults_department_liaison_answers(browser, live_server, db, mak
     screenshot("consultation-notifications", page)
     clerk_ctx.close()
     liaison_ctx.close()
+
+
+def test_supervisor_dashboard_and_supervision_order(browser, live_server, db, make_agency, make_user, make_case):
+    from datetime import timedelta
+
+    from caseapp.calendar.service import load_calendar
+    from caseapp.clock.sweep import sweep
+    from caseapp.core.db import writing
+
+    agency = make_agency("SFSJ", "示范市审计局")
+    clerk = make_user("clerk", agency=agency, username="sj_clerk")
+    supervisor = make_user("supervisor", agency=agency, username="sj_supervisor")
+    today = local_today()
+    cal = load_calendar()
+    received = today
+    while cal.working_days_between(received, today) < 25:  # received 25 working days ago: 5 days overdue
+        received -= timedelta(days=1)
+    late = make_case(status="in_progress", agency=agency, handler=clerk, received_on=received, today=received,
+                     description="申请公开示范市2025年度预算执行审计工作报告。")
+    late.handler_id = clerk.id
+    db.session.commit()
+    assert late.due_on < today
+    with writing():
+        sweep(today)
+        db.session.commit()
+
+    ctx = browser.new_context(locale="zh-CN")
+    page = ctx.new_page()
+    _login(page, live_server, supervisor)
+    assert page.locator("#notification-count").inner_text() == "1"
+    page.goto(live_server + "/office/supervision")
+    board = page.locator("#supervision-board").inner_text()
+    assert "sj_clerk" in board
+    screenshot("supervision-dashboard", page)
+    page.click(f"#supervision-board a[href*='tab=overdue'][href*='handler={clerk.id}'] >> nth=0")
+    page.wait_for_url(re.compile(r"/office/cases\?"))
+    assert late.tracking_number in page.content()
+    page.goto(f"{live_server}/office/cases/{late.tracking_number}")
+    assert "督办单" in page.locator("#supervision-order").inner_text()
+    screenshot("supervision-order-on-case", page)
+    ctx.close()
