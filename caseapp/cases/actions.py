@@ -96,7 +96,7 @@ register(
         ),
         operation=_request_correction, preview=_correction_preview, warning=_late_correction,
         done=_l("The correction notice was recorded; the clock stops until the correction arrives."),
-        description=_l("{details, period_days}"),
+        description="{details, period_days}",
     ),
     Action(
         name="receive_correction", label=_l("Receive correction"), roles=HANDLERS,
@@ -112,13 +112,13 @@ register(
             today=ctx.today),
         preview=lambda ctx: {"reply_days": REPLY_DAYS},
         done=_l("The correction was recorded; the 20 working days start again from its arrival."),
-        description=_l("{received_on, description}"),
+        description="{received_on, description}",
     ),
     Action(
         name="assign", label=_l("Assign"), roles=HANDLERS, when=case_status("assign"), page=True,
         input=Schema(Field("user", "choice", _l("Handler"), required=True, message=_l("Please choose a handler."),
                            choices=_handler_choices, schema={"description": "Username or user id."})),
-        operation=_assign, done=_l("The handler was changed."), description=_l("{user}"),
+        operation=_assign, done=_l("The handler was changed."), description="{user}",
     ),
     Action(
         name="close", label=_l("Close"), roles=SUPERVISORS, when=case_status("close"), page=True,
@@ -132,7 +132,7 @@ register(
                   help=_l("The case counts as closed on this day (国办公开办函〔2016〕235号)."),
                   default=lambda: None),
         ),
-        operation=_close, done=_l("The case was closed."), description=_l("{outcome, reason, delivered_on}"),
+        operation=_close, done=_l("The case was closed."), description="{outcome, reason, delivered_on}",
     ),
     Action(
         name="reopen", label=_l("Reopen"), roles=SUPERVISORS, when=case_status("reopen"), page=True,
@@ -145,7 +145,7 @@ register(
                                                     today=ctx.today),
         preview=lambda ctx: {"new_due_on": load_calendar().add_working_days(ctx.today, REPLY_DAYS)},
         done=_l("The case was reopened; a new period of 20 working days runs from today."),
-        description=_l("{reason}"),
+        description="{reason}",
     ),
     Action(
         name="withdraw", label=_l("Record withdrawal"), roles=HANDLERS, when=case_status("withdraw"), page=True,
@@ -154,13 +154,13 @@ register(
                            max_length=1000)),
         operation=lambda ctx, data: ops.withdraw_case(ctx.case, actor=ctx.user, reason=data.get("reason"),
                                                       today=ctx.today),
-        done=_l("The withdrawal was recorded."), description=_l("{reason}"),
+        done=_l("The withdrawal was recorded."), description="{reason}",
     ),
     Action(
         name="add_note", label=_l("Add note"), roles=HANDLERS, path="notes",
         input=Schema(Field("text", "longtext", _l("Internal note"), required=True,
                            message=_l("Please write the note."), max_length=5000)),
         operation=lambda ctx, data: add_note(ctx.case, actor=ctx.user, text=data.get("text") or ""),
-        done=_l("The note was added."), description=_l("{text}"),
+        done=_l("The note was added."), description="{text}",
     ),
 )

@@ -80,7 +80,7 @@ class Action:
     dry_run: Callable[[Ctx, dict], Any] | None = None  # compute without writing (API body dry_run: true)
     preview: Callable[[Ctx], dict] | None = None  # what the office page shows before asking
     path: str = ""  # the office URL part, when not the name with dashes
-    description: object = ""  # the payload, for the API document
+    description: str = ""  # the payload, for the API document (developers read it: not translated)
 
     @property
     def slug(self) -> str:

@@ -61,7 +61,7 @@ register(
         dry_run=_quote, result=_fee_json,
         done=lambda ctx, fee: _l("A fee of %(amount)s yuan was proposed; a supervisor must approve it.",
                                  amount=fee.amount),
-        description=_l("{basis: requests|pages, count[, dry_run]} -> amount (yuan)"),
+        description="{basis: requests|pages, count[, dry_run]} -> amount (yuan)",
     ),
     Action(
         name="approve_fee", label=_l("Approve the fee"), domain="fees", roles=SUPERVISORS, path="approve-fee",
@@ -72,7 +72,7 @@ register(
                                                     today=ctx.today),
         result=_fee_json, after=_notice_page, style="success",
         done=_l("The fee was approved; please complete and issue the fee notice."),
-        description=_l("{how_to_pay}: the fee notice is ready to issue (issuing it pauses the clock)"),
+        description="{how_to_pay}: the fee notice is ready to issue (issuing it pauses the clock)",
     ),
     Action(
         name="record_payment", label=_l("Record payment"), domain="fees", roles=HANDLERS, path="record-payment",
@@ -81,6 +81,6 @@ register(
         operation=lambda ctx, data: ops.record_payment(ctx.case, actor=ctx.user, paid_on=data.get("paid_on"),
                                                        today=ctx.today),
         result=_fee_json, done=_l("The payment was recorded."), style="primary",
-        description=_l("{paid_on}: the clock resumes"),
+        description="{paid_on}: the clock resumes",
     ),
 )

@@ -107,26 +107,26 @@ register(
         operation=lambda ctx, data: ops.draft_letter(ctx.case, actor=ctx.user, template=data["template"],
                                                      fields=data.get("fields")),
         result=letter_json, after=_letter_page, done=_l("The draft was created."), style="primary",
-        description=_l("{template, fields} -> letter_id"),
+        description="{template, fields} -> letter_id",
     ),
     Action(
         name="update_letter", label=_l("Save draft"), domain="letters", target="letter", roles=HANDLERS,
         path="edit", when=letter_status("update_letter"), input=Schema(FIELDS_INPUT),
         operation=lambda ctx, data: ops.update_letter(ctx.letter, actor=ctx.user, fields=data.get("fields") or {}),
-        result=letter_json, done=_l("The draft was saved."), description=_l("{letter_id, fields}"),
+        result=letter_json, done=_l("The draft was saved."), description="{letter_id, fields}",
     ),
     Action(
         name="submit_letter", label=_l("Submit for approval"), domain="letters", target="letter", roles=HANDLERS,
         path="submit", when=letter_status("submit_letter"), style="primary",
         operation=lambda ctx, data: ops.submit_letter(ctx.letter, actor=ctx.user),
-        result=letter_json, done=_l("The letter was submitted for approval."), description=_l("{letter_id}"),
+        result=letter_json, done=_l("The letter was submitted for approval."), description="{letter_id}",
     ),
     Action(
         name="approve_letter", label=_l("Approve"), domain="letters", target="letter", roles=SUPERVISORS,
         path="approve", when=letter_status("approve_letter"), style="success",
         guards=(lambda ctx: ops.four_eyes_refusal(ctx.letter, ctx.user),),
         operation=lambda ctx, data: ops.approve_letter(ctx.letter, actor=ctx.user),
-        result=letter_json, done=_l("The letter was approved."), description=_l("{letter_id}"),
+        result=letter_json, done=_l("The letter was approved."), description="{letter_id}",
     ),
     Action(
         name="return_letter", label=_l("Return for changes"), domain="letters", target="letter", roles=SUPERVISORS,
@@ -135,7 +135,7 @@ register(
                            message=_l("Please say what to change."), max_length=2000)),
         operation=lambda ctx, data: ops.return_letter(ctx.letter, actor=ctx.user, comment=data.get("comment")),
         result=letter_json, done=_l("The letter was returned to its drafter."),
-        description=_l("{letter_id, comment}"),
+        description="{letter_id, comment}",
     ),
     Action(
         name="issue_letter", label=_l("Issue"), domain="letters", target="letter", roles=HANDLERS, path="issue",
@@ -151,7 +151,7 @@ register(
             ctx.letter, actor=ctx.user, today=ctx.today,
             delivery={"method": data.get("method"), "date": data.get("date"), "reference": data.get("reference")}),
         result=_issued_json, done=lambda ctx, letter: _l("The letter was issued as %(number)s.", number=letter.number),
-        description=_l("{letter_id, delivery: {method: post|hand|email|online, date, reference}}"),
+        description="{letter_id, delivery: {method: post|hand|email|online, date, reference}}",
     ),
     Action(
         name="request_extension", label=_l("Request an extension"), domain="letters", roles=HANDLERS,
@@ -163,7 +163,7 @@ register(
         operation=lambda ctx, data: times.request_extension(ctx.case, actor=ctx.user, days=data["days"],
                                                             reason=data.get("reason"), today=ctx.today),
         result=_time_request_json, done=_l("The extension was requested; a supervisor must approve it."),
-        description=_l("{days, reason}"),
+        description="{days, reason}",
     ),
     Action(
         name="approve_extension", label=_l("Approve the extension"), domain="letters", roles=SUPERVISORS,
@@ -172,7 +172,7 @@ register(
         operation=lambda ctx, data: times.approve_time_request(ctx.case, actor=ctx.user, kind="extension",
                                                                today=ctx.today),
         result=_time_request_json, after=_notice_page, done=_approved_message, style="success",
-        description=_l("{}: the due date moves; the extension notice is ready to issue"),
+        description="{}: the due date moves; the extension notice is ready to issue",
     ),
     Action(
         name="defer", label=_l("Propose a deferral"), domain="letters", roles=HANDLERS, path="defer",
@@ -182,7 +182,7 @@ register(
         operation=lambda ctx, data: times.request_deferral(ctx.case, actor=ctx.user, deferred_to=data["deferred_to"],
                                                            reason=data.get("reason"), today=ctx.today),
         result=_time_request_json, done=_l("The deferral was requested; a supervisor must approve it."),
-        description=_l("{deferred_to, reason}"),
+        description="{deferred_to, reason}",
     ),
     Action(
         name="approve_deferral", label=_l("Approve the deferral"), domain="letters", roles=SUPERVISORS,
@@ -191,6 +191,6 @@ register(
         operation=lambda ctx, data: times.approve_time_request(ctx.case, actor=ctx.user, kind="deferral",
                                                                today=ctx.today),
         result=_time_request_json, after=_notice_page, done=_approved_message, style="success",
-        description=_l("{}: the due date becomes the deferred date; its notice is ready to issue"),
+        description="{}: the due date becomes the deferred date; its notice is ready to issue",
     ),
 )
