@@ -1,6 +1,7 @@
 """The periodic sweep: lapse overdue corrections and recompute provisional due dates."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -25,7 +26,6 @@ def sweep(today: date) -> dict[str, int]:
     lock_sweep()
     from caseapp.clock.reminders import send_due_reminders
     from caseapp.clock.supervision import close_finished_orders, open_orders_for_overdue
-    from caseapp.consultations.operations import lapse_due_consultations
     from caseapp.core.outbox import request_delivery
     from caseapp.fees.sweep import lapse_unpaid_fees
 
@@ -39,13 +39,23 @@ def sweep(today: date) -> dict[str, int]:
         draft_closing_letter(case, today=today)
         lapsed += 1
     counts = {"corrections_lapsed": lapsed, "fees_lapsed": lapse_unpaid_fees(today)}
-    counts.update(lapse_due_consultations(today))
+    for step in _STEPS:  # the domains' own lapses (consultations), registered at start-up
+        counts.update(step(today))
     counts["due_dates_recomputed"] = recompute_provisional_dues(today)
     counts.update(send_due_reminders(today))
     counts["supervision_orders_opened"] = open_orders_for_overdue(today)
     counts["supervision_orders_closed"] = close_finished_orders(today)
     request_delivery()
     return counts
+
+
+_STEPS: list[Callable[[date], dict[str, int]]] = []
+
+
+def add_sweep_step(step: Callable[[date], dict[str, int]]) -> None:
+    """Let a domain above the clock add its part to the sweep: step(today) -> counts (it flushes only)."""
+    if step not in _STEPS:
+        _STEPS.append(step)
 
 
 def closing_letter_drafter(case):
