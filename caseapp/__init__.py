@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from caseapp.core.db import configure_engine, write_intent
-from caseapp.core.text import SafeJSONRequest
+from caseapp.core.text import SafeJSONRequest, refuse_unsafe_office_form
 from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 __version__ = "0.1.0"
@@ -73,6 +73,8 @@ def _harden(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     # JSON bodies are parsed by caseapp.core.text.loads_json (depth, surrogates, control characters).
     app.request_class = SafeJSONRequest
+    # Office form posts with control characters in any field are refused before the view runs.
+    app.before_request(refuse_unsafe_office_form)
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:
         # Trust X-Forwarded-For/-Proto/-Host only from the configured number of reverse proxies.

@@ -72,6 +72,29 @@ def test_office_registration_refuses_control_characters(app, db, make_user):
     assert "applicant_name" in errors and "控制字符" in str(errors["applicant_name"])
 
 
+def test_office_form_posts_with_control_characters_are_refused_before_the_view():
+    """The safety net behind every office form (letter fields, notes, actions): 422, the view never runs."""
+    from caseapp import create_app
+    from config import TestConfig
+
+    app = create_app(type("C", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": "sqlite://", "WTF_CSRF_ENABLED": False}))
+    seen = []
+
+    @app.post("/office/_echo")
+    def _echo():
+        seen.append(dict(__import__("flask").request.form))
+        return "ok"
+
+    client = app.test_client()
+    assert client.post("/office/_echo", data={"body": "第一段\r\n第二段\t完"}).status_code == 200
+    resp = client.post("/office/_echo", data={"body": "正文\x1b[2J内容"}, headers={"Referer": "/office/x"})
+    assert resp.status_code == 302  # back to the form, with the message flashed
+    with client.session_transaction() as sess:
+        assert any("控制字符" in str(m) for _cat, m in sess.get("_flashes", []))
+    assert client.post("/office/_echo", data={"body": "\x00"}).status_code == 422
+    assert len(seen) == 1
+
+
 def test_portal_correction_withdrawal_and_suggestion_refuse_control_characters(client, db, make_case):
     from caseapp.core.errors import ValidationError
     from caseapp.intake.operations import submit_correction, suggest_proactive_disclosure, withdraw_request
