@@ -26,6 +26,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.cases.outcomes import REQUIRED_STATUS
 from caseapp.core.db import sql_in, utcnow
+from caseapp.core.events import subscribe
 from caseapp.extensions import db
 
 KINDS = ("reply", "close", "withdrawal", "lapse")
@@ -69,13 +70,25 @@ CASES_AGENCY_RECEIVED_TYPE_INDEX = sa.Index("ix_cases_agency_received_type", Cas
                                             Case.applicant_type)
 
 
-def closure_kind(outcome: str, reason: str | None) -> str:
-    """How close_case closed: a lapse, a reply letter (its reason names the letter) or a direct close."""
-    if outcome in REQUIRED_STATUS:
-        return "lapse"
-    if (reason or "").startswith("letter "):
-        return "reply"
-    return "close"
+def closure_kind(outcome: str, reason: str | None = None) -> str:
+    """How close_case closed: a lapse, or a close (a reply letter's issue turns it into "reply", below)."""
+    return "lapse" if outcome in REQUIRED_STATUS else "close"
+
+
+def _reply_letter_issued(event) -> None:
+    """A reply letter was issued: the closing it made (same outcome, still standing) is a reply."""
+    template = (event.after or {}).get("template")
+    if event.case_id is None or not template:
+        return
+    closure = db.session.scalar(
+        sa.select(CaseClosure).where(CaseClosure.case_id == event.case_id, CaseClosure.reopened_on.is_(None))
+        .order_by(CaseClosure.id.desc()).limit(1)
+    )
+    if closure is not None and closure.kind == "close" and closure.outcome == template:
+        closure.kind = "reply"
+
+
+subscribe("letter.issued", _reply_letter_issued)
 
 
 def record_closure(case: Case, kind: str) -> CaseClosure:

@@ -105,7 +105,7 @@ def dashboard_data():
 @roles_required(*REPORT_READERS)
 def chart_csv():
     """One chart's data table as CSV (UTF-8 with BOM): ?chart=NAME and the dashboard's filters."""
-    name = request.args.get("chart", "")
+    name = request.args.get("chart") or CHARTS[0]
     if name not in CHARTS:
         abort(404)
     period, _problems = _period()

@@ -138,6 +138,7 @@ def test_reopening_keeps_the_closure_record(dataset):
         ("partially_disclosed", date(2025, 3, 5), None),
     ]
     assert [r.kind for r in records] == ["close", "close"]
+    assert records[0].reopen_reason == "复议决定责令重新答复"
 
 
 def test_all_agencies_add_up(dataset, script, make_agency, make_user):
@@ -205,3 +206,20 @@ def test_table4_counts_filed_reviews_with_results_known_at_year_end(script, db):
     assert annual_report(2026, s.agency).table4["reconsideration"]["total"] == 0
     assert annual_report(2024, s.agency).table4["litigation_after_reconsideration"] == {
         "upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}
+
+
+def test_closure_kinds(script, db):
+    """Direct close, lapse, withdrawal, and a reply letter's issue turning its closing into a reply."""
+    from caseapp.core.audit import record_event
+
+    s = script
+    direct = s.close(s.receive(NP, date(2025, 3, 3)), "not_handled.repeat", date(2025, 3, 10))
+    lapsed = s.close(s.receive(NP, date(2025, 3, 3)), "other.correction_lapsed", date(2025, 4, 10))
+    withdrawn = s.withdraw(s.receive(NP, date(2025, 3, 3)), date(2025, 3, 5))
+    replied = s.close(s.receive(NP, date(2025, 3, 3)), "disclosed", date(2025, 3, 20))
+    record_event("letter.issued", actor=s.clerk, case=replied, after={"template": "disclosed", "letter_id": 1})
+    record_event("letter.issued", actor=s.clerk, case=direct, after={"template": "fee_notice", "letter_id": 2})
+    db.session.commit()
+    kinds = {c.id: closures_of(c)[0].kind for c in (direct, lapsed, withdrawn, replied)}
+    assert kinds == {direct.id: "close", lapsed.id: "lapse", withdrawn.id: "withdrawal", replied.id: "reply"}
+    assert closures_of(replied)[0].applicant_type == NP and closures_of(replied)[0].year == 2025
