@@ -11,6 +11,7 @@ from caseapp.cases.attachments import read_uploads
 from caseapp.cases.models import Case
 from caseapp.cases.queries import get_case
 from caseapp.cases.states import STATUS_LABELS
+from caseapp.core.actions import Ctx, get_action, message_for, perform
 from caseapp.core.db import local_today
 from caseapp.core.errors import DomainError, StaleVersionError
 from caseapp.core.filestore import open_path
@@ -77,6 +78,32 @@ def _refused(err: DomainError, target: str):
     return redirect(target)
 
 
+def _run(name: str, case, raw, *, back: str, target=None):
+    """Run a declared action (caseapp.disclosure.actions) from an office form: role, guards, input,
+    operation and one commit in the registry's runner; flash its message or the refusal."""
+    action = get_action(name)
+    ctx = Ctx(user=current_user._get_current_object(), case=case, target=target)
+    try:
+        result = perform(action, ctx, raw, source="office")
+    except DomainError as err:
+        db.session.rollback()
+        details = "；".join(str(v) for v in getattr(err, "errors", {}).values())
+        flash(f"{err.message}{'：' + details if details and str(err.message) != details else ''}", "danger")
+        return redirect(back)
+    flash(message_for(action, ctx, result), "success")
+    return redirect(back)
+
+
+def _case_of_entry(entry):
+    """The request an entry's actions are taken on: its own, or the first of its item."""
+    if entry.case is not None:
+        return entry.case
+    cases = queries.cases_of_item(entry.item) if entry.item is not None else []
+    if not cases:
+        abort(404)
+    return cases[0]
+
+
 def _version(form) -> int | None:
     try:
         return int(form.version.data) if form.version.data else None
@@ -131,17 +158,7 @@ def link(tracking_number: str):
     if not form.validate_on_submit() or not form.item_id.data:
         flash(_("Please choose an information item."), "danger")
         return redirect(back)
-    target = queries.get_item(form.item_id.data)
-    if target is None or target.agency_id != case.agency_id:
-        flash(_("No information item with this number in your agency."), "danger")
-        return redirect(back)
-    try:
-        ops.link_case(case, target, actor=current_user)
-    except DomainError as err:
-        return _refused(err, back)
-    db.session.commit()
-    flash(_("The request is linked to the information item."), "success")
-    return redirect(back)
+    return _run("link_item", case, {"item_id": str(form.item_id.data)}, back=back)
 
 
 @bp.post("/cases/<tracking_number>/start-item")
@@ -155,13 +172,7 @@ def start_item(tracking_number: str):
     if not form.validate_on_submit():
         flash(_("The form has expired or was not sent from this site. Please reload the page and try again."), "danger")
         return redirect(back)
-    try:
-        ops.start_item(case, title=form.title.data, actor=current_user)
-    except DomainError as err:
-        return _refused(err, back)
-    db.session.commit()
-    flash(_("A new information item was started for this request."), "success")
-    return redirect(back)
+    return _run("start_item", case, {"title": form.title.data}, back=back)
 
 
 @bp.post("/items/<int:item_id>/split")
@@ -390,13 +401,7 @@ def not_personal(entry_id: int, finding_id: int):
     back = url_for("disclosure.entry", entry_id=found.id, _anchor="findings")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.mark_not_personal(finding, reason=form.reason.data, actor=current_user)
-    except DomainError as err:
-        return _refused(err, back)
-    db.session.commit()
-    flash(_("The finding was marked as not personal data."), "success")
-    return redirect(back)
+    return _run("resolve_finding", _case_of_entry(found), {"reason": form.reason.data}, back=back, target=finding)
 
 
 @bp.post("/entries/<int:entry_id>/approve")
@@ -409,13 +414,9 @@ def approve(entry_id: int):
     back = url_for("disclosure.entry", entry_id=found.id)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.approve_publication(found, actor=current_user, today=local_today(), expected_version=_version(form))
-    except DomainError as err:
-        return _refused(err, back)
-    db.session.commit()
-    flash(_("The entry was approved and published in the public column."), "success")
-    return redirect(back)
+    if _version(form) is not None and _version(form) != found.version:
+        return _refused(StaleVersionError(), back)
+    return _run("approve_publication", _case_of_entry(found), {}, back=back, target=found)
 
 
 # --- Applicants' suggestions --------------------------------------------------------------------------
@@ -448,10 +449,5 @@ def answer(suggestion_id: int):
             abort(400)
         flash(_("Please choose whether the agency agrees and give the reason."), "danger")
         return redirect(back)
-    try:
-        ops.answer_suggestion(suggestion, decision=form.decision.data, reason=form.reason.data, actor=current_user)
-    except DomainError as err:
-        return _refused(err, back)
-    db.session.commit()
-    flash(_("The answer was recorded; the applicant sees it on the tracking page."), "success")
-    return redirect(back)
+    return _run("answer_suggestion", case, {"decision": form.decision.data, "reason": form.reason.data}, back=back,
+                target=suggestion)
