@@ -197,8 +197,12 @@ def receive_correction(
     received_on: date | None = None,
     expected_version: int | None = None,
     today: date | None = None,
+    submitted_at: datetime | None = None,
 ) -> Case:
-    """Record the applicant's correction; the 20 working days start again from its arrival (Reg. 30)."""
+    """Record the applicant's correction; the 20 working days start again from its arrival (Reg. 30).
+
+    A correction made online (`submitted_at`) arrives by SPEC §2's online receipt rule: after the
+    agency's cut-off or on a non-working day it counts as received on the next working day."""
     before = _begin(case, "receive_correction", expected_version)
     text = (text or "").strip()
     if not text:
@@ -207,10 +211,13 @@ def receive_correction(
     if len(text) > 5000:
         raise ValidationError(_l("At most %(n)s characters.", n=5000), errors={"description": _l("At most %(n)s characters.", n=5000)})
     today = today or local_today()
-    received_on = received_on or today
-    if received_on > today:
-        raise ValidationError(_l("The receipt date cannot be in the future."),
-                              errors={"received_on": _l("The receipt date cannot be in the future.")})
+    if submitted_at is not None:
+        received_on = receipt_date(submitted_at, case.agency.reply_cutoff, load_calendar())
+    else:
+        received_on = received_on or today
+        if received_on > today:
+            raise ValidationError(_l("The receipt date cannot be in the future."),
+                                  errors={"received_on": _l("The receipt date cannot be in the future.")})
     if case.correction_requested_on and received_on < case.correction_requested_on:
         raise ValidationError(_l("The correction cannot arrive before it was requested."),
                               errors={"received_on": _l("The correction cannot arrive before it was requested.")})

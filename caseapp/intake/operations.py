@@ -120,7 +120,7 @@ def submit_correction(case: Case, *, text: str, uploads: Sequence[Upload] = ()) 
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), errors=errors)
     try:
-        case_ops.receive_correction(case, actor=None, text=text)
+        case_ops.receive_correction(case, actor=None, text=text, submitted_at=utcnow())
     except ValidationError as err:
         # The applicant's field is called "text" in the form and the API.
         fields = {("text" if k == "description" else k): v for k, v in err.errors.items()}
