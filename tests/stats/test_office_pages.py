@@ -254,3 +254,16 @@ def test_conversions_counted_per_year_from_publications(world, db):
     db.session.commit()
     chart = conversions(Period(date(2025, 1, 1), date(2026, 12, 31), s.agency))
     assert chart.rows == [("2025", 2), ("2026", 1)]
+
+
+def test_inbox_links_its_filtered_list_to_the_export(world, office):
+    client = office(world["users"]["auditor"])
+    html = client.get("/office/cases?tab=all&channel=in_person").get_data(as_text=True)
+    links = re.findall(r'href="([^"]+)" data-export="(csv|xlsx)"', html)
+    assert {fmt for _href, fmt in links} == {"csv", "xlsx"}
+    href = dict((fmt, h) for h, fmt in links)["csv"].replace("&amp;", "&")
+    assert href.startswith("/office/stats/cases.csv?") and "channel=in_person" in href and "tab=all" in href
+    rows = list(csv.reader(io.StringIO(client.get(href).data.decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][0] == world["case"].tracking_number
+    empty = office(world["users"]["auditor"]).get("/office/stats/cases.csv?tab=all&channel=post")
+    assert len(list(csv.reader(io.StringIO(empty.data.decode("utf-8-sig"))))) == 1  # the header alone
