@@ -175,6 +175,9 @@ def test_docx_and_pdf(client, db, small_year, make_user):
     reader = PdfReader(io.BytesIO(resp.data))
     text = reader.pages[0].extract_text()
     assert "收到和处理政府信息公开申请情况" in text and "本年新收政府信息公开申请数量" in text
+    # Table 3 with its check row on the first page, Table 4 on the second.
+    assert "结转下年度继续办理" in text and "勾稽关系核对" in text
+    assert len(reader.pages) == 2 and "政府信息公开行政复议、行政诉讼情况" in reader.pages[1].extract_text()
     box = reader.pages[0].mediabox
     assert float(box.width) > float(box.height)  # A4 landscape
 
