@@ -195,7 +195,7 @@ def extensions_and_pauses(period: Period) -> Chart:
     pauses = dict(db.session.execute(pq.group_by(ClockPause.kind)).all())
     rows = [(str(lbl), events.get(code, 0)) for code, lbl in TIME_EVENT_LABELS.items()]
     rows += [(str(lbl), pauses.get(code, 0)) for code, lbl in PAUSE_LABELS.items()]
-    return Chart("time", _l("Extensions and pauses"), "bar", (_l("Kind"), _l("Number")), rows)
+    return Chart("time", _l("Extensions and pauses"), "bar", (_l("Kind"), _l("How many")), rows)
 
 
 PUBLISHED_EVENT = "disclosure.entry_published"  # one per public entry published (caseapp.core.events)
