@@ -184,7 +184,7 @@ def export_cases(fmt: str):
     if fmt == "csv":
         body, mime = caseexport.generate_cases_csv(query, labels, db.engine), "text/csv; charset=utf-8"
     else:
-        body, mime = caseexport.generate_cases_xlsx(query, labels, _("Cases"), db.engine), XLSX_MIME
+        body, mime = caseexport.generate_cases_xlsx(query, labels, _("Case list"), db.engine), XLSX_MIME
     resp = Response(body, mimetype=mime)
     resp.headers["Content-Disposition"] = f'attachment; filename="cases-{local_today().isoformat()}.{fmt}"'
     resp.headers["Cache-Control"] = "no-store"
