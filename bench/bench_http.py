@@ -229,7 +229,8 @@ def main(argv: list[str] | None = None) -> dict:
         verdict = "ok" if ratio >= RATIO_TARGET and p95 < P95_TARGET_MS and not failed else "MISSED"
         print(f"tracking lookup: {lookup_rps:.0f} req/s = {ratio:.0%} of bare Flask's {bare_rps:.0f} req/s "
               f"(target >= {RATIO_TARGET:.0%}); lookup p95 {p95:.1f} ms (target < {P95_TARGET_MS:.0f} ms); "
-              f"failed {failed}: {verdict}", flush=True)
+              f"failed {failed}: {verdict}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+              flush=True)
         return {"bare_rps": bare_rps, "lookup_rps": lookup_rps, "ratio": ratio, "lookup_p95_ms": p95, "failed": failed}
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -356,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\nEXPLAIN ANALYZE of the slowest statement of the slowest pages:")
         for plan in plans:
             print(plan, "\n")
-        print(f"total bench time: {(time.perf_counter() - started) / 60:.1f} min", flush=True)
+        print(f"total bench time: {(time.perf_counter() - started) / 60:.1f} min; machine load average "
+              f"{os.getloadavg()[1]:.1f} over the last 5 min on {os.cpu_count()} cores (others' work inflates the "
+              "times)", flush=True)
         return 0
     finally:
         if server is not None:
