@@ -276,6 +276,12 @@ def case_reviews(case) -> list:
 
 
 @bp.app_template_global()
+def review_can_reopen(review) -> bool:
+    """Whether the review's decision may still reopen its case (for the supervisor's button)."""
+    return review_ops.can_reopen_from(review)
+
+
+@bp.app_template_global()
 def review_labels() -> dict:
     """Labels of review kinds and results, for templates."""
     return {"kinds": review_ops.KIND_LABELS, "results": review_ops.RESULT_LABELS}
