@@ -19,6 +19,7 @@ from caseapp import create_app
 from config import TestConfig
 from tests.api.test_staff_api_access import ACTIONS as API_ACTIONS
 from tests.conftest import csrf_from
+from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
 
 ROLES = ("clerk", "supervisor", "liaison", "auditor", "admin")
 HANDLERS = {"clerk", "supervisor"}
@@ -87,6 +88,7 @@ EXPECTED: dict[tuple, set] = {
     ("office.letter_action", "POST", "return"): SUPERVISOR,
     ("office.letter_action", "POST", "issue"): HANDLERS,
 }
+EXPECTED.update(DISCLOSURE_EXPECTED)
 PUBLIC_OFFICE_ENDPOINTS = {"accounts.login", "accounts.logout"}
 QUERIES = {"fees.quote": "?basis=pages&count=50"}  # routes that need a query string to answer
 # What an allowed user types into a form that starts empty (other forms are sent as the page fills them).
@@ -107,6 +109,7 @@ ACTION_OF_PATH = {
     "edit": "update_letter", "submit": "submit_letter", "approve": "approve_letter", "return": "return_letter",
     "issue": "issue_letter",
 }
+ACTION_OF_PATH.update(DISCLOSURE_ACTION_PATHS)
 
 
 def _office_rules() -> list[tuple]:
@@ -247,6 +250,8 @@ def _logged_in(client) -> bool:
 def _target(world, key):
     """The URL and form data for one try of a route (a fresh case for actions that change it)."""
     endpoint, method = key[0], key[1]
+    if endpoint in DISCLOSURE_TARGETS:  # records made for each try (tests/disclosure/matrix.py)
+        return DISCLOSURE_TARGETS[endpoint](world)
     if endpoint in ("office.case_action", "office.letter_action"):
         slug = key[2]
         if method == "GET":
@@ -276,7 +281,8 @@ def test_office_route_access(app, db, login, matrix_world, key):
         if role in fresh:
             url, data = fresh[role]
         client = _login(app, login, matrix_world["users"][("a", role)])
-        if role in allowed and method == "POST" and key[0] not in ("office.case_action", "office.letter_action"):
+        if (role in allowed and method == "POST" and key[0] not in ("office.case_action", "office.letter_action")
+                and key[0] not in DISCLOSURE_TARGETS):
             data = {**(_page_values(client, url) if (key[0], "GET") in EXPECTED else {}), **POST_DATA.get(key[0], {})}
         resp = _call(client, method, url, data)
         if role in allowed:
