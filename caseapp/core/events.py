@@ -76,6 +76,8 @@ EVENTS: dict[str, EventType] = _table(
     ("fee.proposed", _l("Fee proposed"), _l("A clerk proposed an information-processing fee.")),
     ("fee.approved", _l("Fee approved"), _l("A supervisor approved the fee.")),
     ("fee.notified", _l("Fee notice issued"), _l("The fee notice was issued to the applicant.")),
+    ("fee.received", _l("Fee notice received"),
+     _l("The applicant received the posted fee notice; the 20 working days to pay run from that day.")),
     ("fee.paid", _l("Fee payment recorded"), _l("The applicant's payment was recorded.")),
     ("fee.lapsed", _l("Fee unpaid in time"), _l("The fee was not paid within the period.")),
     # proactive disclosure (Reg. 44)

@@ -28,6 +28,8 @@ def _fee_json(ctx: Ctx, fee) -> dict:
     out = {"fee_id": fee.id, "amount": fee.amount, "basis": fee.basis, "count": fee.count, "status": fee.status}
     if fee.letter_id is not None:
         out["letter_id"] = fee.letter_id
+    if fee.received_on is not None:
+        out.update({"received_on": fee.received_on.isoformat(), "pay_by": fee.pay_by.isoformat()})
     if fee.paid_on is not None:
         out.update({"paid_on": fee.paid_on.isoformat(), "case_status": ctx.case.status})
     return out
@@ -73,6 +75,16 @@ register(
         result=_fee_json, after=_notice_page, style="success",
         done=_l("The fee was approved; please complete and issue the fee notice."),
         description="{how_to_pay}: the fee notice is ready to issue (issuing it pauses the clock)",
+    ),
+    Action(
+        name="record_fee_receipt", label=_l("Record receipt of the fee notice"), domain="fees", roles=HANDLERS,
+        path="record-fee-receipt", when=lambda ctx: ops.receipt_refusal(ctx.case), style="primary",
+        input=Schema(Field("received_on", "date", _l("Date the applicant signed for the notice"), required=True,
+                           message=_l("Please enter the date the applicant signed for the notice."))),
+        operation=lambda ctx, data: ops.record_fee_receipt(ctx.case, actor=ctx.user, received_on=data["received_on"],
+                                                           today=ctx.today),
+        result=_fee_json, done=_l("The date of receipt was recorded; the 20 working days to pay run from it."),
+        description="{received_on}: the posted fee notice was signed for; the period to pay starts",
     ),
     Action(
         name="record_payment", label=_l("Record payment"), domain="fees", roles=HANDLERS, path="record-payment",

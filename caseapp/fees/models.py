@@ -23,8 +23,9 @@ class Fee(db.Model):
         sa.CheckConstraint(sql_in("basis", FEE_BASES), name="basis"),
         sa.CheckConstraint(sql_in("status", FEE_STATUSES), name="status"),
         sa.CheckConstraint("count >= 0 AND amount >= 0", name="positive"),
-        sa.CheckConstraint("status NOT IN ('notified', 'paid', 'lapsed') OR (served_on IS NOT NULL"
-                           " AND pay_by IS NOT NULL)", name="served"),
+        sa.CheckConstraint("status NOT IN ('notified', 'paid', 'lapsed') OR served_on IS NOT NULL", name="served"),
+        # The 20 working days to pay run from the applicant's receipt of the notice (109号).
+        sa.CheckConstraint("(received_on IS NULL) = (pay_by IS NULL)", name="pay_by_from_receipt"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +40,8 @@ class Fee(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_on: Mapped[date | None] = mapped_column(sa.Date)
     letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letters.id"))
-    served_on: Mapped[date | None] = mapped_column(sa.Date)
+    served_on: Mapped[date | None] = mapped_column(sa.Date)  # the notice was sent or handed over
+    received_on: Mapped[date | None] = mapped_column(sa.Date)  # the applicant received it (post: signed for)
     pay_by: Mapped[date | None] = mapped_column(sa.Date)
     paid_on: Mapped[date | None] = mapped_column(sa.Date)
     lapsed_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -47,3 +49,17 @@ class Fee(db.Model):
 
     proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
+class FeeRequest(db.Model):
+    """A request a per-request fee charges for: each request is charged once, at its place in the
+    applicant's month (the 11th and later; the first ten are free)."""
+
+    __tablename__ = "fee_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fee_id: Mapped[int] = mapped_column(sa.ForeignKey("fees.id"), nullable=False, index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, unique=True)
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)  # the request's place in the month
+
+    case: Mapped["Case"] = relationship()  # noqa: F821 - resolved by name at mapper configuration

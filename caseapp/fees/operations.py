@@ -20,9 +20,16 @@ from caseapp.core.audit import record_event
 from caseapp.core.db import local_today
 from caseapp.core.errors import DomainError, ForbiddenError, TransitionError, ValidationError
 from caseapp.extensions import db
-from caseapp.fees.models import Fee
-from caseapp.fees.queries import latest_fee, open_fee
-from caseapp.fees.rules import BASES, MAX_COUNT, FeeQuote, compute_fee, describe_quote
+from caseapp.fees.models import Fee, FeeRequest
+from caseapp.fees.queries import (
+    charged_case_ids,
+    covered_positions,
+    covered_tracking_numbers,
+    latest_fee,
+    month_requests,
+    open_fee,
+)
+from caseapp.fees.rules import BASES, FREE_REQUESTS, MAX_COUNT, FeeQuote, compute_fee, describe_quote, quote_units
 from caseapp.fees.states import FEES, FeeStatus
 from caseapp.letters.models import Letter
 from caseapp.letters.operations import draft_closing_letter, new_approved_letter, self_approval_allowed
@@ -48,7 +55,8 @@ def _event(action: str, fee: Fee, case, *, actor, before: dict | None = None) ->
     db.session.flush()
     record_event(action, actor=actor, actor_label=None if actor else "system", case=case, before=before,
                  after={"fee_id": fee.id, "status": fee.status, "basis": fee.basis, "count": fee.count,
-                        "amount": fee.amount, "pay_by": fee.pay_by, "paid_on": fee.paid_on})
+                        "amount": fee.amount, "received_on": fee.received_on, "pay_by": fee.pay_by,
+                        "paid_on": fee.paid_on})
     db.session.flush()
 
 
@@ -80,19 +88,49 @@ def payment_refusal(case) -> TransitionError | None:
 
 
 def propose_fee(case, *, actor, basis, count, note: str | None = None, today: date | None = None) -> Fee:
-    """A clerk proposes a fee; the amount comes from the bands, and it must exceed zero."""
+    """A clerk proposes a fee; the amount comes from the bands, and it must exceed zero.
+
+    Per request, the fee covers the applicant's requests of that month beyond the free ten that no
+    earlier fee covered, each at its own place's rate; `count` (the month's requests) is checked
+    against the requests on record."""
     refused = proposal_refusal(case)
     if refused is not None:
         raise refused
-    quote = quote_fee(basis, count)
+    covered: list[tuple[int, Case]] = []
+    if basis == "requests":
+        month = month_requests(case)
+        if count in (None, ""):
+            count = len(month)
+        quote_fee(basis, count)  # the input's own checks first
+        if int(count) != len(month):
+            message = _l("This applicant made %(n)s requests to the agency in that month.", n=len(month))
+            raise ValidationError(message, errors={"count": message})
+        charged = charged_case_ids([c.id for c in month])
+        covered = [(k, c) for k, c in enumerate(month, start=1) if k > FREE_REQUESTS and c.id not in charged]
+        quote = quote_units(basis, [k for k, _ in covered])
+        quote = FeeQuote(basis, len(month), quote.amount, quote.lines)
+    else:
+        quote = quote_fee(basis, count)
     if quote.amount == 0:
-        raise ValidationError(_l("Within the free allowance: no fee is due."),
-                              errors={"count": _l("Within the free allowance: no fee is due.")})
+        message = (_l("Every request beyond the free ten of this month has been charged already.")
+                   if basis == "requests" and len(month) > FREE_REQUESTS
+                   else _l("Within the free allowance: no fee is due."))
+        raise ValidationError(message, errors={"count": message})
     fee = Fee(case_id=case.id, basis=quote.basis, count=quote.count, amount=quote.amount, status=FeeStatus.PROPOSED,
               note=(note or "").strip() or None, proposed_by_id=actor.id, proposed_on=today or local_today())
     db.session.add(fee)
+    db.session.flush()
+    db.session.add_all(FeeRequest(fee_id=fee.id, case_id=c.id, position=k) for k, c in covered)
     _event("fee.proposed", fee, case, actor=actor)
     return fee
+
+
+def fee_quote(fee: Fee) -> FeeQuote:
+    """How a fee's amount was counted: per request, the requests it covers at their places in the month."""
+    positions = covered_positions(fee)
+    if fee.basis == "requests" and positions:
+        return quote_units(fee.basis, positions)
+    return compute_fee(fee.basis, fee.count)
 
 
 def approve_fee(case, *, actor, how_to_pay: str | None = None, today: date | None = None) -> Fee:
@@ -106,7 +144,7 @@ def approve_fee(case, *, actor, how_to_pay: str | None = None, today: date | Non
     fee.approved_on = today or local_today()
     db.session.flush()
     fields = {"fee_basis": fee.basis, "fee_count": fee.count, "fee_amount": fee.amount,
-              "fee_computation": describe_quote(compute_fee(fee.basis, fee.count))}
+              "fee_computation": describe_quote(fee_quote(fee))}
     if how_to_pay:
         fields["how_to_pay"] = how_to_pay.strip()
     letter = new_approved_letter(case, template="fee_notice", drafted_by_id=fee.proposed_by_id, approver=actor,
@@ -117,14 +155,40 @@ def approve_fee(case, *, actor, how_to_pay: str | None = None, today: date | Non
 
 
 def serve_fee_notice(case, *, letter, actor, served_on: date, today: date | None = None) -> Fee:
-    """The fee notice is issued: the case awaits payment (clock paused) until 20 working days pass."""
+    """The fee notice is issued: the case awaits payment, its clock paused from the serving day. The 20
+    working days to pay run from the applicant's receipt (109号): for a notice handed over, e-mailed or
+    delivered online that is the serving day; for one posted, the day it is signed for (recorded later)."""
     fee = open_fee(case)
     if fee is None or FEES.refusal("serve", fee.status) is not None or fee.letter_id != letter.id:
         raise TransitionError(_l("This fee notice has no approved fee waiting for it."))
     case_ops.await_fee(case, actor=actor, served_on=served_on, today=today)
-    pay_by = fee_payment_deadline(served_on, load_calendar())
-    fee.status, fee.served_on, fee.pay_by = FeeStatus.NOTIFIED, served_on, pay_by
+    fee.status, fee.served_on = FeeStatus.NOTIFIED, served_on
+    if letter.delivery_method != "post":
+        fee.received_on, fee.pay_by = served_on, fee_payment_deadline(served_on, load_calendar())
     _event("fee.notified", fee, case, actor=actor, before={"status": "approved"})
+    return fee
+
+
+def receipt_refusal(case) -> TransitionError | None:
+    """A posted fee notice must be waiting for its signed-for date."""
+    fee = open_fee(case)
+    if fee is None or FEES.refusal("record_payment", fee.status) is not None or fee.received_on is not None:
+        return TransitionError(_l("No posted fee notice is waiting for its date of receipt."))
+    return None
+
+
+def record_fee_receipt(case, *, actor, received_on: date, today: date | None = None) -> Fee:
+    """The applicant signed for the posted fee notice: the 20 working days to pay start from that day."""
+    refused = receipt_refusal(case)
+    if refused is not None:
+        raise refused
+    fee = open_fee(case)
+    today = today or local_today()
+    if not isinstance(received_on, date) or not fee.served_on <= received_on <= today:
+        message = _l("The date of receipt must be between the day the notice was posted and today.")
+        raise ValidationError(message, errors={"received_on": message})
+    fee.received_on, fee.pay_by = received_on, fee_payment_deadline(received_on, load_calendar())
+    _event("fee.received", fee, case, actor=actor, before={"received_on": None})
     return fee
 
 
@@ -182,9 +246,11 @@ def fee_values(case) -> dict:
         return {}
     return {
         "fee_basis": fee.basis, "fee_count": fee.count, "fee_amount": fee.amount,
-        "fee_computation": describe_quote(compute_fee(fee.basis, fee.count)),
+        "fee_computation": describe_quote(fee_quote(fee)),
+        "fee_requests": "、".join(covered_tracking_numbers(fee)),
         "fee_period": f"{case.received_on.year}年{case.received_on.month}月",
         "fee_served_on": fee.served_on.isoformat() if fee.served_on else "",
+        "fee_received_on": fee.received_on.isoformat() if fee.received_on else "",
         "fee_pay_by": fee.pay_by.isoformat() if fee.pay_by else "",
         "fee_notice_number": fee_letter_number(fee),
     }

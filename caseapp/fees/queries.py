@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from caseapp.cases.models import Case
 from caseapp.extensions import db
 from caseapp.cases.states import Status
-from caseapp.fees.models import Fee
+from caseapp.fees.models import Fee, FeeRequest
 from caseapp.fees.states import OPEN, FeeStatus
 from caseapp.letters.queries import WorkItem, author_name
 
@@ -38,13 +38,44 @@ def lapsed_fees(today: date) -> list[Fee]:
         .order_by(Fee.id)))
 
 
+def _month_of(case) -> tuple[date, date]:
+    first = case.received_on.replace(day=1)
+    return first, date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+
+
 def requests_in_month(case) -> int:
     """The same applicant's requests to the case's agency in the calendar month of its receipt (按件 basis)."""
-    first = case.received_on.replace(day=1)
-    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    first, nxt = _month_of(case)
     return db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(
         Case.agency_id == case.agency_id, Case.applicant_key == case.applicant_key,
         Case.received_on >= first, Case.received_on < nxt)) or 0
+
+
+def month_requests(case) -> list[Case]:
+    """The same applicant's requests to the agency in the case's month, in the order received."""
+    first, nxt = _month_of(case)
+    return list(db.session.scalars(sa.select(Case).where(
+        Case.agency_id == case.agency_id, Case.applicant_key == case.applicant_key,
+        Case.received_on >= first, Case.received_on < nxt).order_by(Case.received_on, Case.id)))
+
+
+def charged_case_ids(case_ids) -> set[int]:
+    """Which of these requests a fee has already charged for."""
+    if not case_ids:
+        return set()
+    return set(db.session.scalars(sa.select(FeeRequest.case_id).where(FeeRequest.case_id.in_(list(case_ids)))))
+
+
+def covered_positions(fee) -> list[int]:
+    """The places in the month of the requests a per-request fee charges for."""
+    return list(db.session.scalars(sa.select(FeeRequest.position).where(FeeRequest.fee_id == fee.id)
+                                   .order_by(FeeRequest.position)))
+
+
+def covered_tracking_numbers(fee) -> list[str]:
+    """The tracking numbers of the requests a per-request fee charges for, in order."""
+    return list(db.session.scalars(sa.select(Case.tracking_number).join(FeeRequest, FeeRequest.case_id == Case.id)
+                                   .where(FeeRequest.fee_id == fee.id).order_by(FeeRequest.position)))
 
 
 def proposed_fees(agency_id: int, *, proposed_by: int | None = None, limit: int = 200) -> list[WorkItem]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 BASES = ("requests", "pages")
 MAX_COUNT = 100_000  # a sanity bound for input, far above any real request
+FREE_REQUESTS = 10  # the first ten requests of an applicant's month are free
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class FeeQuote:
 
 def request_rate(k: int) -> int:
     """Yuan charged for the k-th request of the month: 1-10 free, 11-30 100, then +100 per band of 10."""
-    if k <= 10:
+    if k <= FREE_REQUESTS:
         return 0
     if k <= 30:
         return 100
@@ -87,6 +88,20 @@ def compute_fee(basis: str, count: int) -> FeeQuote:
         lines.append(FeeLine(k, last, rate_of(k)))
         k = last + 1
     return FeeQuote(basis, count, sum(line.amount for line in lines), tuple(lines))
+
+
+def quote_units(basis: str, units) -> FeeQuote:
+    """The fee for some units only (e.g. the 11th to 35th requests of a month not charged before),
+    each at its own band's rate; consecutive units of one rate make one line."""
+    rate_of = page_rate if basis == "pages" else request_rate
+    lines: list[FeeLine] = []
+    for k in sorted(set(units)):
+        last = lines[-1] if lines else None
+        if last is not None and last.last == k - 1 and last.rate == rate_of(k):
+            lines[-1] = FeeLine(last.first, k, last.rate)
+        else:
+            lines.append(FeeLine(k, k, rate_of(k)))
+    return FeeQuote(basis, len(set(units)), sum(line.amount for line in lines), tuple(lines))
 
 
 def describe_quote(quote: FeeQuote) -> str:

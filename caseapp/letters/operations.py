@@ -125,12 +125,20 @@ def update_letter(letter: Letter, *, actor, fields: dict, expected_version: int 
     return letter
 
 
+def _require_content(letter: Letter) -> None:
+    """Refuse a letter that lacks what its template must say (a disclosure what, a refusal why)."""
+    errors = rendering.check_required(letter.template, letter.fields)
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), errors=errors)
+
+
 def submit_letter(letter: Letter, *, actor, expected_version: int | None = None) -> Letter:
     """Send a draft for approval; every required field must be filled."""
     _check_version(letter, expected_version)
     LETTERS.require("submit_letter", letter.status)
     spec = rendering.load_spec(letter.template)
     clean_fields(spec, letter.fields, complete=True)
+    _require_content(letter)
     before = _snapshot(letter)
     letter.status = LetterStatus.SUBMITTED
     letter.submitted_by_id = actor.id
@@ -145,6 +153,7 @@ def approve_letter(letter: Letter, *, actor, expected_version: int | None = None
     refused = four_eyes_refusal(letter, actor)
     if refused is not None:
         raise refused
+    _require_content(letter)
     own = actor.id in {letter.created_by_id, letter.edited_by_id, letter.submitted_by_id}
     before = _snapshot(letter)
     letter.status = LetterStatus.APPROVED
@@ -198,6 +207,9 @@ def issue_letter(letter: Letter, *, actor, delivery: dict, expected_version: int
     clean = clean_delivery(case, delivery, today)
     fields = clean_fields(spec, letter.fields, complete=True)
     before = _snapshot(letter)
+    # The delivery is known before the side effects, which may depend on it (a posted fee notice).
+    letter.delivery_method, letter.delivery_on, letter.delivery_reference = (
+        clean["method"], clean["date"], clean["reference"])
 
     # Side effects on the case first: if the case cannot take them, nothing is numbered or stored.
     if spec.is_reply:
@@ -225,8 +237,6 @@ def issue_letter(letter: Letter, *, actor, delivery: dict, expected_version: int
     letter.issued_by_id = actor.id
     letter.pdf_key, letter.pdf_sha256 = pdf.storage_key, pdf.sha256
     letter.docx_key, letter.docx_sha256 = docx.storage_key, docx.sha256
-    letter.delivery_method, letter.delivery_on, letter.delivery_reference = (
-        clean["method"], clean["date"], clean["reference"])
     letter.status = LetterStatus.ISSUED
     _event("letter.issued", letter, before, actor=actor,
            extra={"pdf_sha256": pdf.sha256, "docx_sha256": docx.sha256, "delivery": clean})

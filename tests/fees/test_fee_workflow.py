@@ -52,7 +52,7 @@ def test_bad_fee_proposals_are_refused(db, letter_world, payload, field):
 
 def test_fee_approval_by_a_clerk_is_refused(db, letter_world):
     w = letter_world
-    act("propose_fee", w["case"], w["clerk"], {"basis": "requests", "count": 35})
+    act("propose_fee", w["case"], w["clerk"], {"basis": "pages", "count": 150})
     with pytest.raises(DomainError) as err:
         act("approve_fee", w["case"], w["clerk"], {})
     assert err.value.status_code == 403
