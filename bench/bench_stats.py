@@ -65,18 +65,18 @@ def bulk_cases(agency_ids: list[int], n: int, year: int, seed: int = 12, prefix:
         else:
             status, outcome, closed_on = "in_progress", None, None
         person = atype == "natural_person"
-        rows.append(dict(
-            agency_id=agency_ids[i % len(agency_ids)], tracking_number=f"{prefix}-{year}-{i:07d}",
-            query_code_hash="x", applicant_type=atype, applicant_name=f"申请人{i}",
-            id_type="resident_id" if person else "uscc",
-            id_number=f"110105{1950 + i % 50}0101{i % 1000:03d}X" if person else None,
-            org_code=None if person else "913100004JURQ283FD", applicant_key=f"k{i}",
-            description=f"申请公开示范市{year}年第{i}号文件。", form="electronic", delivery="online", channel="online",
-            needs_assistance=False, status=status, outcome=outcome, submitted_at=now, received_on=received,
-            closed_on=closed_on, clock_started_on=received, extension_days=0,
-            due_on=received + timedelta(days=28), due_provisional=False, correction_count=0,
-            created_at=now, updated_at=now, version=1,
-        ))
+        rows.append({
+            "agency_id": agency_ids[i % len(agency_ids)], "tracking_number": f"{prefix}-{year}-{i:07d}",
+            "query_code_hash": "x", "applicant_type": atype, "applicant_name": f"申请人{i}",
+            "id_type": "resident_id" if person else "uscc",
+            "id_number": f"110105{1950 + i % 50}0101{i % 1000:03d}X" if person else None,
+            "org_code": None if person else "913100004JURQ283FD", "applicant_key": f"k{i}",
+            "description": f"申请公开示范市{year}年第{i}号文件。", "form": "electronic", "delivery": "online", "channel": "online",
+            "needs_assistance": False, "status": status, "outcome": outcome, "submitted_at": now, "received_on": received,
+            "closed_on": closed_on, "clock_started_on": received, "extension_days": 0,
+            "due_on": received + timedelta(days=28), "due_provisional": False, "correction_count": 0,
+            "created_at": now, "updated_at": now, "version": 1,
+        })
     for chunk in range(0, len(rows), 5000):
         db.session.execute(sa.insert(Case), rows[chunk:chunk + 5000])
     ids = dict(db.session.execute(sa.select(Case.tracking_number, Case.id)
@@ -84,11 +84,11 @@ def bulk_cases(agency_ids: list[int], n: int, year: int, seed: int = 12, prefix:
     for row in rows:
         if row["closed_on"] is None:
             continue
-        closures.append(dict(case_id=ids[row["tracking_number"]], agency_id=row["agency_id"],
-                             applicant_type=row["applicant_type"],
-                             kind="withdrawal" if row["status"] == "withdrawn" else "reply", outcome=row["outcome"],
-                             closed_on=row["closed_on"], year=row["closed_on"].year, started_on=row["received_on"],
-                             due_on=row["due_on"], created_at=now))
+        closures.append({"case_id": ids[row["tracking_number"]], "agency_id": row["agency_id"],
+                             "applicant_type": row["applicant_type"],
+                             "kind": "withdrawal" if row["status"] == "withdrawn" else "reply", "outcome": row["outcome"],
+                             "closed_on": row["closed_on"], "year": row["closed_on"].year, "started_on": row["received_on"],
+                             "due_on": row["due_on"], "created_at": now})
         if rng.random() < 0.01:  # closed, then reopened and closed again a month later
             first = closures[-1]
             again = first["closed_on"] + timedelta(days=30)

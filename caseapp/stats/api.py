@@ -12,7 +12,13 @@ from caseapp.accounts.operations import user_for_token
 from caseapp.core.errors import json_error
 from caseapp.core.permissions import acting_user, roles_required
 from caseapp.extensions import csrf
-from caseapp.stats.access import REPORT_READERS, FormatError, ScopeError, report_response, resolve_scope
+from caseapp.stats.access import (
+    REPORT_READERS,
+    FormatError,
+    ScopeError,
+    report_response,
+    resolve_scope,
+)
 
 bp = Blueprint("stats_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -47,7 +53,7 @@ def annual_report():
 
 # Registered with caseapp.api.openapi.register_paths by the app factory (the api package sits
 # above this one, so this module only holds the data).
-OPENAPI = dict(paths={"/api/v1/stats/annual-report": {"get": {
+OPENAPI = {"paths": {"/api/v1/stats/annual-report": {"get": {
         "tags": ["stats"], "operationId": "getAnnualReport",
         "summary": "Annual report Table 3 and Table 4 (SPEC §10) for a year",
         "description": "Auditors, supervisors and admins. A user bound to an agency sees only that agency; "
@@ -79,7 +85,7 @@ OPENAPI = dict(paths={"/api/v1/stats/annual-report": {"get": {
             "404": {"description": "Unknown agency, or another agency than the user's", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         },
-    }}}, schemas={"AnnualReport": {
+    }}}, "schemas": {"AnnualReport": {
         "type": "object", "required": ["year", "agency", "table3", "table4"],
         "properties": {
             "year": {"type": "integer"},
@@ -96,4 +102,4 @@ OPENAPI = dict(paths={"/api/v1/stats/annual-report": {"get": {
                     "type": "object", "additionalProperties": {"type": "integer"}}},
             }},
         },
-    }}, tags=[{"name": "stats", "description": "Statistics and the annual report"}])
+    }}, "tags": [{"name": "stats", "description": "Statistics and the annual report"}]}

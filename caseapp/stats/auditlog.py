@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -65,7 +65,7 @@ def _row(row, labels: dict | None = None) -> AuditRow:
     (event_id, occurred_at, action, actor_label, note, username, display_name, tracking_number, agency_name) = row
     who = f"{display_name}（{username}）" if username else actor_label
     if occurred_at.tzinfo is None:  # SQLite hands back naive UTC
-        occurred_at = occurred_at.replace(tzinfo=timezone.utc)
+        occurred_at = occurred_at.replace(tzinfo=UTC)
     text = labels.get(action, labels[None]) if labels is not None else event_label(action)
     return AuditRow(event_id, occurred_at.astimezone(SHANGHAI), text, who, tracking_number, agency_name, note)
 

@@ -25,7 +25,13 @@ from caseapp.cases.outcomes import OUTCOMES
 from caseapp.cases.states import CLOCK_RUNNING
 from caseapp.core.audit import AuditEvent
 from caseapp.extensions import db
-from caseapp.stats.labels import APPLICANT_TYPE_LABELS, CHANNEL_LABELS, PAUSE_LABELS, TIME_EVENT_LABELS, label
+from caseapp.stats.labels import (
+    APPLICANT_TYPE_LABELS,
+    CHANNEL_LABELS,
+    PAUSE_LABELS,
+    TIME_EVENT_LABELS,
+    label,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ANSWERED_KINDS = ("reply", "close")  # closings that answer the request (not withdrawals or lapses)
@@ -144,7 +150,7 @@ def _percentile(pairs: list[tuple[int, int]], pct: float) -> int | None:
         seen += weight
         if seen >= rank:
             return value
-    return sorted(pairs)[-1][0]
+    return max(pairs)[0]
 
 
 def reply_days(period: Period) -> Chart:

@@ -32,7 +32,13 @@ from caseapp.core.db import local_today
 from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.core.events import event_choices
 from caseapp.core.forms import apply_errors
-from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
+from caseapp.core.permissions import (
+    CASE_HANDLERS,
+    CASE_READERS,
+    Role,
+    require_agency,
+    roles_required,
+)
 from caseapp.extensions import db
 from caseapp.stats import auditlog, caseexport
 from caseapp.stats import reviews as review_ops

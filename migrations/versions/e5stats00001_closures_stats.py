@@ -5,9 +5,8 @@ Revises: e4agencyset1
 Create Date: 2026-11-30 02:20:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5stats00001'

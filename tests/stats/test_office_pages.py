@@ -175,7 +175,7 @@ def test_audit_log_shows_labels_filters_and_exports(world, office, app):
     html = client.get("/office/stats/audit-log?event=case.closed").get_data(as_text=True)
     with app.test_request_context():
         closed_label = event_label("case.closed")
-    rows = re.findall(r'<tr data-event-id="\d+">(.*?)</tr>', html, re.S)
+    rows = re.findall(r'<tr data-event-id="\d+">(.*?)</tr>', html, re.DOTALL)
     assert len(rows) == 1 and closed_label in rows[0] and world["case"].tracking_number in rows[0]
     assert "case.closed</td>" not in html
     everything = client.get("/office/stats/audit-log").get_data(as_text=True)
@@ -198,8 +198,8 @@ def test_agency_bound_auditor_cannot_look_at_another_agency(world, office, make_
 
 def test_case_export_masks_ids_and_defuses_formulas(world, office, db):
     s = world["script"]
-    from tests.stats.conftest import applicant
     from caseapp.cases import operations as ops
+    from tests.stats.conftest import applicant
 
     data = {**applicant("natural_person"), "description": "=HYPERLINK(\"http://evil\",\"点我\")"}
     ops.register_case(s.agency, data, channel="in_person", received_on=date(2025, 5, 6), actor=s.clerk,
@@ -211,7 +211,7 @@ def test_case_export_masks_ids_and_defuses_formulas(world, office, db):
     assert "11010519491231002X" not in body and "110***********002X" in body
     rows = list(csv.reader(io.StringIO(body)))
     assert len(rows) == 3
-    formula = [r for r in rows if "HYPERLINK" in "".join(r)][0]
+    formula = next(r for r in rows if "HYPERLINK" in "".join(r))
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in formula)
     assert "'=HYPERLINK" in "".join(formula)
     resp = office(world["users"]["auditor"]).get("/office/stats/cases.xlsx?tab=all")
@@ -261,7 +261,7 @@ def test_inbox_links_its_filtered_list_to_the_export(world, office):
     html = client.get("/office/cases?tab=all&channel=in_person").get_data(as_text=True)
     links = re.findall(r'href="([^"]+)" data-export="(csv|xlsx)"', html)
     assert {fmt for _href, fmt in links} == {"csv", "xlsx"}
-    href = dict((fmt, h) for h, fmt in links)["csv"].replace("&amp;", "&")
+    href = {fmt: h for h, fmt in links}["csv"].replace("&amp;", "&")
     assert href.startswith("/office/stats/cases.csv?") and "channel=in_person" in href and "tab=all" in href
     rows = list(csv.reader(io.StringIO(client.get(href).data.decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][0] == world["case"].tracking_number
