@@ -115,6 +115,8 @@ def make_agency(db):
 
     def make(code: str | None = None, name: str | None = None, **kw):
         code = code or f"AG{next(_counter)}"
+        # Letters cannot be approved without a reconsideration body: pass None to test an agency lacking it.
+        kw.setdefault("reconsideration_body", "测试市人民政府")
         agency = create_agency(code, name or f"测试市{code}局", reply_cutoff=kw.pop("cutoff", time(17, 0)), **kw)
         create_department(agency, "BGS", "办公室")
         db.session.commit()

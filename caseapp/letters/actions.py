@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from caseapp.clock.rules import MAX_EXTENSION_DAYS
 from caseapp.core.actions import Action, Ctx, register, register_target
-from caseapp.core.errors import NotFoundError, ValidationError
+from caseapp.core.errors import NotFoundError, TransitionError, ValidationError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.letters import operations as ops
@@ -93,6 +93,22 @@ def _approved_message(ctx: Ctx, req) -> str:
     return str(_l("Approved. The due date is now %(date)s; please issue the notice.", date=ctx.case.due_on.isoformat()))
 
 
+def _save_and_submit(ctx: Ctx, data: dict):
+    """Save the fields sent with the submission (what the clerk typed), then submit the letter."""
+    fields = data.get("fields") or {}
+    current = ctx.letter.fields or {}
+    if any(str(current.get(k) if current.get(k) is not None else "") != str(v if v is not None else "").strip()
+           for k, v in fields.items()):
+        ops.update_letter(ctx.letter, actor=ctx.user, fields=fields)
+    return ops.submit_letter(ctx.letter, actor=ctx.user)
+
+
+def _settings_refusal(ctx: Ctx):
+    """A letter cannot be approved while its agency lacks the settings it prints."""
+    reasons = rendering.missing_settings(ctx.case.agency, ctx.letter.template)
+    return TransitionError("".join(str(r) for r in reasons)) if reasons else None
+
+
 FIELDS_INPUT = Field("fields", "object", _l("Letter fields"), reader=_office_fields,
                      schema={"additionalProperties": True})
 REASON = Field("reason", "longtext", _l("Reason"), required=True, message=_l("Please give the reason."),
@@ -117,14 +133,16 @@ register(
     ),
     Action(
         name="submit_letter", label=_l("Submit for approval"), domain="letters", target="letter", roles=HANDLERS,
-        path="submit", when=letter_status("submit_letter"), style="primary",
-        operation=lambda ctx, data: ops.submit_letter(ctx.letter, actor=ctx.user),
-        result=letter_json, done=_l("The letter was submitted for approval."), description="{letter_id}",
+        path="submit", when=letter_status("submit_letter"), style="primary", input=Schema(FIELDS_INPUT),
+        operation=_save_and_submit,
+        result=letter_json, done=_l("The letter was saved and submitted for approval."),
+        description="{letter_id, fields?}: the fields sent are saved first, then the letter is submitted",
     ),
     Action(
         name="approve_letter", label=_l("Approve"), domain="letters", target="letter", roles=SUPERVISORS,
         path="approve", when=letter_status("approve_letter"), style="success",
-        guards=(lambda ctx: ops.four_eyes_refusal(ctx.letter, ctx.user),),
+        guards=(lambda ctx: ops.four_eyes_refusal(ctx.letter, ctx.user), _settings_refusal),
+        confirm=_l("Approve this letter? Once approved its text can no longer be changed; it can then be issued."),
         operation=lambda ctx, data: ops.approve_letter(ctx.letter, actor=ctx.user),
         result=letter_json, done=_l("The letter was approved."), description="{letter_id}",
     ),
@@ -140,6 +158,8 @@ register(
     Action(
         name="issue_letter", label=_l("Issue"), domain="letters", target="letter", roles=HANDLERS, path="issue",
         when=letter_status("issue_letter"), style="primary",
+        confirm=_l("Issue this letter? It is numbered and its PDF and DOCX are frozen; a reply also closes the "
+                   "case with its outcome. This cannot be undone."),
         input=Schema(
             Field("method", "choice", _l("Delivery"), path=("delivery", "method"),
                   choices=lambda ctx: list(DELIVERY_LABELS.items()), schema={"enum": list(DELIVERY_METHODS)}),

@@ -41,29 +41,49 @@ def _action_forms(ctx: Ctx, shown) -> dict:
         data=starting.get(o.action.name, {})) for o in shown if o.action.name != "update_letter"}
 
 
+def _missing_content(spec, errors: dict) -> list[str]:
+    """What the draft still lacks, each message once (a group's message already names its fields)."""
+    labels = {f.name: str(f.label) for f in spec.fields}
+    by_message: dict[str, list[str]] = {}
+    for name, message in errors.items():
+        by_message.setdefault(str(message), []).append(labels.get(name, name))
+    return [message if len(names) > 1 else f"{names[0]}：{message}" for message, names in by_message.items()]
+
+
 def render_letter_page(letter, *, failed: tuple | None = None) -> str:
-    """The letter page; after a refused edit or step, `failed` = (action name, its form, errors) puts the
-    typed values and the messages back beside their fields."""
+    """The letter page: one composer (save, autosave, save and submit) beside the letter's preview.
+    After a refused edit or step, `failed` = (action name, its form, errors) puts the typed values and
+    the messages back beside their fields."""
     spec = rendering.load_spec(letter.template)
     ctx = Ctx(user=current_user, case=letter.case, target=letter)
     shown = offers(ctx, target="letter")
-    update = get_action("update_letter")
+    composer_actions = {"update_letter", "submit_letter"}
     forms = _action_forms(ctx, shown)
     fields = fields_form(spec, letter.fields)
+    problems: list[str] = []
     if failed is not None:
         name, form, errors = failed
-        if name == update.name:
+        if name in composer_actions:
             fields = fields_form(spec, letter.fields, formdata=request.form)
             errors = {(f"f_{k}" if f"f_{k}" in fields else k): v for k, v in errors.items()}
             apply_errors(fields, errors)
+            problems = list(fields.form_errors)
         else:
             forms[name] = form
-            apply_errors(form, errors)
+            apply_errors(form, {k: v for k, v in errors.items() if k in form})
+            problems = [str(v) for k, v in errors.items() if k not in form]
+    by_name = {o.action.name: o for o in shown}
+    editable = "update_letter" in by_name and by_name["update_letter"].enabled
+    missing = _missing_content(spec, rendering.check_required(letter.template, letter.fields))
     return render_template(
         "letters/letter.html", letter=letter, case=letter.case, spec=spec,
         status_labels={s.value: label for s, label in LETTER_LABELS.items()}, delivery_labels=DELIVERY_LABELS,
-        form=fields, editable=any(o.action is update and o.enabled for o in shown),
-        offers=[o for o in shown if o.action is not update], forms=forms,
+        form=fields, editable=editable, submit_offer=by_name.get("submit_letter") if editable else None,
+        offers=[o for o in shown if not (editable and o.action.name in composer_actions)
+                and o.action.name != "update_letter"],
+        forms=forms, problems=problems, missing=missing,
+        settings_missing=rendering.missing_settings(letter.case.agency, letter.template)
+        if letter.status in (LetterStatus.DRAFT, LetterStatus.RETURNED, LetterStatus.SUBMITTED) else [],
     )
 
 
@@ -82,10 +102,17 @@ def preview(letter_id: int):
     """The letter as it stands, rendered now (a draft has no number yet)."""
     letter = _letter_or_404(letter_id)
     if letter.status == LetterStatus.ISSUED:
-        return letter_file_response(letter, "pdf", inline=True)
+        return _framable(letter_file_response(letter, "pdf", inline=True))
     response = make_response(ops.preview_letter_pdf(letter))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = "inline; filename=preview.pdf"
+    return _framable(response)
+
+
+def _framable(response):
+    """Let the letter page show this PDF in its preview frame (same origin only)."""
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
     return response
 
 

@@ -8,7 +8,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   // A double click files one request: disable submit buttons once the form is sent.
   document.querySelectorAll("form[data-once]").forEach((form) => {
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return; // a dismissed confirmation sends nothing: keep the buttons
       form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
     });
   });

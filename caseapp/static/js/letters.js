@@ -17,3 +17,42 @@
     update();
   });
 })();
+
+// Letter composer: save the draft while the clerk types, then refresh the preview beside it.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    var status = document.getElementById(form.getAttribute("data-status"));
+    var frame = document.getElementById(form.getAttribute("data-preview"));
+    var last = new URLSearchParams(new FormData(form)).toString();
+    var timer = null;
+    var sending = false;
+    function say(text) { if (status) { status.textContent = text; } }
+    function save() {
+      var body = new URLSearchParams(new FormData(form));
+      var text = body.toString();
+      if (text === last || sending) { return; }
+      sending = true;
+      say(form.getAttribute("data-saving"));
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) { throw new Error(String(r.status)); }
+          last = text;
+          var now = new Date();
+          say(form.getAttribute("data-saved") + " " + String(now.getHours()).padStart(2, "0") + ":" +
+              String(now.getMinutes()).padStart(2, "0") + ":" + String(now.getSeconds()).padStart(2, "0"));
+          form.setAttribute("data-saved-at", String(now.getTime()));
+          if (frame) { frame.src = frame.getAttribute("data-src") + "?t=" + now.getTime(); }
+        })
+        .catch(function () { last = text; say(form.getAttribute("data-failed")); })
+        .then(function () {
+          sending = false;
+          if (new URLSearchParams(new FormData(form)).toString() !== last) { later(); }
+        });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(save, 1500); }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", function () { clearTimeout(timer); });
+  });
+})();
