@@ -128,6 +128,7 @@ def _import_models() -> None:
 def _register_actions() -> None:
     """Import every domain's action registry (each declares its actions once, on import)."""
     import caseapp.cases.actions  # noqa: F401
+    import caseapp.clock.sweep  # noqa: F401 - its subscriber recomputes due dates after a calendar import
     import caseapp.consultations.actions  # noqa: F401
     import caseapp.disclosure.actions  # noqa: F401
     import caseapp.fees.actions  # noqa: F401

@@ -204,7 +204,8 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             fee = dict(basis=quote.basis, count=quote.count, amount=quote.amount, status="notified",
                        note=f"申请获取的政府信息共{quote.count}页，超过30页，按量计收信息处理费。",
                        proposed_by_id=handler.id, proposed_on=served, approved_on=served,
-                       served_on=served, pay_by=fee_payment_deadline(served, cal), created_at=now)
+                       served_on=served, received_on=served, pay_by=fee_payment_deadline(served, cal),
+                       created_at=now)
             pauses = (Pause("fee", served, None),)
         due = compute_due(ClockFacts(started_on=received, pauses=pauses), cal, today)
         seq = seqs[key]

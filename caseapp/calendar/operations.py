@@ -13,17 +13,14 @@ from caseapp.extensions import db
 
 
 def import_calendar_text(text: str, *, actor=None, source: str | None = None, today: date | None = None) -> CalendarYear:
-    """Import one year from a calendar file and recompute the provisional due dates it settles."""
+    """Import one year from a calendar file. The cases' provisional due dates it settles are
+    recomputed by the clock's subscriber to `calendar.imported`, in the same transaction."""
     data = parse_calendar_file(text)
     year = import_year(data, source=source or data.get("source") or (f"admin: {actor.username}" if actor else "cli"))
     db.session.flush()
-    # Deferred import: clock depends on cases, which depend on the calendar.
-    from caseapp.clock.sweep import recompute_provisional_dues
-
-    moved = recompute_provisional_dues(today or local_today())
     record_event("calendar.imported", actor=actor, actor_label=None if actor else "cli",
                  after={"year": year.year, "official": year.official, "source": year.source,
-                        "due_dates_recomputed": moved})
+                        "today": (today or local_today()).isoformat()})
     return year
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
-from caseapp.cases.states import Status
+from caseapp.cases.states import CLOCK_RUNNING, Status
 from caseapp.core.db import Versioned, sql_in, status_column, utcnow
 from caseapp.extensions import db
 
@@ -119,6 +119,11 @@ class Case(Versioned, db.Model):
     pauses: Mapped[list[ClockPause]] = relationship(
         back_populates="case", order_by="ClockPause.started_on", cascade="all, delete-orphan"
     )
+
+    @property
+    def clock_running(self) -> bool:
+        """Whether the reply clock runs (or is paused) in this status: not while awaiting a correction."""
+        return Status(self.status) in CLOCK_RUNNING
 
     @property
     def status_enum(self) -> Status:

@@ -6,7 +6,6 @@ from datetime import date
 
 from caseapp.calendar.rules import WorkingCalendar
 from caseapp.calendar.service import load_calendar
-from caseapp.cases.states import CLOCK_RUNNING, Status
 from caseapp.clock.rules import DUE_SOON_DAYS, ClockFacts, DueInfo, Pause, compute_due, days_left, due_state
 
 
@@ -41,7 +40,7 @@ def describe_clock(case, today: date, *, soon_days: int = 5, cal: WorkingCalenda
     """The clock as a clerk sees it: due date, working days left, due-soon/overdue state."""
     cal = cal or load_calendar()
     info = compute_due(facts_for(case), cal, today)
-    running = Status(case.status) in CLOCK_RUNNING
+    running = case.clock_running
     if not running:
         return ClockView(info, None, None, False)
     paused_for = next((p.kind for p in case.pauses if p.ended_on is None), None)

@@ -12,6 +12,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.states import OPEN, Status
 from caseapp.clock.service import refresh_due
 from caseapp.core.db import next_counter_value
+from caseapp.core.events import subscribe
 from caseapp.extensions import db
 
 
@@ -108,3 +109,12 @@ def recompute_provisional_dues(today: date) -> int:
         if (info.due_on, info.provisional) != before:
             changed += 1
     return changed
+
+
+def _recompute_after_calendar_import(event) -> None:
+    """A year's calendar was entered or corrected: recompute the provisional due dates it settles
+    (each case's change shows in its stored due date; the import's event is the one record)."""
+    recompute_provisional_dues(date.fromisoformat(event.after["today"]))
+
+
+subscribe("calendar.imported", _recompute_after_calendar_import)

@@ -102,7 +102,7 @@ def _pending(world, case, name, body):
     act(name, case, world["users"][("a", "clerk")], body)
 
 
-def _fee(world, case, served=False):
+def _fee(world, case, served=False, method="hand"):
     from caseapp.core.actions import act
 
     clerk, supervisor = world["users"][("a", "clerk")], world["users"][("a", "supervisor")]
@@ -110,7 +110,7 @@ def _fee(world, case, served=False):
     if served:
         fee = act("approve_fee", case, supervisor, {"how_to_pay": "请通过非税收入缴款渠道缴纳。"})
         act("issue_letter", case, clerk, {"letter_id": fee["letter_id"], "delivery": {
-            "method": "hand", "date": local_today().isoformat(), "reference": "张三签收"}})
+            "method": method, "date": local_today().isoformat(), "reference": "XA123456789CN"}})
 
 
 TODAY = local_today().isoformat()
@@ -143,6 +143,11 @@ ACTIONS = {
     "propose_fee": (HANDLERS, lambda w: (_recent(w), {"basis": "pages", "count": 150})),
     "approve_fee": (SUPERVISOR, lambda w: _with_fee(w, served=False)),
     "record_payment": (HANDLERS, lambda w: _with_fee(w, served=True, payload={"paid_on": TODAY})),
+    "record_fee_receipt": (HANDLERS, lambda w: _with_fee(w, served=True, method="post",
+                                                          payload={"received_on": TODAY})),
+    "consult": (HANDLERS, lambda w: (_recent(w), {"kind": "department", "department": "BGS",
+                                                  "question": "请核实该文件的定密情况。"})),
+    "record_opinion": (HANDLERS, lambda w: _with_consultation(w)),
     # proactive disclosure (caseapp/disclosure/actions.py)
     "start_item": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]), {"title": "学区划分方案"})),
     "link_item": (HANDLERS, lambda w: _with_item(w, "link_item")),
@@ -206,10 +211,21 @@ def _with_pending(world, name, body):
     return case, {}
 
 
-def _with_fee(world, served, payload=None):
+def _with_fee(world, served, payload=None, method="hand"):
     case = _recent(world)
-    _fee(world, case, served=served)
+    _fee(world, case, served=served, method=method)
     return case, payload or {}
+
+
+def _with_consultation(world):
+    """A case with a department consultation sent, for recording the opinion that came back on paper."""
+    from caseapp.core.actions import act
+
+    case = _recent(world)
+    sent = act("consult", case, world["users"][("a", "clerk")], {"kind": "department", "department": "BGS",
+                                                                 "question": "请核实该文件的定密情况。"})
+    return case, {"consultation_id": sent["consultation_id"], "opinion": "agree", "reasons": "同意公开。",
+                  "received_on": TODAY}
 
 
 def test_the_matrix_covers_every_action(app):
