@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from caseapp.core.db import configure_engine, write_intent
-from caseapp.core.text import SafeJSONRequest, refuse_unsafe_office_form
+from caseapp.core.text import SafeJSONRequest, refuse_unsafe_request
 from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 __version__ = "0.1.0"
@@ -60,10 +60,11 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` in every route: a number beyond the database's 64-bit ids is a 404, not a 500."""
+    """`<int:...>` in every route: a number beyond the ids' INTEGER column (32-bit on PostgreSQL,
+    64-bit on SQLite) is a 404, not a 500 from the database."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
 
@@ -73,8 +74,8 @@ def _harden(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     # JSON bodies are parsed by caseapp.core.text.loads_json (depth, surrogates, control characters).
     app.request_class = SafeJSONRequest
-    # Office form posts with control characters in any field are refused before the view runs.
-    app.before_request(refuse_unsafe_office_form)
+    # Control characters in query strings, path values and form fields are refused before any view.
+    app.before_request(refuse_unsafe_request)
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:
         # Trust X-Forwarded-For/-Proto/-Host only from the configured number of reverse proxies.

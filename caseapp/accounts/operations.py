@@ -335,7 +335,7 @@ def load_session_user(user_id: str, generation) -> User | None:
         uid = int(user_id)
     except (TypeError, ValueError):
         return None
-    if not 0 < uid < 2**63:
+    if not 0 < uid < 2**31:
         return None
     user = db.session.get(User, uid)
     if user is None or generation != user.session_generation:

@@ -9,10 +9,11 @@ clear message, so that nothing stored can poison a letter.
   ``UnsafeTextError``. Tab and newline are allowed everywhere; a carriage return only in
   multi-line text, where CRLF and CR become LF.
 - ``unsafe_character(value, multiline=...)``: the first refused character, or None.
-- ``refuse_unsafe_office_form()``: the same check over every field of an office form post.
+- ``refuse_unsafe_request()``: the same check over query strings, path values and form posts
+  (except those of views marked ``text_checked_by_view``), before any view runs.
 - ``loads_json(raw)``: ``json.loads`` that refuses lone surrogates and nesting deeper than
   ``MAX_JSON_DEPTH`` (or deep enough to exhaust the recursion limit), and reports the path of a
-  value holding a control character or a number beyond 64 bits (``JSONBodyError``, a
+  value holding a control character or a number beyond 32 bits (``JSONBodyError``, a
   ``DomainError``, so it is answered even where get_json(silent=True) is used).
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ import math
 import re
 from typing import Any
 
-from flask import Request, request
+from flask import Request, current_app, request
 from flask_babel import lazy_gettext as _l
 
 from caseapp.core.errors import DomainError
@@ -70,8 +71,8 @@ def is_safe_text(value: str, *, multiline: bool = False) -> bool:
 
 # --- JSON -------------------------------------------------------------------------------------------
 
-# The largest integer a JSON body may carry: ids and amounts are stored as signed 64-bit integers.
-MAX_JSON_INT = 2**63 - 1
+# The largest integer a JSON body may carry: ids and numbers are INTEGER columns, 32-bit on PostgreSQL.
+MAX_JSON_INT = 2**31 - 1
 
 
 class JSONBodyError(DomainError):
@@ -90,7 +91,7 @@ class JSONBodyError(DomainError):
 def _first_problem(value: Any) -> tuple[str, str] | None:
     """(path, kind) of the first value refused in a parsed body: "deep" (nested deeper than
     MAX_JSON_DEPTH), "surrogate" (a lone surrogate), "control" (another refused character) or
-    "integer" (outside the signed 64-bit range, or a float overflowing to infinity); None when clean."""
+    "integer" (outside the signed 32-bit range of INTEGER columns, or a float overflowing to infinity); None when clean."""
     stack = [(value, "", 0)]
     while stack:
         item, where, depth = stack.pop()
@@ -124,7 +125,7 @@ def _no_constants(name: str):
 
 def loads_json(raw: str | bytes) -> Any:
     """Parse a JSON body, refusing what would later fail: deep nesting, lone surrogates, control
-    characters, integers beyond 64 bits, NaN and Infinity. Raises JSONBodyError (400 or 422)."""
+    characters, integers beyond 32 bits, NaN and Infinity. Raises JSONBodyError (400 or 422)."""
     if isinstance(raw, bytes | bytearray):
         try:
             raw = raw.decode("utf-8")
@@ -151,22 +152,43 @@ def loads_json(raw: str | bytes) -> Any:
     raise JSONBodyError(UNSAFE_TEXT_MESSAGE, code="validation_error", path=path or "body")
 
 
-# --- Form posts ------------------------------------------------------------------------------------
+# --- Query strings, path values and form posts -------------------------------------------------------
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def refuse_unsafe_office_form() -> None:
-    """before_request safety net for the office: a form post with a refused character in any field
-    is refused as a whole (422, the page's message names the problem), so that nothing typed in an
-    office form can reach a letter. Portal forms check field by field with their own messages."""
-    if request.method != "POST" or not request.path.startswith("/office") or request.mimetype not in FORM_MIMETYPES:
-        return
-    for key, value in request.form.items(multi=True):
-        if unsafe_character(key, multiline=True) is not None or unsafe_character(value, multiline=True) is not None:
-            from caseapp.core.errors import ValidationError
+def text_checked_by_view(view):
+    """Mark a view that checks its form's text fields itself, field by field (keeping what the user
+    typed, with a message beside the field): refuse_unsafe_request() then leaves its form alone."""
+    view.checks_own_text = True
+    return view
 
-            raise ValidationError(UNSAFE_TEXT_MESSAGE, errors={key: UNSAFE_TEXT_MESSAGE})
+
+def _first_unsafe(items) -> str | None:
+    for key, value in items:
+        if not isinstance(value, str):
+            continue
+        if unsafe_character(key, multiline=True) is not None or unsafe_character(value, multiline=True) is not None:
+            return key
+    return None
+
+
+def refuse_unsafe_request() -> None:
+    """before_request safety net: a query string, a path value or a form field holding a refused
+    character (see unsafe_character) is refused before the view runs (422, naming the field), so
+    it can reach neither a query (PostgreSQL refuses NUL) nor a letter. Views marked with
+    text_checked_by_view check their form fields themselves."""
+    field = _first_unsafe(request.args.items(multi=True)) or _first_unsafe((request.view_args or {}).items())
+    if field is None and request.method == "POST" and request.mimetype in FORM_MIMETYPES:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "checks_own_text", False):
+            if request.mimetype == FORM_MIMETYPES[0]:
+                request.get_data(cache=True)  # keep the raw body readable for views that want it
+            field = _first_unsafe(request.form.items(multi=True))
+    if field is not None:
+        from caseapp.core.errors import ValidationError
+
+        raise ValidationError(UNSAFE_TEXT_MESSAGE, errors={field: UNSAFE_TEXT_MESSAGE})
 
 
 class SafeJSON:

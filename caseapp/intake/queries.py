@@ -15,6 +15,7 @@ from caseapp.cases.attachments import Attachment, attachments_for_case
 from caseapp.cases.models import Case
 from caseapp.cases.queries import case_timeline
 from caseapp.core.db import SHANGHAI
+from caseapp.core.text import unsafe_character
 from caseapp.extensions import db
 from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey
 
@@ -42,7 +43,7 @@ class TimelineEntry:
 
 def get_active_agency(code: str | None) -> Agency | None:
     """The active agency with this code (case-insensitive), or None."""
-    if not code or not isinstance(code, str):
+    if not code or not isinstance(code, str) or unsafe_character(code) is not None:
         return None
     return db.session.scalar(sa.select(Agency).where(Agency.code == code.strip().upper(), Agency.active.is_(True)))
 

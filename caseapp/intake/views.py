@@ -26,6 +26,7 @@ from caseapp.cases.queries import find_case_for_applicant, get_case
 from caseapp.cases.validation import validate_request
 from caseapp.core import filestore
 from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.core.text import text_checked_by_view
 from caseapp.extensions import db, limiter
 from caseapp.cases import labels
 from caseapp.intake import queries
@@ -123,6 +124,7 @@ def _agency_choices():
 
 @bp.route("/apply", methods=["GET", "POST"])
 @limiter.limit(filing_limit, methods=["POST"])
+@text_checked_by_view
 def apply():
     """The online request form; a valid submission files one request and shows its receipt."""
     form = ApplyForm()
@@ -288,6 +290,7 @@ def case(tracking_number: str):
 
 
 @bp.post("/track/<tracking_number>/correction")
+@text_checked_by_view
 def correction(tracking_number: str):
     """Submit the correction the agency asked for (text and files)."""
     found = _require_unlocked(tracking_number)
@@ -321,6 +324,7 @@ def correction(tracking_number: str):
 
 
 @bp.route("/track/<tracking_number>/withdraw", methods=["GET", "POST"])
+@text_checked_by_view
 def withdraw(tracking_number: str):
     """Confirm, then withdraw the request (reason optional)."""
     found = _require_unlocked(tracking_number)
@@ -348,6 +352,7 @@ def withdraw(tracking_number: str):
 
 
 @bp.post("/track/<tracking_number>/suggestion")
+@text_checked_by_view
 def suggestion(tracking_number: str):
     """Record a suggestion to disclose the information proactively (Reg. 44)."""
     found = _require_unlocked(tracking_number)

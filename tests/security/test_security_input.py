@@ -73,7 +73,7 @@ def test_office_registration_refuses_control_characters(app, db, make_user):
 
 
 def test_office_form_posts_with_control_characters_are_refused_before_the_view():
-    """The safety net behind every office form (letter fields, notes, actions): 422, the view never runs."""
+    """The safety net behind every form (letter fields, notes, actions): 422, the view never runs."""
     from caseapp import create_app
     from config import TestConfig
 
@@ -153,11 +153,11 @@ def test_deeply_nested_json_is_400_on_public_and_staff_api(client, make_case, ma
     assert resp.status_code == 400
 
 
-def test_integers_beyond_64_bits_in_bodies_are_422(client, make_case, make_user, bearer):
+def test_integers_beyond_integer_columns_in_bodies_are_422(client, make_case, make_user, bearer):
     case = make_case()
     headers = bearer(make_user("supervisor", agency=case.agency))
     for payload in ({"action": "submit_letter", "letter_id": BIG}, {"action": "assign", "user": BIG},
-                    {"action": "submit_letter", "letter_id": -BIG - 1}):
+                    {"action": "submit_letter", "letter_id": -BIG - 1}, {"action": "submit_letter", "letter_id": 2**31}):
         resp = client.post(f"/api/v1/cases/{case.tracking_number}/actions", json=payload, headers=headers)
         assert resp.status_code == 422, payload
         assert resp.get_json()["error"]["code"] == "validation_error"
@@ -221,9 +221,53 @@ def test_huge_ids_in_urls_are_404(client, db, make_case, make_user, login, beare
     assert office.get(f"/office/admin/calendar/{number}").status_code in (403, 404)
 
 
-def test_the_largest_64_bit_id_is_still_a_plain_404(client, make_case):
+def test_the_largest_id_an_integer_column_holds_is_still_a_plain_404(client, make_case):
     from tests.intake.portal_helpers import unlock
 
     case = make_case()
     unlock(client, case.tracking_number, case.query_code)
-    assert client.get(f"/track/{case.tracking_number}/files/{BIG - 1}").status_code == 404
+    assert client.get(f"/track/{case.tracking_number}/files/{2**31 - 1}").status_code == 404
+    assert client.get(f"/track/{case.tracking_number}/files/{2**31}").status_code == 404
+
+
+# --- Query strings, path values, other forms ---------------------------------------------------------
+
+def test_nul_in_query_strings_and_path_values_is_refused(client, make_case, make_user, bearer):
+    """PostgreSQL refuses NUL in text: it must never reach a query."""
+    case = make_case()
+    headers = bearer(make_user("supervisor", agency=case.agency))
+    for url in ("/api/v1/cases?handler=%00", "/api/v1/cases?q=a%1Bb", "/api/v1/requests/SFJY%00",
+                "/api/v1/public-items?q=%00"):
+        resp = client.get(url, headers={**headers, "X-Query-Code": case.query_code})
+        assert resp.status_code == 422, url
+        assert resp.get_json()["error"]["code"] == "validation_error"
+    assert client.get("/track?tracking_number=%00").status_code == 422
+    assert client.get("/api/v1/cases?q=%E6%95%99%E8%82%B2", headers=headers).status_code == 200
+
+
+def test_nul_in_the_tracking_and_login_forms_is_refused(client, make_case, make_user):
+    from tests.conftest import csrf_from
+
+    case = make_case()
+    page = client.get("/track").get_data(as_text=True)
+    resp = client.post("/track", data={"csrf_token": csrf_from(page), "tracking_number": case.tracking_number + "\x00",
+                                       "query_code": case.query_code})
+    assert resp.status_code == 422
+    page = client.get("/office/login").get_data(as_text=True)
+    resp = client.post("/office/login", data={"csrf_token": csrf_from(page), "username": "clerk\x00",
+                                              "password": "x"}, headers={"Referer": "http://localhost/office/login"})
+    assert resp.status_code == 302 and "/office/login" in resp.headers["Location"]
+
+
+def test_the_portal_form_keeps_what_was_typed_with_a_message_beside_the_field(client, db, agency):
+    resp = client.post("/apply", data=apply_data(client, "SFJY", applicant_name="张\x00三",
+                                                  description="申请公开某某文件的全部内容。"))
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "申请公开某某文件的全部内容。" in html and "控制字符" in html
+
+
+def test_an_agency_code_with_nul_is_simply_unknown(app, agency):
+    from caseapp.intake.queries import get_active_agency
+
+    assert get_active_agency("SFJY\x00") is None and get_active_agency("SFJY") is not None
