@@ -67,7 +67,7 @@ bench: install bench-deps
 	$(PY) -m bench.bench_similarity
 
 # The office at a million cases on a throwaway PostgreSQL server (as root: initdb/pg_ctl run through
-# runuser -u postgres); about 10 minutes on 2 cores. BENCH_PG_ARGS="--cases 200000" for a shorter run.
+# runuser -u postgres); 10 to 20 minutes on 2 cores. BENCH_PG_ARGS="--cases 200000" for a shorter run.
 bench-pg: install bench-deps
 	$(PY) -m bench.bench_pg $(BENCH_PG_ARGS)
 
