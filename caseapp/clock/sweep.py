@@ -1,4 +1,5 @@
-"""The periodic sweep: lapse overdue corrections and recompute provisional due dates."""
+"""The periodic sweep: lapses, due dates kept current (provisional years, paused clocks), reminders,
+supervision orders and the outbox."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 
 from caseapp.calendar.service import load_calendar
 from caseapp.cases import operations as case_ops
-from caseapp.cases.models import Case
+from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.states import OPEN, Status
 from caseapp.clock.service import refresh_due
 from caseapp.core.db import next_counter_value
@@ -43,6 +44,7 @@ def sweep(today: date) -> dict[str, int]:
     for step in _STEPS:  # the domains' own lapses (consultations), registered at start-up
         counts.update(step(today))
     counts["due_dates_recomputed"] = recompute_provisional_dues(today)
+    counts["paused_due_dates_moved"] = refresh_paused_dues(today)
     counts.update(send_due_reminders(today))
     counts["supervision_orders_opened"] = open_orders_for_overdue(today)
     counts["supervision_orders_closed"] = close_finished_orders(today)
@@ -95,6 +97,21 @@ def lock_sweep() -> None:
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(421337)"))
     else:
         next_counter_value("sweep", "lock")
+
+
+def refresh_paused_dues(today: date) -> int:
+    """Move the stored due date of every case whose clock is paused (an unpaid fee, an outside
+    consultation) to what it is today, so that the inbox, the API, the tracking page and the
+    reminders all show and sort by the same date; returns how many moved."""
+    cal = load_calendar()
+    changed = 0
+    paused = (sa.select(Case).where(Case.status.in_([s.value for s in OPEN]),
+                                    Case.pauses.any(ClockPause.ended_on.is_(None))))
+    for case in db.session.scalars(paused).all():
+        before = case.due_on
+        if refresh_due(case, today, cal).due_on != before:
+            changed += 1
+    return changed
 
 
 def recompute_provisional_dues(today: date) -> int:
