@@ -1,7 +1,7 @@
 """Apply the pure clock rules to a stored case: refresh its due date and describe its clock."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from caseapp.calendar.rules import WorkingCalendar
@@ -44,10 +44,6 @@ def describe_clock(case, today: date, *, soon_days: int = 5, cal: WorkingCalenda
     if not running:
         return ClockView(info, None, None, False)
     paused_for = next((p.kind for p in case.pauses if p.ended_on is None), None)
-    if paused_for is not None and case.due_on is not None:
-        # While paused the due date moves day by day; every screen shows the stored one, which the
-        # pause's opening and closing and the daily sweep keep current (so they all agree).
-        info = replace(info, due_on=case.due_on)
     return ClockView(
         info, days_left(info.due_on, today, cal), due_state(info.due_on, today, cal, soon_days), True, paused_for
     )
