@@ -51,8 +51,9 @@ def _json_body() -> dict:
     return body
 
 
-def _api_field(name: str) -> str:
-    for api_name, field in APPLICANT_FIELDS.items():
+def _api_field(name: str, names: dict = APPLICANT_FIELDS) -> str:
+    """The API's name of a request field (applicant.* for the applicant's)."""
+    for api_name, field in names.items():
         if field == name:
             return f"applicant.{api_name}"
     return name
@@ -140,9 +141,11 @@ def create_case():
         _invalid({"applicant": _("Please give the applicant as an object.")})
     data = {field: applicant.get(api_name) for api_name, field in APPLICANT_FIELDS.items()}
     data.update({field: body.get(field) for field in REQUEST_FIELDS})
+    names = dict(APPLICANT_FIELDS)
     if data.get("id_type") == "uscc" and not data.get("org_code"):
         # DESIGN §5 names one field: an organisation's unified social credit code in id_number.
         data["org_code"], data["id_number"] = data.get("id_number"), None
+        names["id_number"] = "org_code"
     for key, value in data.items():
         if value is not None and not isinstance(value, (str, bool)):
             _invalid({_api_field(key): _("Must be text.")})
@@ -156,7 +159,7 @@ def create_case():
         attach_files(reg.case, uploads, kind="scan", actor=user)
     except ValidationError as err:
         db.session.rollback()
-        raise ValidationError(err.message, errors={_api_field(k): v for k, v in err.errors.items()}) from None
+        raise ValidationError(err.message, errors={_api_field(k, names): v for k, v in err.errors.items()}) from None
     db.session.commit()
     return jsonify({**serialize_case(reg.case), "query_code": reg.query_code}), 201
 

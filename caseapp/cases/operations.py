@@ -299,7 +299,7 @@ def close_case(
 def lapse_correction(case: Case, *, today: date) -> Case:
     """The correction period passed without a correction: close as other.correction_lapsed."""
     return close_case(case, actor=None, outcome="other.correction_lapsed", today=today,
-                      reason="correction period lapsed")
+                      reason=str(_l("No correction arrived within the period.")))
 
 
 @_one_write

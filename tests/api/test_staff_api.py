@@ -197,3 +197,25 @@ def test_openapi_lists_the_staff_paths(client):
     doc = client.get("/api/v1/openapi.json").json
     assert {"/cases", "/cases/{tracking_number}", "/cases/{tracking_number}/actions"} <= set(doc["paths"])
     assert "Case" in doc["components"]["schemas"]
+
+
+def test_an_organisation_registers_with_its_credit_code_as_id_number(client, db, make_user, token):
+    """DESIGN §5 names one identity field: an organisation's unified social credit code goes in
+    applicant.id_number with id_type "uscc" (org_code stays accepted as an alias)."""
+    headers = token(make_user("clerk"))
+    org = {"type": "commercial_enterprise", "name": "示范市某某科技有限公司", "id_type": "uscc",
+           "id_number": "91350100M000100Y43", "contact_person": "王五", "phone": "13800138000",
+           "address": "示范市人民路1号"}
+    resp = client.post("/api/v1/cases", headers=headers, json=_body(applicant=org))
+    assert resp.status_code == 201, resp.json
+    from caseapp.cases.queries import get_case
+
+    case = get_case(resp.json["tracking_number"])
+    assert (case.applicant_type, case.id_type, case.org_code) == ("commercial_enterprise", "uscc", "91350100M000100Y43")
+    bad = client.post("/api/v1/cases", headers=headers,
+                      json=_body(applicant={**org, "id_number": "91350100M000100Y4A"}))
+    assert bad.status_code == 422 and "applicant.id_number" in bad.json["error"]["fields"]  # where it was sent
+    alias = client.post("/api/v1/cases", headers=headers,
+                        json=_body(applicant={**{k: v for k, v in org.items() if k != "id_number"},
+                                              "org_code": "91350100M000100Y43"}))
+    assert alias.status_code == 201, alias.json
