@@ -23,6 +23,8 @@ from caseapp.cases.identity import mask_id
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, Case
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
+from caseapp.clock.supervision import supervision_order_json
+from caseapp.consultations.queries import consultations_for_case_json
 from caseapp.core.db import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
@@ -108,6 +110,8 @@ def serialize_case(case: Case, today: date | None = None) -> dict:
             "paused_days": clock.due.paused_days, "extension_days": clock.due.extension_days,
         },
         "letters": letters_for_case(case),
+        "consultations": consultations_for_case_json(case),
+        "supervision_order": supervision_order_json(case),
         "actions": open_actions(case),
     }
 

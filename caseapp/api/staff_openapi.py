@@ -121,6 +121,15 @@ CASE_SCHEMA = {
         "applicant": {"type": "object", "description": "id_number is masked."},
         "description": {"type": "string"}, "correction": {"type": ["object", "null"]},
         "clock": {"type": "object"}, "actions": {"type": "array", "items": {"type": "string"}},
+        "consultations": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["department", "agency", "third_party"]},
+            "status": {"type": "string", "enum": ["sent", "answered", "lapsed", "deemed_consent"]},
+            "opinion": {"type": ["string", "null"]}, "sent_on": {"type": "string", "format": "date"},
+            "due_on": {"type": ["string", "null"], "format": "date"},
+            "answered_on": {"type": ["string", "null"], "format": "date"}}}},
+        "supervision_order": {"type": ["object", "null"], "properties": {
+            "opened_on": {"type": "string", "format": "date"},
+            "closed_on": {"type": ["string", "null"], "format": "date"}}},
         "query_code": {"type": "string", "description": "Only in the answer to POST /cases."},
     },
 }

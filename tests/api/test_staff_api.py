@@ -219,3 +219,20 @@ def test_an_organisation_registers_with_its_credit_code_as_id_number(client, db,
                         json=_body(applicant={**{k: v for k, v in org.items() if k != "id_number"},
                                               "org_code": "91350100M000100Y43"}))
     assert alias.status_code == 201, alias.json
+
+
+def test_the_case_lists_its_consultations_and_supervision_order(client, db, make_user, make_case, token):
+    """Issue 10's API contract: the case JSON carries `consultations` and `supervision_order`."""
+    clerk = make_user("clerk")
+    case = make_case("in_progress", agency=clerk.agency, handler=clerk)
+    headers = token(clerk)
+    resp = client.post(f"/api/v1/cases/{case.tracking_number}/actions", headers=headers, json={
+        "action": "consult", "version": case.version, "kind": "department", "department": "BGS",
+        "question": "请核实该文件的定密情况。"})
+    assert resp.status_code == 200, resp.json
+    assert resp.json["consultation_id"] == resp.json["result"]["consultation_id"]
+    body = client.get(f"/api/v1/cases/{case.tracking_number}", headers=headers).json
+    [consultation] = body["consultations"]
+    assert consultation["id"] == resp.json["consultation_id"]
+    assert (consultation["kind"], consultation["status"]) == ("department", "sent")
+    assert body["supervision_order"] is None
