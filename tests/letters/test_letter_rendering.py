@@ -78,7 +78,7 @@ def test_cjk_font_is_embedded(key):
 
 @pytest.mark.parametrize("key", rendering.TEMPLATE_KEYS)
 def test_rendered_text_matches_reviewed_snapshot(key):
-    blocks = rendering.html_blocks(rendered(key).html)
+    blocks = word.html_blocks(rendered(key).html)
     text = "\n".join(f"[{b.style}] {b.text}" for b in blocks) + "\n"
     path = SNAPSHOTS / f"{key}.txt"
     if os.environ.get("CASEAPP_UPDATE_SNAPSHOTS") == "1":
@@ -92,7 +92,7 @@ def test_user_text_is_escaped_and_split_into_paragraphs():
     ctx["f"]["reason"] = "第一行<script>alert(1)</script>\n\n第二行 & 其他"
     html = rendering.render_html("other.other", ctx)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    texts = [b.text for b in rendering.html_blocks(html)]
+    texts = [b.text for b in word.html_blocks(html)]
     assert "第一行<script>alert(1)</script>" in texts and "第二行 & 其他" in texts
 
 
@@ -100,7 +100,7 @@ def test_draft_without_number_shows_placeholder():
     sample = rendering.load_sample("receipt")
     ctx = rendering.build_context(key="receipt", agency=sample["agency"], case=sample["case"],
                                   fields=sample["fields"], number=None, dated="2026-11-03")
-    blocks = rendering.html_blocks(rendering.render_html("receipt", ctx))
+    blocks = word.html_blocks(rendering.render_html("receipt", ctx))
     assert blocks[1].text == rendering.NUMBER_PLACEHOLDER
 
 
