@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from caseapp.cases.outcomes import CODES, is_refusal
-from caseapp.letters import fonts, rendering
+from caseapp.letters import fonts, rendering, word
 from tests.letters.conftest import docx_paragraphs, pdf_fonts, pdf_text, squash
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
