@@ -7,13 +7,15 @@ filters are computed in SQL.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 
-from caseapp.accounts.models import Department, User
+from caseapp.accounts.models import Agency, Department, User
 from caseapp.calendar.rules import WorkingCalendar
+from caseapp.cases.identity import format_tracking_number
 from caseapp.cases.models import Case
 from caseapp.cases.search import search_cases
 from caseapp.cases.states import CLOCK_RUNNING, OPEN, Status
@@ -67,6 +69,57 @@ def visible_cases(user) -> sa.Select:
     if user.role == Role.CLERK:
         q = q.where(sa.or_(Case.handler_id == user.id, Case.handler_id.is_(None)))
     return q
+
+
+# A number's numeric tail as people type it: "123", "000123" or "2026-000123".
+_NUMBER_TAIL = re.compile(r"^(?:(\d{4})-)?(\d{1,9})$")
+YEARS_BACK = 10
+
+
+def cases_by_number(user, query: str | None, today: date) -> list[Case]:
+    """Cases of the user's agency (every agency for platform-wide users) whose tracking number is the
+    query, whole or by its numeric tail ("123", "000123", "2026-000123"), newest first. The tail is
+    expanded into the agency's numbers of the last years, so the lookup reads the unique index."""
+    text = "".join((query or "").split()).upper()[:40]
+    if not text:
+        return []
+    q = sa.select(Case)
+    if user.agency_id is not None:
+        q = q.where(Case.agency_id == user.agency_id)
+    exact = list(db.session.scalars(q.where(Case.tracking_number == text)))
+    match = _NUMBER_TAIL.match(text)
+    if exact or not match:
+        return exact
+    seq = int(match.group(2))
+    years = [int(match.group(1))] if match.group(1) else range(today.year, today.year - YEARS_BACK, -1)
+    agencies = db.session.scalars(sa.select(Agency).where(Agency.id == user.agency_id)
+                                  if user.agency_id is not None else sa.select(Agency))
+    numbers = set()
+    for agency in agencies:
+        for year in years:
+            try:
+                numbers.add(format_tracking_number(agency.tracking_pattern, agency.tracking_prefix, year, seq))
+            except (KeyError, ValueError, IndexError):
+                continue
+    if not numbers:
+        return []
+    return list(db.session.scalars(q.where(Case.tracking_number.in_(numbers))
+                                   .order_by(Case.received_on.desc(), Case.id.desc())))
+
+
+def count_matching(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar) -> int:
+    """How many visible cases the filters find (a search's count over every status, for example)."""
+    q = filtered_cases(user, filters, today, soon_days, cal)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(q.with_only_columns(Case.id).subquery()))
+
+
+def due_dates(numbers) -> dict[str, date | None]:
+    """tracking number -> due date, for the cases of a work list."""
+    numbers = set(numbers)
+    if not numbers:
+        return {}
+    return dict(db.session.execute(sa.select(Case.tracking_number, Case.due_on)
+                                   .where(Case.tracking_number.in_(numbers))).all())
 
 
 def due_soon_limit(today: date, soon_days: int, cal: WorkingCalendar) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user, login_required
 
-from caseapp.core.actions import Ctx, get_action, offers
+from caseapp.core.actions import Ctx, offers
 from caseapp.core.db import local_today
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_READERS, Role, require_agency, roles_required
@@ -13,7 +13,7 @@ from caseapp.letters import operations as ops
 from caseapp.letters import rendering
 from caseapp.letters.actions import DELIVERY_LABELS
 from caseapp.letters.files import letter_file_response
-from caseapp.letters.forms import fields_form
+from caseapp.letters.forms import fields_form, template_groups
 from caseapp.letters.queries import get_letter
 from caseapp.letters.states import LETTER_LABELS, LetterStatus
 
@@ -144,7 +144,7 @@ def file_docx(letter_id: int):
 @roles_required(*PREVIEW_ROLES)
 def templates():
     """Every standard letter template, with a preview from its sample data."""
-    return render_template("letters/templates.html", specs=rendering.all_specs())
+    return render_template("letters/templates.html", groups=template_groups(rendering.all_specs()))
 
 
 @bp.get("/templates/<key>/preview")

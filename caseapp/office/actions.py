@@ -9,14 +9,20 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caseapp.cases.states import STATUS_LABELS, TABLE, Status
-from caseapp.clock.service import describe_clock
-from caseapp.core.actions import Action, Ctx, answer_office, by_slug, refusal, role_refusal
+from caseapp.clock.service import describe_clock, due_soon_days
+from caseapp.core.actions import (
+    Action,
+    Ctx,
+    answer_office,
+    by_slug,
+    refusal,
+    role_refusal,
+)
 from caseapp.core.forms import apply_errors
 from caseapp.letters.queries import get_letter
 from caseapp.letters.views import render_letter_page
 from caseapp.office import bp
 from caseapp.office.case import load_case
-from caseapp.clock.service import due_soon_days
 from caseapp.office.labels import labels
 
 

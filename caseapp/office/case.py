@@ -14,7 +14,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.notes import list_notes
 from caseapp.cases.outcomes import get_outcome
 from caseapp.cases.queries import get_case
-from caseapp.clock.service import describe_clock
+from caseapp.clock.service import describe_clock, due_soon_days
 from caseapp.core import filestore
 from caseapp.core.actions import Ctx, get_action, offers
 from caseapp.core.db import local_today
@@ -22,7 +22,6 @@ from caseapp.core.events import event_label
 from caseapp.core.permissions import CASE_READERS, require_agency, roles_required
 from caseapp.extensions import db
 from caseapp.office import bp
-from caseapp.clock.service import due_soon_days
 from caseapp.office.labels import labels
 from caseapp.office.panels import case_panels
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from caseapp.cases.states import STATUS_LABELS
 from caseapp.cases.labels import (
     APPLICANT_TYPE_LABELS,
     ATTACHMENT_KIND_LABELS,
@@ -12,6 +11,7 @@ from caseapp.cases.labels import (
     FORM_LABELS,
     ID_TYPE_LABELS,
 )
+from caseapp.cases.states import STATUS_LABELS
 
 TAB_LABELS = {
     "open": _l("All open"), "mine": _l("My cases"), "unassigned": _l("Unassigned"), "due_soon": _l("Due soon"),
@@ -31,3 +31,4 @@ def labels() -> dict:
         "delivery_labels": DELIVERY_LABELS,
         "kind_labels": ATTACHMENT_KIND_LABELS,
     }
+

@@ -6,8 +6,10 @@ from flask_login import current_user, login_required
 
 from caseapp.core.actions import Ctx, offers
 from caseapp.core.permissions import CASE_READERS, roles_required
+from caseapp.fees.actions import BASIS_LABELS
 from caseapp.fees.queries import requests_in_month
 from caseapp.letters import rendering
+from caseapp.letters.forms import template_groups
 from caseapp.office import bp
 from caseapp.office.case import load_case
 from caseapp.office.panels import letters_panel
@@ -27,5 +29,9 @@ def case_letters(tracking_number: str):
     forms = {o.action.name: o.action.input.form_class(ctx, prefix=o.action.name)(
         data={"version": case.version, **o.action.input.initial(),
               **_STARTING_VALUES.get(o.action.name, lambda c: {})(case)}) for o in shown}
+    if "draft_letter" in forms:  # the templates grouped: replies by annual-report section, then notices
+        forms["draft_letter"].template.choices = {
+            group: [(spec.key, name) for spec, name in items]
+            for group, items in template_groups(rendering.all_specs())}
     return render_template("letters/case.html", case=case, specs={s.key: s for s in rendering.all_specs()},
-                           offers=shown, forms=forms, **letters_panel(ctx))
+                           offers=shown, forms=forms, basis_labels=BASIS_LABELS, **letters_panel(ctx))

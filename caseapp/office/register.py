@@ -9,7 +9,7 @@ from caseapp.cases import operations as ops
 from caseapp.cases.attachments import attach_files, check_uploads, read_uploads
 from caseapp.cases.forms import RegisterForm
 from caseapp.cases.validation import validate_request
-from caseapp.clock.service import describe_clock
+from caseapp.clock.service import describe_clock, due_soon_days
 from caseapp.core.db import local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors
@@ -17,7 +17,6 @@ from caseapp.core.permissions import CASE_HANDLERS, roles_required
 from caseapp.extensions import db
 from caseapp.office import bp
 from caseapp.office.case import load_case
-from caseapp.clock.service import due_soon_days
 from caseapp.office.labels import labels
 
 RECEIPT_SESSION_KEY = "office_receipt"

@@ -73,7 +73,7 @@ def test_due_soon_and_overdue_counts_agree_with_the_clock(db, app, make_agency, 
     supervisor = make_user("supervisor", agency=agency)
     today = local_today()
     cases = []
-    for back in range(0, 45):
+    for back in range(45):
         received = today - timedelta(days=back)
         cases.append(make_case(agency=agency, received_on=received, today=today, handler=clerk,
                                status="in_progress" if back % 2 else "submitted"))
@@ -143,8 +143,40 @@ def test_search_in_the_inbox_finds_chinese_words(make_agency, make_user, make_ca
     client = office(make_user("supervisor", agency=agency))
     assert _numbers(client.get("/office/cases?tab=all&q=招生").get_data(as_text=True)) == {school.tracking_number}
     assert elsewhere.tracking_number not in client.get("/office/cases?tab=all&q=招生").get_data(as_text=True)
-    assert _numbers(client.get(f"/office/cases?tab=all&q={school.tracking_number}").get_data(as_text=True)) == {
-        school.tracking_number}
+    # A whole tracking number goes straight to the case.
+    resp = client.get(f"/office/cases?tab=all&q={school.tracking_number}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/office/cases/{school.tracking_number}")
+
+
+def test_a_number_or_its_tail_jumps_to_the_case_from_any_tab(make_agency, make_user, make_case, office):
+    agency = make_agency()
+    closed = make_case("closed", agency=agency, description="申请公开2025年示范市财政预算执行情况。")
+    make_case(agency=agency, description="申请公开人民路旧住房成套改造项目的征收补偿方案。")
+    other = make_case(description="申请公开某区学校招生划片范围。")
+    client = office(make_user("supervisor", agency=agency))
+    tail = closed.tracking_number.rsplit("-", 1)[1]  # e.g. 000001
+    for typed in (tail, str(int(tail)), closed.tracking_number.lower(), "-".join(closed.tracking_number.split("-")[1:])):
+        resp = client.get(f"/office/cases?q={typed}")  # the default tab lists open cases only
+        assert resp.status_code == 302, typed
+        assert resp.headers["Location"].endswith(f"/office/cases/{closed.tracking_number}"), typed
+    # Another agency's case is never reached by its number.
+    assert client.get(f"/office/cases?q={other.tracking_number}").status_code == 200
+
+
+def test_a_search_counts_every_status_and_marks_the_words_escaped(make_agency, make_user, make_case, office):
+    agency = make_agency()
+    make_case("closed", agency=agency, description="申请公开2025年招生计划<script>alert(1)</script>。")
+    make_case(agency=agency, applicant_name="招生&<b>办</b>", description="申请公开2026年示范市学校招生入学工作实施意见。")
+    client = office(make_user("supervisor", agency=agency))
+    html = client.get("/office/cases?q=招生").get_data(as_text=True)
+    assert len(_numbers(html)) == 1  # the open tab
+    assert "在全部案件中有 2 条结果" in html
+    assert "<mark>招生</mark>" in html
+    assert "<script>alert(1)" not in html and "<b>办</b>" not in html
+    assert "<mark>招生</mark>&amp;&lt;b&gt;办&lt;/b&gt;" in html
+    html = client.get("/office/cases?q=招生&tab=all").get_data(as_text=True)
+    assert len(_numbers(html)) == 2 and "search-everywhere" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&lt;script&gt;" in html
 
 
 def test_sorted_by_due_date_and_paged(db, make_agency, make_user, app):
