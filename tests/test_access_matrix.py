@@ -19,7 +19,9 @@ from caseapp import create_app
 from config import TestConfig
 from tests.api.test_staff_api_access import ACTIONS as API_ACTIONS
 from tests.conftest import csrf_from
+from tests.consultations.matrix import CONSULTATION_ACTION_PATHS, CONSULTATION_EXPECTED, CONSULTATION_TARGETS
 from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
+from tests.stats.matrix import STATS_EXPECTED, STATS_TARGETS
 
 ROLES = ("clerk", "supervisor", "liaison", "auditor", "admin")
 HANDLERS = {"clerk", "supervisor"}
@@ -81,6 +83,7 @@ EXPECTED: dict[tuple, set] = {
     ("office.case_action", "POST", "propose-fee"): HANDLERS,
     ("office.case_action", "POST", "approve-fee"): SUPERVISOR,
     ("office.case_action", "POST", "record-payment"): HANDLERS,
+    ("office.case_action", "POST", "record-fee-receipt"): HANDLERS,
     # actions on a letter: /office/letters/<id>/<path>
     ("office.letter_action", "POST", "edit"): HANDLERS,
     ("office.letter_action", "POST", "submit"): HANDLERS,
@@ -89,6 +92,8 @@ EXPECTED: dict[tuple, set] = {
     ("office.letter_action", "POST", "issue"): HANDLERS,
 }
 EXPECTED.update(DISCLOSURE_EXPECTED)
+EXPECTED.update(CONSULTATION_EXPECTED)
+EXPECTED.update(STATS_EXPECTED)
 PUBLIC_OFFICE_ENDPOINTS = {"accounts.login", "accounts.logout"}
 QUERIES = {"fees.quote": "?basis=pages&count=50"}  # routes that need a query string to answer
 # What an allowed user types into a form that starts empty (other forms are sent as the page fills them).
@@ -106,10 +111,15 @@ ACTION_OF_PATH = {
     "draft-letter": "draft_letter", "request-extension": "request_extension",
     "approve-extension": "approve_extension", "defer": "defer", "approve-deferral": "approve_deferral",
     "propose-fee": "propose_fee", "approve-fee": "approve_fee", "record-payment": "record_payment",
+    "record-fee-receipt": "record_fee_receipt",
     "edit": "update_letter", "submit": "submit_letter", "approve": "approve_letter", "return": "return_letter",
     "issue": "issue_letter",
 }
 ACTION_OF_PATH.update(DISCLOSURE_ACTION_PATHS)
+ACTION_OF_PATH.update(CONSULTATION_ACTION_PATHS)
+# endpoint -> world -> (url, form data) on records made for each try (tests/<area>/matrix.py);
+# world["role"] is the role that will use them (None for the anonymous and refused tries).
+TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS}
 
 
 def _office_rules() -> list[tuple]:
@@ -247,11 +257,11 @@ def _logged_in(client) -> bool:
         return "_user_id" in sess
 
 
-def _target(world, key):
+def _target(world, key, role=None):
     """The URL and form data for one try of a route (a fresh case for actions that change it)."""
     endpoint, method = key[0], key[1]
-    if endpoint in DISCLOSURE_TARGETS:  # records made for each try (tests/disclosure/matrix.py)
-        return DISCLOSURE_TARGETS[endpoint](world)
+    if endpoint in TARGETS:  # records made for each try (tests/<area>/matrix.py)
+        return TARGETS[endpoint]({**world, "role": role})
     if endpoint in ("office.case_action", "office.letter_action"):
         slug = key[2]
         if method == "GET":
@@ -262,6 +272,31 @@ def _target(world, key):
     return _url(PATHS[endpoint], world["args"]) + QUERIES.get(endpoint, ""), {}
 
 
+def test_liaison_sees_only_consultations_of_their_department(app, db, login, make_user, matrix_world):
+    """A liaison of another department of the same agency neither lists, reads nor answers a consultation (issue 10)."""
+    from caseapp.accounts.operations import create_department
+    from caseapp.consultations import operations as ops
+    from caseapp.core.db import local_today
+
+    a, users = matrix_world["a"], matrix_world["users"]
+    other = make_user("liaison", agency=a, username="a_liaison_ghc", department=create_department(a, "GHC", "规划处"))
+    case = matrix_world["make_case"]("in_progress", agency=a, handler=users[("a", "clerk")],
+                                     received_on=local_today(), today=local_today())
+    c = ops.consult(case, actor=users[("a", "clerk")], kind="department", department="BGS", question="请核实。")
+    db.session.commit()
+    mine, theirs = _login(app, login, users[("a", "liaison")]), _login(app, login, other)
+    assert case.tracking_number in mine.get("/office/consultations").get_data(as_text=True)
+    assert case.tracking_number not in theirs.get("/office/consultations").get_data(as_text=True)
+    assert theirs.get(f"/office/consultations/{c.id}").status_code == 404
+    answer = {"opinion": "agree", "reasons": "同意公开。"}
+    assert _call(theirs, "POST", f"/office/consultations/{c.id}/answer", answer).status_code == 404
+    db.session.rollback()
+    assert c.status == "sent"
+    assert _call(mine, "POST", f"/office/consultations/{c.id}/answer", answer).status_code == 302
+    db.session.rollback()
+    assert (c.status, c.opinion) == ("answered", "agree")
+
+
 @pytest.mark.parametrize("key", OFFICE_KEYS, ids=[" ".join(map(str, k)) for k in OFFICE_KEYS])
 def test_office_route_access(app, db, login, matrix_world, key):
     if key not in EXPECTED:
@@ -270,7 +305,7 @@ def test_office_route_access(app, db, login, matrix_world, key):
     method = key[1]
     url, data = _target(matrix_world, key)
     # A fresh record for each allowed try of a change, made before any request is sent.
-    fresh = {role: _target(matrix_world, key) for role in allowed} if method == "POST" else {}
+    fresh = {role: _target(matrix_world, key, role) for role in allowed} if method == "POST" else {}
     db.session.commit()
     resp = _call(app.test_client(), method, url, data)
     assert resp.status_code in (302, 401), f"anonymous {method} {url}: {resp.status_code}"
@@ -282,7 +317,7 @@ def test_office_route_access(app, db, login, matrix_world, key):
             url, data = fresh[role]
         client = _login(app, login, matrix_world["users"][("a", role)])
         if (role in allowed and method == "POST" and key[0] not in ("office.case_action", "office.letter_action")
-                and key[0] not in DISCLOSURE_TARGETS):
+                and key[0] not in TARGETS):
             data = {**(_page_values(client, url) if (key[0], "GET") in EXPECTED else {}), **POST_DATA.get(key[0], {})}
         resp = _call(client, method, url, data)
         if role in allowed:
@@ -294,7 +329,8 @@ def test_office_route_access(app, db, login, matrix_world, key):
         else:
             assert resp.status_code == 403, f"{role} not refused at {method} {url}: {resp.status_code}"
 
-    if any(arg in PATHS[key[0]] for arg in ("<tracking_number>", "letter_id>", "attachment_id>")):
+    if any(arg in PATHS[key[0]] for arg in ("<tracking_number>", "letter_id>", "attachment_id>", "consultation_id>",
+                                            "notification_id>")):
         for role in allowed:
             client = _login(app, login, matrix_world["users"][("b", role)])
             resp = _call(client, method, url, data)
