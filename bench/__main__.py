@@ -52,7 +52,9 @@ def _timed(client, url: str) -> float:
     started = time.perf_counter()
     resp = client.get(url)
     elapsed = (time.perf_counter() - started) * 1000
-    if resp.status_code != 200:
+    # A search for one whole tracking number goes straight to that case (a redirect); anything
+    # else, and a redirect to the login page, means the scenario is broken.
+    if resp.status_code != 200 and not (resp.status_code == 302 and "/login" not in resp.headers["Location"]):
         raise SystemExit(f"GET {url} answered {resp.status_code}")
     return elapsed
 
@@ -106,7 +108,8 @@ def scenarios(app) -> tuple[dict[str, list[str]], list[str]]:
     heavy_urls = ["/office/cases?tab=all&status=closed&channel=post",
                   "/office/cases?tab=all&applicant_type=commercial_enterprise&sort=-received"]
     search_urls = ["/office/cases?tab=all&q=招生", "/office/cases?tab=all&q=校舍安全鉴定",
-                   "/office/cases?tab=all&q=王伟", f"/office/cases?tab=all&q={numbers[len(numbers) // 2]}"]
+                   "/office/cases?tab=all&q=王伟", f"/office/cases?tab=all&q={numbers[len(numbers) // 2]}",
+                   f"/office/cases?tab=all&q={numbers[len(numbers) // 2][:-2]}"]  # the start of a number
     return {"inbox (tabs, filters, paging)": inbox_urls,
             "inbox search (Chinese full text, name, number)": search_urls,
             "inbox, filters over all cases (worst case)": heavy_urls}, case_urls
