@@ -166,10 +166,9 @@ def text_checked_by_view(view):
 
 def _first_unsafe(items) -> str | None:
     for key, value in items:
-        if not isinstance(value, str):
-            continue
-        if unsafe_character(key, multiline=True) is not None or unsafe_character(value, multiline=True) is not None:
-            return key
+        for text in (key, value):  # a malformed multipart part may come without a name
+            if isinstance(text, str) and unsafe_character(text, multiline=True) is not None:
+                return key if isinstance(key, str) and unsafe_character(key, multiline=True) is None else "form"
     return None
 
 

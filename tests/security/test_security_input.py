@@ -271,3 +271,12 @@ def test_an_agency_code_with_nul_is_simply_unknown(app, agency):
     from caseapp.intake.queries import get_active_agency
 
     assert get_active_agency("SFJY\x00") is None and get_active_agency("SFJY") is not None
+
+
+def test_a_multipart_part_without_a_usable_name_is_no_500(client, agency):
+    """Found by schemathesis: a part named "\\r" reached the form check with a key of None."""
+    body = (b"--b\r\nContent-Disposition: form-data; name=\"\r\"\r\n\r\nnull\r\n--b\r\n"
+            b"Content-Disposition: form-data; name=\"request\"\r\n\r\n{}\r\n--b--\r\n")
+    resp = client.post("/api/v1/requests", data=body, content_type="multipart/form-data; boundary=b")
+    assert 400 <= resp.status_code < 500
+    assert "error" in resp.get_json()

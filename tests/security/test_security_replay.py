@@ -75,3 +75,19 @@ def test_closing_the_request_pages_forgets_the_receipt(client, db, agency):
     client.post("/track/close", data={"csrf_token": csrf_from(page)})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReceiptHold)) == 0
     assert client.get("/apply/receipt").status_code == 302
+
+
+def test_an_expired_hold_is_gone_and_purged_by_the_next_filing(app, db, make_case):
+    from caseapp.intake.operations import hold_receipt
+    from caseapp.intake.queries import get_held_receipt
+
+    case = make_case()
+    old = hold_receipt(case, case.query_code, seconds=-1)
+    db.session.commit()
+    assert get_held_receipt(old) is None
+    fresh = hold_receipt(case, case.query_code)
+    db.session.commit()
+    held = get_held_receipt(fresh)
+    assert held is not None and held.code == case.query_code and held.case_id == case.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReceiptHold)) == 1
+    assert get_held_receipt("not-a-key") is None and get_held_receipt(None) is None
