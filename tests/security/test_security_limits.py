@@ -180,3 +180,8 @@ def test_letter_downloads_are_in_the_openapi_document(client):
         public = paths[f"/requests/{{tracking_number}}/letters/{{letter_id}}.{ext}"]["get"]
         assert any(p["name"] == "X-Query-Code" for p in public["parameters"])
         assert f"/cases/{{tracking_number}}/letters/{{letter_id}}.{ext}" in paths
+
+
+def test_the_apply_form_states_the_total_size_limit(client, agency):
+    html = client.get("/apply").get_data(as_text=True)
+    assert "每个不超过20 MB，全部文件合计不超过30 MB" in html
