@@ -44,7 +44,7 @@ def login():
             session.clear()  # nothing from before the login (portal unlocks, receipts) carries over
             login_user(user)
             session[SESSION_GENERATION_KEY] = user.session_generation
-            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            flash(_("Welcome, %(name)s.", name=user.display_name), "greeting")  # a greeting, not an alert
             target = request.args.get("next", "")
             # Only local paths: never an open redirect.
             if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:

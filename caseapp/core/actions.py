@@ -244,8 +244,9 @@ def answer_office(action: Action, ctx: Ctx, form, *, back: str, render: Callable
         if render is not None:
             return render(form, err.errors), 422
         apply_errors(form, err.errors)
-        details = "；".join(f"{_field_label(form, k)}{v}" for k, v in err.errors.items())
-        flash(f"{err.message}{details and '：' + details}", "danger")
+        details = "；".join(f"{_field_label(form, k)}{str(v).rstrip('。.')}" for k, v in err.errors.items())
+        message = str(err.message)
+        flash(f"{message.rstrip('。.')}：{details}。" if details else message, "danger")
         return redirect(back)
     except DomainError as err:
         flash(str(err.message), "danger")

@@ -24,6 +24,7 @@ from caseapp.letters.views import render_letter_page
 from caseapp.office import bp
 from caseapp.office.case import load_case
 from caseapp.office.labels import labels
+from caseapp.office.letters import render_case_letters
 
 
 def _allowed(action: Action | None) -> Action:
@@ -64,7 +65,12 @@ def case_action(tracking_number: str, slug: str):
     if request.method == "GET":
         return _page(action, ctx, form) if action.page else redirect(_case_url(case))
     back = request.referrer if not action.page and request.referrer else _case_url(case)
-    render = (lambda f, errors: _page(action, ctx, apply_errors(f, errors) or f)) if action.page else None
+    if action.page:
+        render = lambda f, errors: _page(action, ctx, apply_errors(f, errors) or f)  # noqa: E731
+    elif action.domain in ("letters", "fees"):  # its form is on the case's letters page: show it there again
+        render = lambda f, errors: render_case_letters(case, failed=(action.name, errors))  # noqa: E731
+    else:
+        render = None
     return answer_office(action, ctx, form, back=back, render=render)
 
 

@@ -94,3 +94,76 @@ def test_letter_of_another_agency_is_not_found(app, db, login, letter_world, mak
     login(other, c=outsider)
     assert outsider.get(f"/office/letters/{letter.id}").status_code == 404
     assert outsider.get(f"/office/letters/{letter.id}/preview.pdf").status_code == 404
+
+
+def test_issuing_by_post_without_a_number_marks_the_reference_field(app, db, login, letter_world):
+    from caseapp.core.actions import act
+
+    w = letter_world
+    case = w["case"]
+    letter = act("draft_letter", case, w["clerk"], {"template": "not_handled.repeat",
+                                                    "fields": {"earlier_on": "2026-09-15"}})
+    letter_id = letter["letter_id"] if isinstance(letter, dict) else letter.id
+    act("submit_letter", case, w["clerk"], {"letter_id": letter_id})
+    act("approve_letter", case, w["supervisor"], {"letter_id": letter_id})
+    db.session.commit()
+    clerk = app.test_client()
+    login(w["clerk"], c=clerk)
+    url = f"/office/letters/{letter_id}"
+    html = _page(clerk, url)
+    resp = clerk.post(f"{url}/issue", data={"csrf_token": csrf_from(html), "method": "post",
+                                            "date": local_today().isoformat(), "reference": ""})
+    assert resp.status_code == 422
+    body = resp.get_data(as_text=True)
+    assert 'id="issue_letter-reference-error"' in body and "挂号信" in body
+    assert "。：" not in body
+
+
+def test_a_letter_lacking_its_content_or_its_agency_settings_is_refused(app, db, login, make_agency, make_user,
+                                                                       make_case):
+    from caseapp.core.actions import act
+    from caseapp.core.errors import TransitionError, ValidationError
+
+    agency = make_agency(reconsideration_body=None)
+    clerk, supervisor = make_user("clerk", agency=agency), make_user("supervisor", agency=agency)
+    case = make_case("in_progress", agency=agency, handler=clerk)
+    refusal = act("draft_letter", case, clerk, {"template": "withheld.state_secret"})["letter_id"]
+    # A refusal must give its reason before it can be submitted.
+    try:
+        act("submit_letter", case, clerk, {"letter_id": refusal})
+    except ValidationError as err:
+        assert "reason" in err.errors
+    else:
+        raise AssertionError("a refusal without its reason was submitted")
+    act("submit_letter", case, clerk, {"letter_id": refusal, "fields": {"reason": "经定密机关确认属于国家秘密。"}})
+    db.session.commit()
+    # The agency has no reconsideration body: the supervisor cannot approve, and the page says why.
+    try:
+        act("approve_letter", case, supervisor, {"letter_id": refusal})
+    except TransitionError as err:
+        assert "复议机关" in str(err.message)
+    else:
+        raise AssertionError("approved without the agency's reconsideration body")
+    db.session.rollback()
+    client = app.test_client()
+    login(supervisor, c=client)
+    html = _page(client, f"/office/letters/{refusal}")
+    assert 'id="settings-missing"' in html and "复议机关" in html
+    assert 'data-action="approve_letter"' in html and "disabled" in html.split('data-action="approve_letter"')[1][:300]
+
+
+def test_a_refused_extension_shows_the_letters_page_again_with_the_message_beside_the_field(app, login,
+                                                                                           letter_world):
+    w = letter_world
+    case = w["case"]
+    clerk = app.test_client()
+    login(w["clerk"], c=clerk)
+    html = _page(clerk, f"/office/letters/case/{case.tracking_number}")
+    resp = clerk.post(f"/office/cases/{case.tracking_number}/request-extension",
+                      data={"csrf_token": csrf_from(html), "version": str(case.version), "days": "50",
+                            "reason": "需协调多个部门。"},
+                      headers={"Referer": f"http://localhost/office/letters/case/{case.tracking_number}"})
+    assert resp.status_code == 422
+    body = resp.get_data(as_text=True)
+    assert 'id="request_extension-days-error"' in body and "需协调多个部门。" in body
+    assert '<optgroup label="答复书：（一）予以公开">' in body and "<code>" not in body
