@@ -5,6 +5,8 @@ Domains above letters add their own values (fees add the fee's basis, amount and
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -74,6 +76,23 @@ def case_values(case: Case) -> dict:
     return values
 
 
+# A request's text often begins "申请公开……"; the letter already says "您申请获取“……”".
+_REQUEST_VERB = re.compile(
+    r"^\s*(?:本人|我|我单位|我公司)?(?:特此|现)?(?:申请|请求|要求)(?:(?:公开|获取|提供)[：:，,\s]*|[：:]\s*)")
+
+
+def request_summary(description: str | None) -> str:
+    """The request's text without its leading verb, as the letters quote it after 您申请获取."""
+    text = str(description or "")
+    rest = _REQUEST_VERB.sub("", text, count=1)
+    return rest if rest.strip() else text
+
+
 def prefill(spec: rendering.TemplateSpec, values: dict) -> dict:
-    """The starting fields of a draft: each field's `prefill` value from the case, else empty."""
-    return {f.name: (values.get(f.prefill, "") if f.prefill else "") for f in spec.fields}
+    """The starting fields of a draft: each field's `prefill` value from the case, else empty (the
+    request's summary without its leading 申请公开, which the letter's sentence already says)."""
+    out = {f.name: (values.get(f.prefill, "") if f.prefill else "") for f in spec.fields}
+    for f in spec.fields:
+        if f.prefill == "description":
+            out[f.name] = request_summary(out[f.name])
+    return out

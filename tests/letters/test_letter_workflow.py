@@ -32,7 +32,8 @@ def test_draft_is_prefilled_from_the_case(db, letter_world):
     letter = ops.draft_letter(w["case"], actor=w["clerk"], template="disclosed")
     assert letter.status == "draft"
     assert letter.fields["addressee"] == "张三"
-    assert letter.fields["description"].startswith("申请公开2026年")
+    # The letter says 您申请获取“……”: the summary drops the request's own leading 申请公开.
+    assert w["case"].description.startswith("申请公开2026年") and letter.fields["description"].startswith("2026年")
     receipt = ops.draft_letter(w["case"], actor=w["clerk"], template="receipt")
     assert receipt.fields["due_on"] == w["case"].due_on.isoformat()
 

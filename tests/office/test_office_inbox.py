@@ -208,3 +208,16 @@ def test_fifty_a_page(db, make_agency, make_user, office):
     second = client.get("/office/cases?tab=all&page=2").get_data(as_text=True)
     assert len(_numbers(first)) == 50 and len(_numbers(second)) == 1
     assert not _numbers(first) & _numbers(second)
+
+
+def test_the_staff_bar_marks_the_current_page(make_case, make_user, office):
+    case = make_case()
+    client = office(make_user("clerk", agency=case.agency))
+    html = client.get("/office/cases").get_data(as_text=True)
+    bar = html.split('class="navbar-nav')[1].split("</ul>")[0]
+    assert bar.count('aria-current="page"') == 1
+    assert re.search(r'href="/office/cases"\s+aria-current="page"', bar)
+    html = client.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
+    bar = html.split('class="navbar-nav')[1].split("</ul>")[0]
+    assert re.search(r'href="/office/cases"\s+aria-current="page"', bar)  # a case belongs to the inbox
+    assert "版本" not in html and "暂定" not in html.split('id="clock-calendar"')[1][:20]
