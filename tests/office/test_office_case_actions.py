@@ -1,6 +1,7 @@
 """The case page and its triage and handling actions, through the office forms."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -290,3 +291,26 @@ def test_true_race_is_caught_at_flush(app, db, make_case, make_user):
         other.close()
     case = _reload(db, case)
     assert case.handler_id == clerk.id and case.version == 2
+
+
+def test_after_a_correction_request_the_case_page_offers_the_notice_drafted_from_the_details(
+        db, make_case, make_user, office, submit):
+    from caseapp.letters.models import Letter
+    from tests.conftest import csrf_from
+
+    today = local_today()
+    case = make_case(received_on=today, today=today)
+    client = office(make_user("clerk", agency=case.agency))
+    submit(client, _url(case, "request-correction"), {"details": "请写明所需文件的名称或文号。", "period_days": "15"})
+    html = client.get(_url(case)).get_data(as_text=True)
+    assert "政府信息公开申请补正告知书未发出" in html and 'id="draft-correction-notice"' in html
+    form = html.split('id="correction-next"')[1].split("</form>")[0]
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    resp = client.post(_url(case, "draft-letter"), data={"csrf_token": csrf_from(html), "version": version,
+                                                         "template": "correction_notice"})
+    assert resp.status_code == 302 and "/office/letters/" in resp.headers["Location"]
+    db.session.rollback()
+    letter = db.session.scalars(sa.select(Letter).where(Letter.case_id == case.id)).one()
+    assert letter.template == "correction_notice" and letter.fields["correction_items"] == "请写明所需文件的名称或文号。"
+    html = client.get(_url(case)).get_data(as_text=True)
+    assert "补正告知书尚未发出（草稿" in html and 'id="draft-correction-notice"' not in html

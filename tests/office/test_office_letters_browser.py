@@ -53,6 +53,7 @@ def test_clerk_drafts_and_submits_in_one_go_and_the_typed_text_is_in_the_approve
     letter = db.session.query(Letter).filter_by(case_id=case.id).one()
     assert letter.fields["public_location"] == "示范市教育局门户网站“政府信息公开”专栏"
     assert letter.status == "draft"
+    assert not page.locator("#letter-missing").is_visible()  # the saved draft now says where it is published
 
     # The clerk types the content and presses 提交审批 straight away: the text is saved, then submitted.
     page.fill("textarea[name=f_provided]", TYPED)

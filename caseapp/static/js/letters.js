@@ -38,6 +38,15 @@
         .then(function (r) {
           if (!r.ok) { throw new Error(String(r.status)); }
           last = text;
+          return r.text();
+        })
+        .then(function (html) {
+          // What the saved draft still lacks, as the page now says it.
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("letter-missing");
+          var shown = document.getElementById("letter-missing");
+          if (shown && fresh) { shown.replaceWith(document.importNode(fresh, true)); }
+          else if (shown) { shown.hidden = true; }
+          else if (fresh && status) { status.before(document.importNode(fresh, true)); }
           var now = new Date();
           say(form.getAttribute("data-saved") + " " + String(now.getHours()).padStart(2, "0") + ":" +
               String(now.getMinutes()).padStart(2, "0") + ":" + String(now.getSeconds()).padStart(2, "0"));
