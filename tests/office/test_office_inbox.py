@@ -221,3 +221,12 @@ def test_the_staff_bar_marks_the_current_page(make_case, make_user, office):
     bar = html.split('class="navbar-nav')[1].split("</ul>")[0]
     assert re.search(r'href="/office/cases"\s+aria-current="page"', bar)  # a case belongs to the inbox
     assert "版本" not in html and "暂定" not in html.split('id="clock-calendar"')[1][:20]
+
+
+def test_the_letters_page_leads_back_to_the_case_once(make_case, make_user, office):
+    case = make_case("in_progress")
+    client = office(make_user("clerk", agency=case.agency))
+    html = client.get(f"/office/letters/case/{case.tracking_number}").get_data(as_text=True)
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and case.tracking_number in title
+    assert html.count(f'href="/office/cases/{case.tracking_number}"') == 2  # the breadcrumb and the way back
