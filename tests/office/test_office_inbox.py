@@ -230,3 +230,24 @@ def test_the_letters_page_leads_back_to_the_case_once(make_case, make_user, offi
     title = html.split("<title>")[1].split("</title>")[0]
     assert "<" not in title and case.tracking_number in title
     assert html.count(f'href="/office/cases/{case.tracking_number}"') == 2  # the breadcrumb and the way back
+
+
+def test_the_approvals_list_shows_each_cases_due_date_and_sorts_by_it(db, make_agency, make_user, make_case, office):
+    from datetime import date
+
+    from caseapp.core.actions import act
+
+    agency = make_agency()
+    clerk, supervisor = make_user("clerk", agency=agency), make_user("supervisor", agency=agency)
+    later = make_case("in_progress", agency=agency, handler=clerk, received_on=date(2026, 11, 20),
+                      today=date(2026, 11, 20))
+    sooner = make_case("in_progress", agency=agency, handler=clerk, received_on=date(2026, 11, 2),
+                       today=date(2026, 11, 2))
+    for case in (later, sooner):  # the later case is submitted first
+        letter = act("draft_letter", case, clerk, {"template": "disclosed", "fields": {"public_location": "门户网站"}})
+        act("submit_letter", case, clerk, {"letter_id": letter["letter_id"]})
+    db.session.commit()
+    html = office(supervisor).get("/office/letters/").get_data(as_text=True)
+    approval = html.split("</table>")[0]
+    assert approval.index(sooner.tracking_number) < approval.index(later.tracking_number)
+    assert sooner.due_on.isoformat() in approval and later.due_on.isoformat() in approval
