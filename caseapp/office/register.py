@@ -15,6 +15,8 @@ from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_HANDLERS, roles_required
 from caseapp.extensions import db
+from caseapp.intake.operations import hold_receipt, release_receipt
+from caseapp.intake.queries import get_held_receipt
 from caseapp.office import bp
 from caseapp.office.case import load_case
 from caseapp.office.labels import labels
@@ -37,6 +39,9 @@ def register():
             reg = ops.register_case(current_user.agency, form.request_data(), channel=form.channel.data,
                                     received_on=form.received_on.day, actor=current_user)
             attach_files(reg.case, uploads, kind="scan", actor=current_user)
+            # The query code exists only now: held server side for the one printed receipt (the
+            # cookie carries only a random key to it).
+            hold = hold_receipt(reg.case, reg.query_code)
         except ValidationError as err:
             db.session.rollback()
             apply_errors(form, err.errors)
@@ -44,8 +49,7 @@ def register():
                 form.form_errors.append(str(err.message))
         else:
             db.session.commit()
-            # The query code exists only now: keep it for the one printed receipt.
-            session[RECEIPT_SESSION_KEY] = {"tracking_number": reg.case.tracking_number, "code": reg.query_code}
+            session[RECEIPT_SESSION_KEY] = hold
             flash(_("Request %(number)s was registered. Print the receipt for the applicant now: "
                     "the query code is shown only once.", number=reg.case.tracking_number), "success")
             return redirect(url_for("office.receipt", tracking_number=reg.case.tracking_number))
@@ -62,11 +66,13 @@ def register():
 def receipt(tracking_number: str):
     """A printable receipt for the applicant; the query code appears on the first printout only."""
     case = load_case(tracking_number)
-    stored = session.get(RECEIPT_SESSION_KEY) or {}
-    code = None
-    if stored.get("tracking_number") == case.tracking_number:
-        code = stored.get("code")
+    key = session.get(RECEIPT_SESSION_KEY)
+    held = get_held_receipt(key)
+    code = held.code if held is not None and held.case_id == case.id else None
+    if code is not None:  # printed once: the hold and the key go
         session.pop(RECEIPT_SESSION_KEY, None)
+        release_receipt(key)
+        db.session.commit()
     clock = describe_clock(case, local_today(), soon_days=due_soon_days(case.agency))
     return render_template("office/receipt.html", case=case, query_code=code, clock=clock, today=local_today(),
                            **labels())

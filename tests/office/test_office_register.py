@@ -41,10 +41,13 @@ def test_register_with_scan_and_print_the_receipt_once(db, make_user, office):
     [att] = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id))
     assert att.kind == "scan" and att.original_name == "扫描件.pdf"
 
+    with client.session_transaction() as sess:
+        cookie = str(dict(sess))  # what the signed (readable) cookie carries before the receipt prints
     receipt = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert case.tracking_number in receipt and "2026-11-20" in receipt and case.due_on.isoformat() in receipt
     code = re.search(r'id="receipt-code">([A-Z0-9]+)<', receipt).group(1)
     assert check_query_code(code, case.query_code_hash)
+    assert code not in cookie  # the query code is held server side, never in the cookie (issue 13 item 6)
     again = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert code not in again  # shown once only
 
