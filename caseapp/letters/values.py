@@ -6,7 +6,6 @@ Domains above letters add their own values (fees add the fee's basis, amount and
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 
 import sqlalchemy as sa

@@ -66,9 +66,9 @@ def case_action(tracking_number: str, slug: str):
         return _page(action, ctx, form) if action.page else redirect(_case_url(case))
     back = request.referrer if not action.page and request.referrer else _case_url(case)
     if action.page:
-        render = lambda f, errors: _page(action, ctx, apply_errors(f, errors) or f)  # noqa: E731
+        render = lambda f, errors: _page(action, ctx, apply_errors(f, errors) or f)
     elif action.domain in ("letters", "fees"):  # its form is on the case's letters page: show it there again
-        render = lambda f, errors: render_case_letters(case, failed=(action.name, errors))  # noqa: E731
+        render = lambda f, errors: render_case_letters(case, failed=(action.name, errors))
     else:
         render = None
     return answer_office(action, ctx, form, back=back, render=render)
