@@ -37,12 +37,15 @@
       fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
         .then(function (r) {
           if (!r.ok) { throw new Error(String(r.status)); }
-          last = text;
           return r.text();
         })
         .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          // A refusal (an expired form, say) comes back as the page with its red message.
+          if (doc.querySelector(".alert-danger")) { throw new Error("refused"); }
+          last = text;
           // What the saved draft still lacks, as the page now says it.
-          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("letter-missing");
+          var fresh = doc.getElementById("letter-missing");
           var shown = document.getElementById("letter-missing");
           if (shown && fresh) { shown.replaceWith(document.importNode(fresh, true)); }
           else if (shown) { shown.hidden = true; }
