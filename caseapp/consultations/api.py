@@ -134,21 +134,21 @@ def _err(desc: str) -> dict:
 
 
 OPENAPI_PATHS = {
-    "/api/v1/consultations": {"get": _op("Consultations addressed to the caller", {
+    "/consultations": {"get": _op("Consultations addressed to the caller", {
         "200": _resp("The consultations"), "401": _err("No or invalid token"), "403": _err("Not an addressee role")})},
-    "/api/v1/consultations/{consultation_id}": {"get": _op("One consultation", {
+    "/consultations/{consultation_id}": {"get": _op("One consultation", {
         "200": _resp("The consultation"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
         "404": _err("Not addressed to the caller nor of the caller's agency")}, params=_ID)},
-    "/api/v1/consultations/{consultation_id}/answer": {"post": _op("Answer a consultation", {
+    "/consultations/{consultation_id}/answer": {"post": _op("Answer a consultation", {
         "200": _resp("The answered consultation"), "401": _err("No or invalid token"),
         "403": _err("Not the addressee"), "404": _err("Not found"), "409": _err("Already answered or lapsed"),
         "422": _err("Invalid opinion or missing reasons")}, params=_ID, body={
         "type": "object", "required": ["opinion", "reasons"], "properties": {
             "opinion": {"type": "string", "enum": ["agree", "disagree", "partial"]},
             "reasons": {"type": "string", "minLength": 1, "maxLength": 5000}}})},
-    "/api/v1/notifications": {"get": _op("The caller's notifications, newest first", {
+    "/notifications": {"get": _op("The caller's notifications, newest first", {
         "200": _resp("The notifications"), "401": _err("No or invalid token"), "403": _err("Role not allowed")})},
-    "/api/v1/notifications/{notification_id}/read": {"post": _op("Mark a notification read", {
+    "/notifications/{notification_id}/read": {"post": _op("Mark a notification read", {
         "200": _resp("The notification"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
         "404": _err("Not the caller's notification")}, params=_NID)},
 }

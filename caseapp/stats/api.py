@@ -53,7 +53,7 @@ def annual_report():
 
 # Registered with caseapp.api.openapi.register_paths by the app factory (the api package sits
 # above this one, so this module only holds the data).
-OPENAPI = {"paths": {"/api/v1/stats/annual-report": {"get": {
+OPENAPI = {"paths": {"/stats/annual-report": {"get": {
         "tags": ["stats"], "operationId": "getAnnualReport",
         "summary": "Annual report Table 3 and Table 4 (SPEC §10) for a year",
         "description": "Auditors, supervisors and admins. A user bound to an agency sees only that agency; "
