@@ -11,6 +11,7 @@ from caseapp.cases.notes import add_note
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, REPLY_DAYS, correction_due, correction_notice_deadline
 from caseapp.core.actions import Action, Ctx, register
+from caseapp.core.db import local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
@@ -103,7 +104,7 @@ register(
         when=case_status("receive_correction"), page=True, style="primary",
         input=Schema(
             Field("received_on", "date", _l("Date the correction arrived"), required=True,
-                  message=_l("Please enter the date the correction arrived."), default=lambda: None),
+                  message=_l("Please enter the date the correction arrived."), default=local_today),
             Field("description", "longtext", _l("The corrected or supplemented content"), required=True,
                   message=_l("Please enter the corrected or supplemented content."), max_length=5000),
         ),
@@ -130,7 +131,7 @@ register(
                   message=_l("Please give the reason for closing the case directly.")),
             Field("delivered_on", "date", _l("Date the decision reached the applicant"),
                   help=_l("The case counts as closed on this day (国办公开办函〔2016〕235号)."),
-                  default=lambda: None),
+                  default=local_today),
         ),
         operation=_close, done=_l("The case was closed."), description="{outcome, reason, delivered_on}",
     ),

@@ -314,3 +314,15 @@ def test_after_a_correction_request_the_case_page_offers_the_notice_drafted_from
     assert letter.template == "correction_notice" and letter.fields["correction_items"] == "请写明所需文件的名称或文号。"
     html = client.get(_url(case)).get_data(as_text=True)
     assert "补正告知书尚未发出（草稿" in html and 'id="draft-correction-notice"' not in html
+
+
+def test_closing_directly_asks_for_the_delivery_date_prefilled_with_today(db, make_case, make_user, office, submit):
+    """235号: closed_on is the day the decision reached the applicant; the form starts from today."""
+    case = make_case(status="in_progress")
+    supervisor = office(make_user("supervisor", agency=case.agency))
+    page = supervisor.get(_url(case, "close")).get_data(as_text=True)
+    assert f'value="{local_today().isoformat()}"' in page and 'name="delivered_on"' in page
+    resp = submit(supervisor, _url(case, "close"), {"outcome": "disclosed", "reason": "已当面提供",
+                                                    "delivered_on": "2026-11-20"})
+    assert resp.status_code == 302
+    assert _reload(db, case).closed_on.isoformat() == "2026-11-20"
