@@ -47,6 +47,7 @@ def _consultation_json(ctx: Ctx, c) -> dict:
 def _consult(ctx: Ctx, data: dict):
     return ops.consult(ctx.case, actor=ctx.user, kind=data.get("kind"), question=data.get("question"),
                        department=data.get("department"), agency=data.get("agency"),
+                       agency_name=data.get("agency_name"), agency_address=data.get("agency_address"),
                        third_party=data.get("third_party"), sent_on=data.get("sent_on"),
                        delivered_on=data.get("delivered_on"), due_days=data.get("due_days"), today=ctx.today)
 
@@ -71,6 +72,9 @@ register(
             Field("department", "choice", _l("Department"), max_length=20,
                   choices=lambda ctx: [(d.code, d.name) for d in ctx.case.agency.departments] if ctx else []),
             Field("agency", "text", _l("Agency"), max_length=20),
+            Field("agency_name", "text", _l("Agency not on the platform"), max_length=200,
+                  schema={"description": "An agency off the platform, consulted by letter (instead of `agency`)."}),
+            Field("agency_address", "text", _l("Its address"), max_length=300),
             Field("third_party", "object", _l("Third party"), reader=_third_party_from_form, schema={
                 "properties": {"name": {"type": "string", "maxLength": 200},
                                "address": {"type": "string", "maxLength": 300},

@@ -27,6 +27,8 @@ class ConsultForm(FlaskForm):
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     due_days = StringField(_l("Time limit (working days)"), default="5")
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
+    agency_name = StringField(_l("Or an agency not on the platform (consulted by letter)"), render_kw={"maxlength": 200})
+    agency_address = StringField(_l("Its address"), render_kw={"maxlength": 300})
     third_party_name = StringField(_l("Name of the third party"), render_kw={"maxlength": 200})
     third_party_address = StringField(_l("Address"), render_kw={"maxlength": 300})
     third_party_phone = StringField(_l("Phone"), render_kw={"maxlength": 40})

@@ -33,7 +33,7 @@ class Consultation(db.Model):
         # Each kind names its own addressee.
         sa.CheckConstraint(
             "(kind = 'department' AND department_id IS NOT NULL)"
-            " OR (kind = 'agency' AND addressee_agency_id IS NOT NULL)"
+            " OR (kind = 'agency' AND (addressee_agency_id IS NOT NULL OR third_party_name IS NOT NULL))"
             " OR (kind = 'third_party' AND third_party_name IS NOT NULL)",
             name="addressee",
         ),

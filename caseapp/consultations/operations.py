@@ -138,7 +138,7 @@ class ThirdParty:
 
 def consult(
     case: Case, *, actor: User, kind: str, question: str, department=None, agency=None, third_party=None,
-    sent_on=None, delivered_on=None, due_days=None, attachment_ids: Iterable[int] = (),
+    agency_name=None, agency_address=None, sent_on=None, delivered_on=None, due_days=None, attachment_ids: Iterable[int] = (),
     uploads: Sequence[Upload] = (), today: date | None = None, expected_version: int | None = None,
 ) -> Consultation:
     """Send a consultation to a department, another agency or a third party; outside ones pause the clock."""
@@ -162,11 +162,15 @@ def consult(
         if dept is None or dept.agency_id != case.agency_id:
             raise _invalid("department", _l("Please choose a department of this agency."))
         c.department_id, c.department = dept.id, dept
+    elif kind == "agency" and not agency and agency_name:
+        # An agency off the platform is consulted by letter; its answer is recorded on paper.
+        c.third_party_name = _text(agency_name, "agency_name", _l("Please give the agency's name."), limit=200)
+        c.third_party_address = _text(agency_address, "agency_address", "", required=False, limit=300)
     elif kind == "agency":
         other = agency if isinstance(agency, Agency) else db.session.scalar(
             sa.select(Agency).where(Agency.code == str(agency or "").strip()))
         if other is None or not other.active:
-            raise _invalid("agency", _l("Please choose an agency on the platform."))
+            raise _invalid("agency", _l("Please choose an agency on the platform, or give the name of one that is not."))
         if other.id == case.agency_id:
             raise _invalid("agency", _l("Consult a department of your own agency instead."))
         c.addressee_agency_id, c.addressee_agency = other.id, other

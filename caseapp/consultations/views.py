@@ -86,7 +86,7 @@ def _consult_choices(form: ConsultForm, case: Case) -> None:
     from caseapp.accounts.operations import list_agencies
 
     form.department.choices = choices((d.code, d.name) for d in case.agency.departments)
-    form.agency.choices = choices((a.code, a.name) for a in list_agencies() if a.id != case.agency_id)
+    form.agency.choices = choices([("", "—")] + [(a.code, a.name) for a in list_agencies() if a.id != case.agency_id])
     form.attachments.choices = choices((str(a.id), a.original_name) for a in attachments_for_case(case)
                                        if a.kind not in ops.PRIVATE_ATTACHMENT_KINDS)
 
@@ -108,6 +108,8 @@ def consult(tracking_number: str):
                 case, actor=current_user, kind=kind, question=form.question.data,
                 department=form.department.data if kind == "department" else None,
                 agency=form.agency.data if kind == "agency" else None,
+                agency_name=form.agency_name.data if kind == "agency" else None,
+                agency_address=form.agency_address.data if kind == "agency" else None,
                 third_party={"name": form.third_party_name.data, "address": form.third_party_address.data,
                              "phone": form.third_party_phone.data} if kind == "third_party" else None,
                 sent_on=form.sent_on.data, delivered_on=form.delivered_on.data,

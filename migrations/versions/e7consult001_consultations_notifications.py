@@ -107,7 +107,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.CheckConstraint("(kind = 'department' AND department_id IS NOT NULL) OR (kind = 'agency' AND addressee_agency_id IS NOT NULL) OR (kind = 'third_party' AND third_party_name IS NOT NULL)", name=op.f('ck_consultations_addressee')),
+    sa.CheckConstraint("(kind = 'department' AND department_id IS NOT NULL) OR (kind = 'agency' AND (addressee_agency_id IS NOT NULL OR third_party_name IS NOT NULL)) OR (kind = 'third_party' AND third_party_name IS NOT NULL)", name=op.f('ck_consultations_addressee')),
     sa.CheckConstraint("(status = 'answered' AND opinion IS NOT NULL AND answered_on IS NOT NULL) OR (status != 'answered' AND opinion IS NULL)", name=op.f('ck_consultations_answered_has_opinion')),
     sa.CheckConstraint("answer_channel IS NULL OR answer_channel IN ('platform', 'paper')", name=op.f('ck_consultations_answer_channel')),
     sa.CheckConstraint("kind IN ('department', 'agency', 'third_party')", name=op.f('ck_consultations_kind')),

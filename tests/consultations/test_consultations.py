@@ -241,3 +241,26 @@ def test_material_from_the_case_but_never_the_id_scan(db, world):
                     attachment_ids=[support.id], today=date(2026, 9, 30))
     db.session.commit()
     assert [(f.role, f.attachment_id, f.storage_key) for f in c.files] == [("material", support.id, support.storage_key)]
+
+
+def test_an_agency_off_the_platform_is_consulted_by_letter_and_its_silence_is_consent(db, make_case, make_user):
+    """Reg. 34 applies to any agency: one not on the platform is named, written to, and its answer
+    (or its silence for 15 working days) is recorded like a platform agency's."""
+    from datetime import date
+
+    from caseapp.calendar.service import load_calendar
+    from caseapp.clock.sweep import sweep
+    from caseapp.consultations import operations as ops
+
+    clerk = make_user("clerk")
+    case = make_case("in_progress", agency=clerk.agency, handler=clerk, received_on=date(2026, 11, 2))
+    c = ops.consult(case, actor=clerk, kind="agency", question="该文件是否由贵局共同制作？",
+                    agency_name="某省交通运输厅", agency_address="某市某路1号", sent_on=date(2026, 11, 10),
+                    today=date(2026, 11, 10))
+    db.session.commit()
+    assert (c.kind, c.addressee_agency_id, c.third_party_name) == ("agency", None, "某省交通运输厅")
+    assert any(p.kind.startswith("consultation") and p.ended_on is None for p in case.pauses)  # the clock pauses
+    lapse_day = load_calendar().add_working_days(c.delivered_on, 16)
+    sweep(lapse_day)
+    db.session.commit()
+    assert c.status == "deemed_consent"
