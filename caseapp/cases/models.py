@@ -53,6 +53,10 @@ class Case(Versioned, db.Model):
         sa.Index("ix_cases_id_agency_due", "id", "agency_id", "due_on"),
         sa.Index("ix_cases_agency_channel_status_due", "agency_id", "channel", "status", "due_on"),
         sa.Index("ix_cases_agency_type_received", "agency_id", "applicant_type", "received_on"),
+        # The start of a tracking number (LIKE 'SFJY-2025-50%'): under a non-C collation PostgreSQL
+        # answers prefixes only from a pattern-ops index (on SQLite this is a plain index).
+        sa.Index("ix_cases_tracking_number_pattern", "tracking_number",
+                 postgresql_ops={"tracking_number": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

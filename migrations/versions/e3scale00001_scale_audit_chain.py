@@ -58,6 +58,8 @@ INDEXES = {  # cases: name -> columns (see Case.__table_args__)
 STATUS_INDEX = 'ix_cases_agency_status_due'
 STATUS_INDEX_BEFORE = ['agency_id', 'status', 'due_on']
 STATUS_INDEX_AFTER = ['agency_id', 'status', 'due_on', 'handler_id', 'id']
+# Tracking-number prefixes under a non-C collation (varchar_pattern_ops on PostgreSQL).
+PATTERN_INDEX = 'ix_cases_tracking_number_pattern'
 
 
 def upgrade():
@@ -65,6 +67,8 @@ def upgrade():
         op.create_index(name, 'cases', columns, unique=False)
     op.drop_index(STATUS_INDEX, table_name='cases')
     op.create_index(STATUS_INDEX, 'cases', STATUS_INDEX_AFTER, unique=False)
+    op.create_index(PATTERN_INDEX, 'cases', ['tracking_number'], unique=False,
+                    postgresql_ops={'tracking_number': 'varchar_pattern_ops'})
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('prev_hash', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('hash', sa.String(length=64), nullable=True))
@@ -80,6 +84,7 @@ def downgrade():
         batch_op.drop_constraint('uq_audit_events_prev_hash', type_='unique')
         batch_op.drop_column('hash')
         batch_op.drop_column('prev_hash')
+    op.drop_index(PATTERN_INDEX, table_name='cases')
     for name in INDEXES:
         op.drop_index(name, table_name='cases')
     op.drop_index(STATUS_INDEX, table_name='cases')
