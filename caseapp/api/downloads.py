@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, request
 
 from caseapp.api import bp
+from caseapp.api.openapi import register_paths
 from caseapp.api.staff import load_case
 from caseapp.cases.queries import find_case_for_applicant
 from caseapp.core.permissions import CASE_READERS, roles_required
@@ -34,3 +35,40 @@ def public_letter_file(tracking_number: str, letter_id: int, ext: str):
     if letter is None:
         abort(404)
     return letter_file_response(letter, ext)
+
+
+def letter_download_paths() -> dict:
+    """The OpenAPI paths of the letter downloads above, for the applicant and for staff."""
+    params = [
+        {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}},
+        {"name": "letter_id", "in": "path", "required": True,
+         "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    ]
+    files = {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+                 {"schema": {"type": "string", "format": "binary"}}}
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    paths = {}
+    for ext in ("pdf", "docx"):
+        paths[f"/requests/{{tracking_number}}/letters/{{letter_id}}.{ext}"] = {"get": {
+            "tags": ["public"], "summary": f"Download a letter issued to the applicant ({ext.upper()})",
+            "operationId": f"getRequestLetter{ext.capitalize()}",
+            "parameters": [*params, {"name": "X-Query-Code", "in": "header", "required": True,
+                                     "schema": {"type": "string", "maxLength": 40}}],
+            "responses": {"200": {"description": "The issued letter, as frozen when issued.", "content": files},
+                          "404": {"description": "No such issued letter for this number and query code.", **error}},
+        }}
+        paths[f"/cases/{{tracking_number}}/letters/{{letter_id}}.{ext}"] = {"get": {
+            "tags": ["staff"], "summary": f"Download an issued letter of a case ({ext.upper()})",
+            "operationId": f"getCaseLetter{ext.capitalize()}",
+            "security": [{"bearerAuth": []}],
+            "parameters": params,
+            "responses": {"200": {"description": "The issued letter, as frozen when issued.", "content": files},
+                          "401": {"description": "No or an invalid bearer token.", **error},
+                          "403": {"description": "The token's role may not read cases.", **error},
+                          "404": {"description": "No such issued letter in the token user's agency.", **error}},
+        }}
+    return paths
+
+
+register_paths(letter_download_paths)

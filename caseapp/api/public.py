@@ -394,44 +394,10 @@ def openapi():
 
 # --- OpenAPI additions --------------------------------------------------------------------------
 
-def _letter_download_paths() -> dict:
-    """The letter downloads (routes in caseapp/api/downloads.py), described beside the other public paths."""
-    params = [
-        {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}},
-        {"name": "letter_id", "in": "path", "required": True,
-         "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
-    ]
-    files = {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
-             "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
-                 {"schema": {"type": "string", "format": "binary"}}}
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    paths = {}
-    for ext in ("pdf", "docx"):
-        paths[f"/requests/{{tracking_number}}/letters/{{letter_id}}.{ext}"] = {"get": {
-            "tags": ["public"], "summary": f"Download a letter issued to the applicant ({ext.upper()})",
-            "operationId": f"getRequestLetter{ext.capitalize()}",
-            "parameters": [*params, {"name": "X-Query-Code", "in": "header", "required": True,
-                                     "schema": {"type": "string", "maxLength": 40}}],
-            "responses": {"200": {"description": "The issued letter, as frozen when issued.", "content": files},
-                          "404": {"description": "No such issued letter for this number and query code.", **error}},
-        }}
-        paths[f"/cases/{{tracking_number}}/letters/{{letter_id}}.{ext}"] = {"get": {
-            "tags": ["staff"], "summary": f"Download an issued letter of a case ({ext.upper()})",
-            "operationId": f"getCaseLetter{ext.capitalize()}",
-            "security": [{"bearerAuth": []}],
-            "parameters": params,
-            "responses": {"200": {"description": "The issued letter, as frozen when issued.", "content": files},
-                          "401": {"description": "No or an invalid bearer token.", **error},
-                          "403": {"description": "The token's role may not read cases.", **error},
-                          "404": {"description": "No such issued letter in the token user's agency.", **error}},
-        }}
-    return paths
-
-
 # A replayed filing (same Idempotency-Key) answers without the query code.
 _REGISTRATION = {**SCHEMAS["Registration"], "properties": {
     **SCHEMAS["Registration"]["properties"],
     "query_code": {"type": ["string", "null"],
                    "description": "Returned once: keep it. Only its hash is stored. null when the answer is a replay "
                                   "(header Idempotent-Replayed: true)."}}}
-register_paths(_letter_download_paths, schemas={"Registration": _REGISTRATION})
+register_paths({}, schemas={"Registration": _REGISTRATION})
