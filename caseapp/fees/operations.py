@@ -18,7 +18,12 @@ from caseapp.cases.models import Case
 from caseapp.clock.rules import fee_payment_deadline
 from caseapp.core.audit import record_event
 from caseapp.core.db import local_today
-from caseapp.core.errors import DomainError, ForbiddenError, TransitionError, ValidationError
+from caseapp.core.errors import (
+    DomainError,
+    ForbiddenError,
+    TransitionError,
+    ValidationError,
+)
 from caseapp.extensions import db
 from caseapp.fees.models import Fee, FeeRequest
 from caseapp.fees.queries import (
@@ -29,10 +34,22 @@ from caseapp.fees.queries import (
     month_requests,
     open_fee,
 )
-from caseapp.fees.rules import BASES, FREE_REQUESTS, MAX_COUNT, FeeQuote, compute_fee, describe_quote, quote_units
+from caseapp.fees.rules import (
+    BASES,
+    FREE_REQUESTS,
+    MAX_COUNT,
+    FeeQuote,
+    compute_fee,
+    describe_quote,
+    quote_units,
+)
 from caseapp.fees.states import FEES, FeeStatus
 from caseapp.letters.models import Letter
-from caseapp.letters.operations import draft_closing_letter, new_approved_letter, self_approval_allowed
+from caseapp.letters.operations import (
+    draft_closing_letter,
+    new_approved_letter,
+    self_approval_allowed,
+)
 
 
 def quote_fee(basis, count) -> FeeQuote:
@@ -61,7 +78,10 @@ def _event(action: str, fee: Fee, case, *, actor, before: dict | None = None) ->
 
 
 def proposal_refusal(case) -> TransitionError | None:
-    """Why no fee can be proposed now (only for a case in progress, one fee at a time), or None."""
+    """Why no fee can be proposed now (an agency that charges fees, a case in progress, one fee at a
+    time), or None."""
+    if not getattr(case.agency, "charges_fees", True):
+        return TransitionError(_l("This agency does not charge information-processing fees (its settings)."))
     if case.status != states.Status.IN_PROGRESS:
         return TransitionError(_l("A fee can only be proposed for a case in progress."))
     if open_fee(case) is not None:

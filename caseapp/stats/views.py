@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -28,6 +27,7 @@ from caseapp.cases.inbox import SORTS, TABS, InboxFilters
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS
 from caseapp.cases.queries import get_case
 from caseapp.cases.states import Status
+from caseapp.clock.service import due_soon_days
 from caseapp.core.db import local_today
 from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.core.events import event_choices
@@ -185,7 +185,7 @@ def export_cases(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     query = caseexport.export_query(current_user, _inbox_filters(request.args), local_today(),
-                                    int(current_app.config.get("DUE_SOON_DAYS", 5)), load_calendar())
+                                    due_soon_days(current_user.agency), load_calendar())
     labels = caseexport.export_labels()
     if fmt == "csv":
         body, mime = caseexport.generate_cases_csv(query, labels, db.engine), "text/csv; charset=utf-8"

@@ -101,3 +101,15 @@ def test_a_later_request_of_the_month_is_charged_at_its_own_place(db, busy_appli
                      today=date(2026, 11, 27))
     fee = fee_ops.propose_fee(late, actor=w["clerk"], basis="requests", count=36, today=date(2026, 11, 27))
     assert (fee.amount, covered_tracking_numbers(fee)) == (200, [late.tracking_number])  # the 36th: 200 yuan
+
+
+def test_an_agency_that_charges_no_fees_refuses_a_proposal(db, letter_world, make_user):
+    from caseapp.accounts.operations import update_agency_settings
+    from caseapp.core.actions import act
+    from caseapp.core.errors import TransitionError
+
+    w = letter_world
+    update_agency_settings(w["agency"], actor=make_user("admin", agency=None), charges_fees=False)
+    db.session.commit()
+    with pytest.raises(TransitionError):
+        act("propose_fee", w["case"], w["clerk"], {"basis": "pages", "count": 150})
