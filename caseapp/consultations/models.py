@@ -1,6 +1,7 @@
 """A consultation of a department, another agency or a third party about one case (SPEC §5)."""
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -8,11 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.cases.models import Case, ClockPause
-from caseapp.core.db import sql_in, utcnow
+from caseapp.core.db import sql_in, status_column, utcnow
 from caseapp.extensions import db
 
 KINDS = ("department", "agency", "third_party")
-STATUSES = ("sent", "answered", "lapsed", "deemed_consent")
+class ConsultationStatus(enum.StrEnum):
+    SENT = "sent"
+    ANSWERED = "answered"
+    LAPSED = "lapsed"
+    DEEMED_CONSENT = "deemed_consent"
+
+
+STATUSES = tuple(s.value for s in ConsultationStatus)
 OPINIONS = ("agree", "disagree", "partial")
 ANSWER_CHANNELS = ("platform", "paper")
 FILE_ROLES = ("material", "answer")
@@ -60,7 +68,7 @@ class Consultation(db.Model):
     sent_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     delivered_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     due_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="sent")
+    status: Mapped[ConsultationStatus] = status_column(ConsultationStatus, 20, ConsultationStatus.SENT)
     opinion: Mapped[str | None] = mapped_column(sa.String(20))
     reasons: Mapped[str | None] = mapped_column(sa.Text)
     answered_on: Mapped[date | None] = mapped_column(sa.Date)

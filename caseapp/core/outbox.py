@@ -17,6 +17,7 @@ Core imports no domain package: the case is referred to by id only.
 """
 from __future__ import annotations
 
+import enum
 import logging
 import smtplib
 from datetime import datetime, timedelta
@@ -29,12 +30,19 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from caseapp.core.db import sql_in, utcnow
+from caseapp.core.db import sql_in, status_column, utcnow
 from caseapp.extensions import db
 
 log = logging.getLogger(__name__)
 
-MESSAGE_STATUSES = ("pending", "sending", "sent", "failed")
+class MessageStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+MESSAGE_STATUSES = tuple(s.value for s in MessageStatus)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=5)
 MAX_RETRY = timedelta(hours=12)
@@ -85,7 +93,7 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), nullable=True, unique=True)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="pending")
+    status: Mapped[MessageStatus] = status_column(MessageStatus, 20, MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     last_error: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

@@ -2,6 +2,7 @@
 and the agency's answers to applicants' suggestions."""
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -9,12 +10,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import Agency, User
 from caseapp.cases.models import Case
-from caseapp.core.db import sql_in, utcnow
+from caseapp.core.db import sql_in, status_column, utcnow
 from caseapp.extensions import db
 
-ENTRY_STATUSES = ("draft", "published")
+
+class EntryStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+ENTRY_STATUSES = tuple(s.value for s in EntryStatus)
 FINDING_KINDS = ("id_number", "mobile", "landline", "email", "bank_card", "name", "address")
-FINDING_STATUSES = ("open", "removed", "not_personal")
+class FindingStatus(enum.StrEnum):
+    OPEN = "open"
+    REMOVED = "removed"
+    NOT_PERSONAL = "not_personal"
+
+
+FINDING_STATUSES = tuple(s.value for s in FindingStatus)
 FINDING_SOURCES = ("title", "summary", "document")
 SUGGESTION_DECISIONS = ("agree", "disagree")
 
@@ -98,7 +111,7 @@ class PublicEntry(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     summary: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     topic: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="draft")
+    status: Mapped[EntryStatus] = status_column(EntryStatus, 20, EntryStatus.DRAFT)
     decided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)  # the decision to publish
     target_on: Mapped[date] = mapped_column(sa.Date, nullable=False)  # 20 working days later
     published_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
@@ -157,7 +170,7 @@ class RedactionFinding(db.Model):
                                                     nullable=True)
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     value: Mapped[str] = mapped_column(sa.String(300), nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="open")
+    status: Mapped[FindingStatus] = status_column(FindingStatus, 20, FindingStatus.OPEN)
     reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
