@@ -36,14 +36,22 @@ def valid_resident_id(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
-def valid_uscc(value: str) -> bool:
-    """Whether an 18-character unified social credit code has the right check character."""
+def uscc_problem(value: str) -> str | None:
+    """Why a unified social credit code is invalid: "length" (not 18 characters), "characters" (one
+    outside the GB 32100 alphabet) or "check" (a wrong last character); None when it is valid."""
     value = value.strip().upper()
-    if len(value) != 18 or any(c not in _USCC_ALPHABET for c in value):
-        return False
+    if len(value) != 18:
+        return "length"
+    if any(c not in _USCC_ALPHABET for c in value):
+        return "characters"
     total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
     check = (31 - total % 31) % 31
-    return _USCC_ALPHABET[check] == value[17]
+    return None if _USCC_ALPHABET[check] == value[17] else "check"
+
+
+def valid_uscc(value: str) -> bool:
+    """Whether an 18-character unified social credit code has the right check character."""
+    return uscc_problem(value) is None
 
 
 def mask_id(value: str | None) -> str:

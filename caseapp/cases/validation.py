@@ -7,7 +7,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from caseapp.cases.identity import valid_resident_id, valid_uscc
+from caseapp.cases.identity import uscc_problem, valid_resident_id
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, DELIVERIES, FORMS, ID_TYPES
 from caseapp.core.text import UNSAFE_TEXT_MESSAGE, unsafe_character
 
@@ -19,6 +19,14 @@ MAX_LENGTHS = {
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\+?\d[\d\- ]{6,19})$")
 POSTAL_RE = re.compile(r"^\d{6}$")
 TEXT_FIELDS = tuple(MAX_LENGTHS)
+# What is wrong with a unified social credit code (caseapp.cases.identity.uscc_problem), in words.
+USCC_MESSAGES = {
+    "length": _l("This is not a valid unified social credit code: it has 18 characters."),
+    "characters": _l("This is not a valid unified social credit code: it holds only digits and capital letters "
+                     "(without I, O, S, V and Z)."),
+    "check": _l("The check character (the last one) of the unified social credit code is wrong: please check "
+                "the code."),
+}
 # Fields typed in a text area: line breaks kept (CRLF and CR become LF).
 MULTILINE_FIELDS = ("description", "purpose", "document_ref", "assistance_note", "address")
 
@@ -83,8 +91,9 @@ def validate_request(data: dict) -> tuple[dict, dict[str, object]]:
             errors["org_code"] = _l("Please enter the unified social credit code.")
         else:
             clean["org_code"] = clean["org_code"].upper()
-            if not valid_uscc(clean["org_code"]):
-                errors["org_code"] = _l("This is not a valid unified social credit code (18 characters).")
+            problem = uscc_problem(clean["org_code"])
+            if problem is not None:
+                errors["org_code"] = USCC_MESSAGES[problem]
         clean["id_number"] = clean["org_code"]
         if not clean["contact_person"]:
             errors["contact_person"] = _l("Please enter the contact person.")

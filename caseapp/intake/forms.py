@@ -11,9 +11,22 @@ from caseapp.cases.forms import RequestFieldsForm, maxlength
 from caseapp.core.forms import Mandatory, choices
 from caseapp.cases.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_LABELS, ID_TYPE_LABELS
 
+# The labels that read differently for a citizen and for an organisation (switched by portal.js as
+# the applicant type changes, and chosen server side when a refused form comes back).
+APPLICANT_LABELS = {
+    "applicant_name": {"person": _l("Full name"), "org": _l("Name of the organisation"),
+                       None: _l("Name (person or organisation)")},
+    "id_scan": {"person": _l("Scan or photo of the identity document (optional)"),
+                "org": _l("Scan or photo of the business licence or registration certificate (optional)"),
+                None: _l("Scan or photo of the identity document (optional)")},
+}
 
 
-
+def applicant_kind(applicant_type: str | None) -> str | None:
+    """"person" for a citizen, "org" for any kind of organisation, None when no type is chosen."""
+    if applicant_type == "natural_person":
+        return "person"
+    return "org" if applicant_type in APPLICANT_TYPE_LABELS else None
 
 
 class ApplyForm(RequestFieldsForm):
@@ -46,6 +59,11 @@ class ApplyForm(RequestFieldsForm):
     # One-time token: a re-posted form finds the request already filed (see views.apply).
     submission_token = HiddenField()
 
+    def label_for_applicant(self, kind: str | None) -> None:
+        """Word the name and upload labels for a citizen ("person"), an organisation ("org") or either (None)."""
+        for name, labels in APPLICANT_LABELS.items():
+            getattr(self, name).label.text = labels[kind]
+
 
 class TrackForm(FlaskForm):
     """Look a request up by tracking number and query code (the API's field names)."""
@@ -60,9 +78,11 @@ class TrackForm(FlaskForm):
 class CorrectionForm(FlaskForm):
     """The applicant's correction: text and files."""
 
-    text = TextAreaField(_l("Corrected or supplemented content"), validators=[Mandatory()],
+    # Own ids: the suggestion form on the same page also has a "text" field.
+    text = TextAreaField(_l("Corrected or supplemented content"), validators=[Mandatory()], id="correction_text",
                          render_kw={"rows": 5, "maxlength": 5000})
-    files = MultipleFileField(_l("Files (optional)"), render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.ofd"})
+    files = MultipleFileField(_l("Files (optional)"), id="correction_files",
+                              render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.ofd"})
 
 
 class WithdrawForm(FlaskForm):
@@ -74,4 +94,5 @@ class WithdrawForm(FlaskForm):
 class SuggestionForm(FlaskForm):
     """Suggest that the agency disclose the information proactively (Reg. 44)."""
 
-    text = TextAreaField(_l("Your suggestion"), validators=[Mandatory()], render_kw={"rows": 3, "maxlength": 2000})
+    text = TextAreaField(_l("Your suggestion"), validators=[Mandatory()], id="suggestion_text",
+                         render_kw={"rows": 3, "maxlength": 2000})

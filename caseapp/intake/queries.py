@@ -1,20 +1,22 @@
 """Named queries for the public portal and the public API."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.models import Agency
 from caseapp.cases.attachments import Attachment, attachments_for_case
 from caseapp.cases.models import Case
 from caseapp.cases.queries import case_timeline
-from caseapp.core.db import SHANGHAI
+from caseapp.core.db import SHANGHAI, local_today
 from caseapp.core.text import unsafe_character
 from caseapp.extensions import db
 from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey
@@ -37,8 +39,18 @@ APPLICANT_KINDS = ("id_scan", "supporting", "correction")
 @dataclass(frozen=True)
 class TimelineEntry:
     action: str
-    at: datetime  # Asia/Shanghai
+    at: datetime  # Asia/Shanghai (the end of the day when only the day is known)
     label: str
+    day_only: bool = False  # only the day is known (a payment, a consultation's dates)
+
+
+# A consultation that pauses the clock (Reg. 32-33), as the applicant is told of it.
+CONSULTATION_LABELS = {
+    "consultation_third_party": _l("The agency is asking a third party for its opinion; this time (at most "
+                                   "15 working days) does not count towards the time limit."),
+    "consultation_agency": _l("The agency is asking another agency for its opinion; this time (at most "
+                              "15 working days) does not count towards the time limit."),
+}
 
 
 def get_active_agency(code: str | None) -> Agency | None:
@@ -48,15 +60,172 @@ def get_active_agency(code: str | None) -> Agency | None:
     return db.session.scalar(sa.select(Agency).where(Agency.code == code.strip().upper(), Agency.active.is_(True)))
 
 
+def _long(day: date) -> str:
+    """A day as the portal prints it (2026年12月1日)."""
+    return format_date(day, "long")
+
+
+def _shanghai(at: datetime) -> datetime:
+    if at.tzinfo is None:  # SQLite returns naive UTC
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(SHANGHAI)
+
+
+def _day_entry(action: str, on: date, label) -> TimelineEntry:
+    return TimelineEntry(action, datetime.combine(on, time(23, 59), SHANGHAI), str(label), day_only=True)
+
+
+def _letter_label(letter, spec) -> str:
+    """What an issued letter means for the applicant, in a line of the progress list."""
+    f = letter.fields or {}
+    if letter.template == "extension_notice" and f.get("new_due_on"):
+        return str(_l("Reply period extended by %(days)s working days: the reply is now due by %(date)s",
+                      days=f.get("days"), date=_long(date.fromisoformat(f["new_due_on"]))))
+    if letter.template == "deferral_notice" and f.get("deferred_to"):
+        return str(_l("Reply deferred: the reply is now due by %(date)s", date=_long(date.fromisoformat(f["deferred_to"]))))
+    if letter.template == "fee_notice":
+        return str(_l("Fee notice issued: %(amount)s yuan", amount=f.get("fee_amount")))
+    if spec.is_reply:
+        return str(_l("Reply issued: %(title)s", title=spec.title))
+    return str(_l("Notice issued: %(title)s", title=spec.title))
+
+
 def applicant_timeline(case: Case) -> list[TimelineEntry]:
-    """The events of a case meant for the applicant, oldest first, with plain labels."""
-    entries = []
-    for evt in case_timeline(case, for_applicant=True):
-        at = evt.occurred_at
-        if at.tzinfo is None:  # SQLite returns naive UTC
-            at = at.replace(tzinfo=UTC)
-        entries.append(TimelineEntry(evt.action, at.astimezone(SHANGHAI), str(TIMELINE_LABELS.get(evt.action, evt.action))))
-    return entries
+    """The events of a case meant for the applicant, oldest first, with plain labels: the audit trail's
+    applicant events, every letter issued to the applicant (extension, deferral, fee notice, reply),
+    the fee's receipt, payment or lapse, and the consultations that paused the clock."""
+    from caseapp.fees.queries import fees_of_case
+    from caseapp.letters.queries import issued_letters
+    from caseapp.letters.rendering import load_spec
+
+    entries = [TimelineEntry(evt.action, _shanghai(evt.occurred_at), str(TIMELINE_LABELS.get(evt.action, evt.action)))
+               for evt in case_timeline(case, for_applicant=True)]
+    for letter in issued_letters(case):
+        spec = load_spec(letter.template)
+        label = _letter_label(letter, spec)
+        if letter.issued_at is not None:
+            entries.append(TimelineEntry(f"letter.{letter.template}", _shanghai(letter.issued_at), label))
+        else:
+            entries.append(_day_entry(f"letter.{letter.template}", letter.issued_on, label))
+    for fee in fees_of_case(case):
+        if fee.received_on and fee.served_on and fee.received_on != fee.served_on:
+            entries.append(_day_entry("fee.received", fee.received_on,
+                                      _l("You received the fee notice; pay by %(date)s", date=_long(fee.pay_by))))
+        if fee.paid_on:
+            entries.append(_day_entry("fee.paid", fee.paid_on, _l("Fee paid; the handling continues")))
+        if fee.lapsed_on:
+            entries.append(_day_entry("fee.lapsed", fee.lapsed_on, _l("The fee was not paid in time")))
+    for pause in case.pauses:
+        if pause.kind not in CONSULTATION_LABELS:
+            continue
+        entries.append(_day_entry("consultation.paused", pause.started_on, CONSULTATION_LABELS[pause.kind]))
+        if pause.ended_on:
+            entries.append(_day_entry("consultation.ended", pause.ended_on,
+                                      _l("Consultation ended; the time limit runs again")))
+    return sorted(entries, key=lambda e: e.at)
+
+
+@dataclass(frozen=True)
+class VisibleDue:
+    """The reply date as the applicant knows it: an extension or deferral counts once its notice is issued."""
+
+    due_on: date | None
+    due_provisional: bool
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing the applicant should know or do now, with the notice that says so."""
+
+    kind: str  # "fee" | "extension" | "deferral" | "consultation"
+    title: str
+    text: str
+    details: tuple[tuple[str, str], ...] = ()  # (label, value) rows
+    document: dict | None = None  # the issued notice: title, number, url
+
+
+def _approved_time_requests(case: Case) -> list:
+    from caseapp.letters.queries import time_requests_of_case
+    from caseapp.letters.states import TimeRequestStatus
+
+    return [r for r in time_requests_of_case(case) if r.status == TimeRequestStatus.APPROVED]
+
+
+def _issued_ids(case: Case) -> set[int]:
+    from caseapp.letters.queries import issued_letters
+
+    return {letter.id for letter in issued_letters(case)}
+
+
+def applicant_due(case: Case, *, today: date | None = None) -> VisibleDue:
+    """The reply date to show the applicant: an approved extension or deferral whose notice is not
+    issued yet is left out (the applicant learns the new date with the notice)."""
+    issued = _issued_ids(case)
+    hidden = {r.kind for r in _approved_time_requests(case) if r.letter_id not in issued}
+    if not hidden or case.due_on is None:
+        return VisibleDue(case.due_on, bool(case.due_provisional))
+    from caseapp.calendar.service import load_calendar
+    from caseapp.clock.rules import compute_due
+    from caseapp.clock.service import facts_for
+
+    facts = facts_for(case)
+    facts = dataclasses.replace(
+        facts, extension_days=0 if "extension" in hidden else facts.extension_days,
+        deferred_to=None if "deferral" in hidden else facts.deferred_to)
+    info = compute_due(facts, load_calendar(), today or local_today())
+    return VisibleDue(info.due_on, info.provisional)
+
+
+def applicant_next_steps(case: Case) -> list[NextStep]:
+    """What happens next, for the tracking page: a fee due (amount, pay-by date, how to pay), an
+    extension or deferral once its notice is issued, a consultation pausing the clock."""
+    from caseapp.cases.states import Status
+    from caseapp.fees.queries import open_fee
+    from caseapp.fees.states import FeeStatus
+    from caseapp.letters.queries import get_letter
+
+    if case.status in (Status.CLOSED, Status.WITHDRAWN):
+        return []
+    documents = {doc["id"]: doc for doc in issued_documents_for_applicant(case)}
+    steps: list[NextStep] = []
+    fee = open_fee(case)
+    if case.status == Status.AWAITING_FEE and fee is not None and fee.status == FeeStatus.NOTIFIED:
+        notice = get_letter(fee.letter_id) if fee.letter_id else None
+        how_to_pay = ((notice.fields or {}).get("how_to_pay") or "").strip() if notice else ""
+        if fee.pay_by:
+            pay_by = str(_l("%(date)s (20 working days from the day you received the notice)",
+                            date=_long(fee.pay_by)))
+        else:
+            pay_by = str(_l("Within 20 working days of the day you receive the notice (posted on %(date)s)",
+                            date=_long(fee.served_on)))
+        details = [(str(_l("Amount due")), str(_l("%(amount)s yuan", amount=fee.amount))),
+                   (str(_l("Pay by")), pay_by)]
+        if how_to_pay:
+            details.append((str(_l("How to pay")), how_to_pay))
+        steps.append(NextStep(
+            "fee", str(_l("An information-processing fee is due")),
+            str(_l("The agency continues handling your request once it receives the fee. If the fee is not paid "
+                   "in time, the request is treated as abandoned and is not handled further.")),
+            tuple(details), documents.get(fee.letter_id)))
+    for req in _approved_time_requests(case):
+        doc = documents.get(req.letter_id)
+        if doc is None:
+            continue  # the notice is not issued yet: the applicant learns of it with the notice
+        if req.kind == "extension":
+            steps.append(NextStep("extension", str(_l("The reply period was extended")), str(_l(
+                "The agency extended the reply period by %(days)s working days (Article 33 of the Regulations); "
+                "the reply is now due by %(date)s.", days=req.days, date=_long(applicant_due(case).due_on))),
+                document=doc))
+        else:
+            steps.append(NextStep("deferral", str(_l("The reply was deferred")), str(_l(
+                "The agency set a later reply date (Article 35 of the Regulations): the reply is now due by "
+                "%(date)s.", date=_long(req.deferred_to))), document=doc))
+    for pause in case.pauses:
+        if pause.kind in CONSULTATION_LABELS and pause.ended_on is None:
+            steps.append(NextStep("consultation", str(_l("Handling paused for a consultation")),
+                                  str(CONSULTATION_LABELS[pause.kind]),
+                                  ((str(_l("Consultation started on")), _long(pause.started_on)),)))
+    return steps
 
 
 def applicant_attachments(case: Case) -> list[Attachment]:
@@ -138,6 +307,35 @@ def get_held_receipt(key: str | None) -> HeldReceipt | None:
     sealed = bytes.fromhex(hold.sealed_code)
     code = bytes(a ^ b for a, b in zip(sealed, _pad(key, len(sealed)), strict=True)).decode()
     return HeldReceipt(hold=hold, case_id=hold.case_id, code=code, code_shown=hold.code_shown)
+
+
+def _lookup_pad(nonce: str, length: int) -> bytes:
+    from flask import current_app
+
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return hmac.new(secret, f"lookup receipt:{nonce}".encode(), hashlib.sha256).digest()[:length]
+
+
+def seal_lookup_code(code: str) -> dict:
+    """The query code a lookup succeeded with, sealed for the session: a random nonce and the code XOR a
+    pad derived from the server's secret and the nonce (the cookie alone never shows the code)."""
+    import secrets
+
+    nonce = secrets.token_urlsafe(16)
+    raw = code.encode()[:32]
+    return {"nonce": nonce, "sealed": bytes(a ^ b for a, b in zip(raw, _lookup_pad(nonce, len(raw)), strict=True)).hex()}
+
+
+def open_lookup_code(held: dict | None) -> str | None:
+    """The query code sealed by seal_lookup_code, or None when missing or malformed."""
+    if not isinstance(held, dict) or not isinstance(held.get("nonce"), str) or not isinstance(held.get("sealed"), str):
+        return None
+    try:
+        sealed = bytes.fromhex(held["sealed"])
+        return bytes(a ^ b for a, b in zip(sealed, _lookup_pad(held["nonce"], len(sealed)), strict=True)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def search_public_items(q: str) -> list[dict]:

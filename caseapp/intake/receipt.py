@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from urllib.parse import urlencode
 
 import segno
@@ -31,13 +32,15 @@ def generate_receipt_pdf(html: str, base_url: str | None = None) -> bytes:
     return out.getvalue()
 
 
-def render_receipt_pdf(case: Case, query_code: str, *, track_url: str) -> bytes:
-    """The receipt of a freshly filed case, with its query code and a QR code to the tracking page."""
+def render_receipt_pdf(case: Case, query_code: str, *, track_url: str, downloaded_on: date | None = None) -> bytes:
+    """The receipt of a case, with its query code and a QR code to the tracking page; `downloaded_on`
+    marks a copy downloaded again after a lookup."""
     from caseapp.letters import fonts
 
     link = tracking_url(track_url, case)
     # The letters' prepared font subsets quickly; the full system CJK fonts take about a second.
     html = render_template("portal/receipt_pdf.html", case=case, query_code=query_code, track_link=link,
+                           downloaded_on=downloaded_on,
                            qr=qr_data_uri(link), font_face_css=Markup(fonts.font_face_css()),
                            font_stack=Markup(fonts.font_stack()))  # server constants, not user input
     return generate_receipt_pdf(html)

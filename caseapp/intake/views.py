@@ -31,17 +31,24 @@ from caseapp.extensions import db, limiter
 from caseapp.cases import labels
 from caseapp.intake import queries
 from caseapp.core.forms import apply_errors, choices
-from caseapp.intake.forms import ApplyForm, CorrectionForm, SuggestionForm, TrackForm, WithdrawForm
+from caseapp.intake.forms import (
+    APPLICANT_LABELS, ApplyForm, CorrectionForm, SuggestionForm, TrackForm, WithdrawForm, applicant_kind,
+)
 from caseapp.intake.operations import (
     hold_receipt, mark_receipt_shown, release_receipt, submit_correction, submit_online_request,
     suggest_proactive_disclosure, upgrade_query_code_hash, withdraw_request,
 )
 from caseapp.intake.limits import filing_limit, lookup_failed, lookup_ip_limit, lookup_number_key, lookup_number_limit
-from caseapp.intake.receipt import render_receipt_pdf
+from caseapp.intake.receipt import qr_data_uri, render_receipt_pdf, tracking_url
+from caseapp.cases.identity import normalise_query_code
+from caseapp.core.db import local_today
 
 bp = Blueprint("portal", __name__)
 
 RECEIPT_KEY = "receipt_key"  # the session's random key of its receipt hold (see intake.models.ReceiptHold)
+# The last successful lookup's case, code (sealed, see queries.seal_lookup_code) and expiry: whoever
+# typed the number and the code may download the receipt again while the lookup lasts (30 minutes).
+LOOKUP_KEY = "lookup_receipt"
 UNLOCK_SECONDS = 30 * 60  # how long a successful lookup keeps a case open in this session
 MAX_UNLOCKED = 5
 
@@ -133,7 +140,7 @@ def apply():
         if request.args.get("agency"):
             form.agency.data = request.args["agency"]
         form.submission_token.data = secrets.token_urlsafe(24)
-        return render_template("portal/apply.html", form=form)
+        return _apply_page(form, 200)
 
     if form.validate_on_submit():
         token = (form.submission_token.data or "").strip()[:100] or None
@@ -160,7 +167,7 @@ def apply():
             if uploads["id_scan"] or uploads["supporting"]:
                 form.form_errors.append(_("For your security, files are not kept after a refused submission: "
                                           "please select them again."))
-            return render_template("portal/apply.html", form=form), 422
+            return _apply_page(form, 422)
         except sa.exc.IntegrityError:
             # The same token filed concurrently (a double click that raced): show that filing.
             db.session.rollback()
@@ -170,7 +177,13 @@ def apply():
             return _show_earlier_filing(earlier.case_id)
         else:
             return redirect(url_for("portal.receipt"))
-    return render_template("portal/apply.html", form=form), 422
+    return _apply_page(form, 422)
+
+
+def _apply_page(form: ApplyForm, status: int):
+    """The form, its name and upload labels worded for the applicant type chosen (neutral on a first visit)."""
+    form.label_for_applicant(applicant_kind(form.applicant_type.data) if request.method == "POST" else None)
+    return render_template("portal/apply.html", form=form, applicant_labels=APPLICANT_LABELS), status
 
 
 def _show_earlier_filing(case_id: int) -> Response:
@@ -201,7 +214,8 @@ def receipt():
         db.session.commit()
     _unlock(case)
     # The page may show the query code: never keep it in a cache (also set for every /apply page).
-    resp = Response(render_template("portal/receipt.html", case=case, query_code=code, pdf_available=True))
+    qr = qr_data_uri(tracking_url(url_for("portal.track", _external=True), case))
+    resp = Response(render_template("portal/receipt.html", case=case, query_code=code, pdf_available=True, qr=qr))
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -248,6 +262,8 @@ def track():
                                           "Please check both and try again."))
             else:
                 upgrade_query_code_hash(case, code)
+                session[LOOKUP_KEY] = {"number": case.tracking_number, "until": time.time() + UNLOCK_SECONDS,
+                                       **queries.seal_lookup_code(normalise_query_code(code))}
                 db.session.commit()
                 _unlock(case)
                 return redirect(url_for("portal.case", tracking_number=case.tracking_number))
@@ -259,17 +275,45 @@ def track_close():
     """Forget the requests this browser unlocked (e.g. on a shared computer)."""
     session.pop("unlocked", None)
     release_receipt(session.pop(RECEIPT_KEY, None))
+    session.pop(LOOKUP_KEY, None)
     db.session.commit()
     flash(_("The request pages are closed on this browser."), "info")
     return redirect(url_for("portal.track"))
+
+
+def _looked_up_code(case: Case) -> str | None:
+    """The query code this browser's last lookup of the case succeeded with, while that lookup lasts."""
+    held = session.get(LOOKUP_KEY)
+    if not isinstance(held, dict) or held.get("number") != case.tracking_number:
+        return None
+    if not isinstance(held.get("until"), (int, float)) or held["until"] < time.time():
+        session.pop(LOOKUP_KEY, None)
+        return None
+    code = queries.open_lookup_code(held)
+    # The code must still open the case (a reissued code ends the old one's downloads).
+    return code if code and find_case_for_applicant(case.tracking_number, code) is not None else None
+
+
+def _receipt_url(case: Case) -> str | None:
+    """Where this browser may download the case's receipt (with its query code): after a lookup with
+    the number and the code, or within 30 minutes of filing; None otherwise."""
+    if _looked_up_code(case) is not None:
+        return url_for("portal.case_receipt_pdf", tracking_number=case.tracking_number)
+    fresh = _fresh_receipt()
+    if fresh is not None and fresh.case_id == case.id:
+        return url_for("portal.receipt_pdf")
+    return None
 
 
 def _case_page(case: Case, *, correction_form=None, suggestion_form=None, status: int = 200):
     return render_template(
         "portal/case.html",
         case=case,
+        receipt_url=_receipt_url(case),
         status_label=states.STATUS_LABELS[states.Status(case.status)],
         timeline=queries.applicant_timeline(case),
+        visible_due=queries.applicant_due(case),
+        next_steps=queries.applicant_next_steps(case),
         attachments=queries.applicant_attachments(case),
         documents=queries.issued_documents_for_applicant(case),
         suggestions=queries.suggestions_for_case(case),
@@ -287,6 +331,26 @@ def case(tracking_number: str):
     if not isinstance(found, Case):
         return found
     return _case_page(found)
+
+
+@bp.get("/track/<tracking_number>/receipt.pdf")
+def case_receipt_pdf(tracking_number: str):
+    """The receipt again, with its query code, for whoever looked the case up with its number and
+    code in this browser within the last 30 minutes."""
+    found = _require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    code = _looked_up_code(found)
+    if code is None:
+        flash(_("To download the receipt, please look the request up with its tracking number and query code."),
+              "info")
+        return redirect(url_for("portal.track", tracking_number=found.tracking_number))
+    pdf = render_receipt_pdf(found, code, track_url=url_for("portal.track", _external=True),
+                             downloaded_on=local_today())
+    resp = Response(pdf, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'attachment; filename="receipt-{found.tracking_number}.pdf"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @bp.post("/track/<tracking_number>/correction")

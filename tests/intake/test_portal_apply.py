@@ -113,7 +113,11 @@ def case_number(db) -> str:
     ({"description": "x" * 5001}, "description", "最多5000个字符"),
     ({"applicant_name": ""}, "applicant_name", "请填写姓名"),
     ({"applicant_type": "commercial_enterprise", "org_code": "91350100M000100Y4A"}, "org_code",
-     "统一社会信用代码不正确"),
+     "统一社会信用代码的校验位（最后一位）不正确"),
+    ({"applicant_type": "commercial_enterprise", "org_code": "91350100M000100Y4"}, "org_code",
+     "统一社会信用代码不正确：应为18位"),
+    ({"applicant_type": "commercial_enterprise", "org_code": "91350100M00010OY4A"}, "org_code",
+     "统一社会信用代码不正确：只能由数字和大写英文字母"),
     ({"applicant_type": "legal_service_org", "org_code": ""}, "org_code", "请填写统一社会信用代码"),
     ({"delivery": "post", "address": ""}, "address", "选择邮寄方式的，请填写通信地址"),
 ])

@@ -27,7 +27,7 @@ def test_apply_receipt_track_withdraw(page, live_server, make_agency, screenshot
     page.get_by_label("商业企业").check()
     assert page.get_by_label("统一社会信用代码").is_visible()
     page.get_by_label("公民（自然人）").check()
-    page.get_by_label("姓名或名称").fill("张三")
+    page.get_by_label("姓名", exact=True).fill("张三")
     page.get_by_label("证件号码").fill("11010519491231002X")
     page.get_by_label("联系电话").fill("13800138000")
     page.get_by_label("电子邮箱").fill("zhangsan@example.com")
@@ -46,7 +46,7 @@ def test_apply_receipt_track_withdraw(page, live_server, make_agency, screenshot
 
     # Start from a locked browser, as an applicant coming back later would.
     page.goto(live_server + f"/track/{number}")
-    page.get_by_role("button", name="在本浏览器退出查询").click()
+    page.get_by_role("button", name="退出查询").click()
     page.wait_for_url(re.compile(r".*/track$"))
     page.get_by_label("申请编号", exact=True).fill(number)
     page.get_by_label("查询码", exact=True).fill(code)

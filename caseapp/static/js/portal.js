@@ -8,11 +8,19 @@ document.addEventListener("DOMContentLoaded", () => {
   const typeInputs = form.querySelectorAll("input[name=applicant_type]");
   const person = form.querySelector("[data-applicant=person]");
   const org = form.querySelector("[data-applicant=org]");
+  // The name and upload labels are worded for the chosen type (单位名称, 营业执照或登记证书).
+  const switchedLabels = form.querySelectorAll("[data-applicant-label]");
   const showApplicantFields = () => {
     const checked = form.querySelector("input[name=applicant_type]:checked");
     const isPerson = !checked || checked.value === "natural_person";
     if (person) person.hidden = !isPerson;
     if (org) org.hidden = isPerson;
+    if (!checked) return;
+    switchedLabels.forEach((wrapper) => {
+      const label = wrapper.querySelector("label");
+      const text = isPerson ? wrapper.dataset.labelPerson : wrapper.dataset.labelOrg;
+      if (label && text) label.textContent = text;
+    });
   };
   typeInputs.forEach((input) => input.addEventListener("change", showApplicantFields));
   showApplicantFields();
@@ -55,7 +63,23 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // After a refused submission, move the keyboard focus to the error summary (announced by screen readers).
+// Each of its links moves the focus to its field and scrolls the field's label (or legend) into view,
+// so a phone user need not hunt for the red field in a long form.
 document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector("[data-form-errors]");
-  if (summary) summary.focus();
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-error-link]");
+    if (!link) return;
+    const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    const legend = target.closest("fieldset")?.querySelector("legend");
+    const label = target.type === "radio" && legend
+      ? legend : document.querySelector(`label[for="${CSS.escape(target.id)}"]`);
+    (label || target).scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+    history.replaceState(null, "", link.hash);
+  });
 });
