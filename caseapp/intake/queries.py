@@ -131,6 +131,7 @@ class VisibleDue:
 
     due_on: date | None
     due_provisional: bool
+    paused_for: str | None = None  # "fee" or "consultation" while the clock is paused (the date moves on)
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,10 @@ def applicant_due(case: Case, *, today: date | None = None) -> VisibleDue:
     issued yet is left out (the applicant learns the new date with the notice)."""
     issued = _issued_ids(case)
     hidden = {r.kind for r in _approved_time_requests(case) if r.letter_id not in issued}
+    open_pause = next((p.kind for p in case.pauses if p.ended_on is None), None)
+    paused_for = None if open_pause is None else ("fee" if open_pause == "fee" else "consultation")
     if not hidden or case.due_on is None:
-        return VisibleDue(case.due_on, bool(case.due_provisional))
+        return VisibleDue(case.due_on, bool(case.due_provisional), paused_for)
     from caseapp.calendar.service import load_calendar
     from caseapp.clock.rules import compute_due
     from caseapp.clock.service import facts_for
@@ -173,7 +176,7 @@ def applicant_due(case: Case, *, today: date | None = None) -> VisibleDue:
         facts, extension_days=0 if "extension" in hidden else facts.extension_days,
         deferred_to=None if "deferral" in hidden else facts.deferred_to)
     info = compute_due(facts, load_calendar(), today or local_today())
-    return VisibleDue(info.due_on, info.provisional)
+    return VisibleDue(info.due_on, info.provisional, paused_for)
 
 
 def applicant_next_steps(case: Case) -> list[NextStep]:

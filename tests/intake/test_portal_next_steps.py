@@ -79,6 +79,7 @@ def test_a_fee_notice_handed_over_shows_amount_pay_by_and_how_to_pay(client, db,
     assert HOW_TO_PAY in html
     assert f"/track/{w['case'].tracking_number}/letters/{notice.id}.pdf" in html
     assert "出具信息处理费缴费通知书，应缴金额1700元" in html  # the progress list
+    assert "等待缴费期间，答复期限暂停计算，预计答复日期将相应顺延。" in html
 
 
 def test_a_posted_fee_notice_counts_from_its_receipt(client, db, letter_world):
@@ -111,11 +112,12 @@ def test_a_consultation_pause_is_explained_and_listed(client, db, letter_world):
     html = _page(client, case)
     assert 'data-testid="next-consultation"' in html
     assert "行政机关正在征求第三方意见，所需时间（最长15个工作日）不计算在答复期限内。" in html
+    assert "征求意见期间，答复期限暂停计算" in html
     pause = case.pauses[0]
     pause.ended_on = date(2026, 11, 20)
     db.session.commit()
     html = client.get(f"/track/{case.tracking_number}").get_data(as_text=True)
-    assert 'data-testid="next-consultation"' not in html
+    assert 'data-testid="next-consultation"' not in html and 'data-testid="due-paused"' not in html
     assert "征求意见结束，答复期限继续计算" in html
     entries = [e.action for e in queries.applicant_timeline(case)]
     assert entries.index("consultation.paused") < entries.index("consultation.ended")
