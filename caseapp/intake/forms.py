@@ -5,11 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 from caseapp.cases.forms import RequestFieldsForm, maxlength
+from caseapp.cases.labels import (
+    APPLICANT_TYPE_LABELS,
+    DELIVERY_LABELS,
+    FORM_LABELS,
+    ID_TYPE_LABELS,
+)
 from caseapp.core.forms import Mandatory, choices
-from caseapp.cases.labels import APPLICANT_TYPE_LABELS, DELIVERY_LABELS, FORM_LABELS, ID_TYPE_LABELS
 
 # The labels that read differently for a citizen and for an organisation (switched by portal.js as
 # the applicant type changes, and chosen server side when a refused form comes back).

@@ -10,13 +10,12 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.models import Agency
 from caseapp.cases import operations as case_ops
-from caseapp.cases.identity import hash_query_code, query_code_needs_upgrade
 from caseapp.cases.attachments import MAX_FILES, Upload, attach_files, check_uploads
+from caseapp.cases.identity import hash_query_code, query_code_needs_upgrade
 from caseapp.cases.models import Case
 from caseapp.cases.operations import Registration
 from caseapp.cases.validation import clean_text, text_errors, validate_request
@@ -26,7 +25,11 @@ from caseapp.core.errors import ValidationError
 from caseapp.extensions import db
 from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey
 from caseapp.intake.queries import (
-    RECEIPT_SECONDS, hash_submission_key, receipt_key_hash, seal_code, suggestions_for_case,
+    RECEIPT_SECONDS,
+    hash_submission_key,
+    receipt_key_hash,
+    seal_code,
+    suggestions_for_case,
 )
 
 SUGGESTION_MAX_LENGTH = 2000

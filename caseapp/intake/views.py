@@ -12,36 +12,62 @@ import time
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, session,
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.operations import list_agencies
-from caseapp.cases import states
+from caseapp.cases import labels, states
 from caseapp.cases.attachments import get_attachment, read_uploads
+from caseapp.cases.identity import normalise_query_code
 from caseapp.cases.models import Case
 from caseapp.cases.queries import find_case_for_applicant, get_case
 from caseapp.cases.validation import validate_request
 from caseapp.core import filestore
+from caseapp.core.db import local_today
 from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.core.forms import apply_errors, choices
 from caseapp.core.text import text_checked_by_view
 from caseapp.extensions import db, limiter
-from caseapp.cases import labels
 from caseapp.intake import queries
-from caseapp.core.forms import apply_errors, choices
 from caseapp.intake.forms import (
-    APPLICANT_LABELS, ApplyForm, CorrectionForm, SuggestionForm, TrackForm, WithdrawForm, applicant_kind,
+    APPLICANT_LABELS,
+    ApplyForm,
+    CorrectionForm,
+    SuggestionForm,
+    TrackForm,
+    WithdrawForm,
+    applicant_kind,
+)
+from caseapp.intake.limits import (
+    filing_limit,
+    lookup_failed,
+    lookup_ip_limit,
+    lookup_number_key,
+    lookup_number_limit,
 )
 from caseapp.intake.operations import (
-    hold_receipt, mark_receipt_shown, release_receipt, submit_correction, submit_online_request,
-    suggest_proactive_disclosure, upgrade_query_code_hash, withdraw_request,
+    hold_receipt,
+    mark_receipt_shown,
+    release_receipt,
+    submit_correction,
+    submit_online_request,
+    suggest_proactive_disclosure,
+    upgrade_query_code_hash,
+    withdraw_request,
 )
-from caseapp.intake.limits import filing_limit, lookup_failed, lookup_ip_limit, lookup_number_key, lookup_number_limit
 from caseapp.intake.receipt import qr_data_uri, render_receipt_pdf, tracking_url
-from caseapp.cases.identity import normalise_query_code
-from caseapp.core.db import local_today
 
 bp = Blueprint("portal", __name__)
 

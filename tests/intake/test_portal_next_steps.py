@@ -12,7 +12,6 @@ from caseapp.letters import operations as letter_ops
 from caseapp.letters import time_requests as times
 from caseapp.letters.models import Letter
 from tests.intake.portal_helpers import unlock
-from tests.letters.conftest import letter_world  # noqa: F401
 
 SERVED = date(2026, 11, 12)
 HOW_TO_PAY = "凭本通知书通过示范市非税收入统一缴款平台缴纳"

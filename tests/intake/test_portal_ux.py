@@ -62,7 +62,7 @@ def test_name_and_upload_labels_follow_the_applicant_type(client, agency):
 # --- Item 11: the error summary ----------------------------------------------------------------------
 
 def _summary(html: str) -> str:
-    return re.search(r'<div class="alert alert-danger error-summary"(.*?)</div>', html, re.S).group(0)
+    return re.search(r'<div class="alert alert-danger error-summary"(.*?)</div>', html, re.DOTALL).group(0)
 
 
 def test_error_summary_links_each_message_to_its_field_in_page_order(client, agency):

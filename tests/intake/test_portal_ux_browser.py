@@ -13,7 +13,6 @@ from caseapp.fees import operations as fee_ops
 from caseapp.letters import operations as letter_ops
 from caseapp.letters.models import Letter
 from tests.conftest import ARTIFACTS
-from tests.letters.conftest import letter_world  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,25 @@ import os
 
 import pytest
 
-from caseapp.cases.attachments import MAX_FILE_SIZE, Upload, attach_files, check_upload, check_uploads, clean_filename
+from caseapp.cases.attachments import (
+    MAX_FILE_SIZE,
+    Upload,
+    attach_files,
+    check_upload,
+    check_uploads,
+    clean_filename,
+)
 from caseapp.core.errors import ValidationError
-from tests.intake.portal_helpers import DOCX, EXE, JPEG, OFD, PDF, PLAIN_ZIP, PNG, zip_bytes
+from tests.intake.portal_helpers import (
+    DOCX,
+    EXE,
+    JPEG,
+    OFD,
+    PDF,
+    PLAIN_ZIP,
+    PNG,
+    zip_bytes,
+)
 
 
 @pytest.mark.parametrize("data,name,expected", [
