@@ -8,13 +8,17 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
-from caseapp.accounts.operations import user_for_token
+from caseapp.accounts.bearer import bearer_authentication
 from caseapp.consultations import operations as ops
 from caseapp.consultations import queries
-from caseapp.core.errors import ForbiddenError, NotFoundError, ValidationError, json_error
+from caseapp.core.errors import (
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+)
 from caseapp.core.outbox import get_notification, mark_read, notifications_for
 from caseapp.core.permissions import Role, acting_user, roles_required
 from caseapp.extensions import csrf, db
@@ -27,18 +31,7 @@ ADDRESSEES = (Role.LIAISON, Role.CLERK, Role.SUPERVISOR)
 STAFF = (Role.CLERK, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR, Role.ADMIN)
 
 
-@bp.before_request
-def _authenticate():
-    # Bearer token only: in an API request the session cookie never counts (see acting_user).
-    g.api_request = True
-    g.api_user = None
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        user = user_for_token(header[7:].strip())
-        if user is None:
-            return json_error(401, "invalid_token", _("Invalid or revoked access token."))
-        g.api_user = user
-    return None
+bp.before_request(bearer_authentication())
 
 
 def _body() -> dict:

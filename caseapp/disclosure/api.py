@@ -6,14 +6,17 @@ API's JSON shape through the application's error handlers.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, abort, jsonify
 
-from caseapp.accounts.operations import user_for_token
+from caseapp.accounts.bearer import bearer_authentication
 from caseapp.cases.models import Case
 from caseapp.cases.queries import get_case
-from caseapp.core.errors import json_error
-from caseapp.core.permissions import CASE_READERS, acting_user, require_agency, roles_required
+from caseapp.core.permissions import (
+    CASE_READERS,
+    acting_user,
+    require_agency,
+    roles_required,
+)
 from caseapp.disclosure.index import find_similar
 from caseapp.extensions import csrf, db
 
@@ -21,19 +24,7 @@ bp = Blueprint("disclosure_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-@bp.before_request
-def _authenticate():
-    # Bearer token only: in an API request the session cookie never counts (see acting_user).
-    g.api_request = True
-    g.api_user = None
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return json_error(401, "unauthorized", _("Please log in."))
-    user = user_for_token(header[7:].strip())
-    if user is None:
-        return json_error(401, "invalid_token", _("Invalid or revoked access token."))
-    g.api_user = user
-    return None
+bp.before_request(bearer_authentication(required=True))
 
 
 @bp.get("/cases/<tracking_number>/similar")

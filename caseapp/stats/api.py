@@ -5,10 +5,9 @@ apply; the token is read by this blueprint's before_request, the same way as the
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, request
-from flask_babel import gettext as _
+from flask import Blueprint, request
 
-from caseapp.accounts.operations import user_for_token
+from caseapp.accounts.bearer import bearer_authentication
 from caseapp.core.errors import json_error
 from caseapp.core.permissions import acting_user, roles_required
 from caseapp.extensions import csrf
@@ -24,17 +23,7 @@ bp = Blueprint("stats_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-@bp.before_request
-def _authenticate():
-    g.api_user = None
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return json_error(401, "unauthorized", _("Please log in."))
-    user = user_for_token(header[7:].strip())
-    if user is None:
-        return json_error(401, "invalid_token", _("Invalid or revoked access token."))
-    g.api_user = user
-    return None
+bp.before_request(bearer_authentication(required=True))
 
 
 @bp.get("/stats/annual-report")
