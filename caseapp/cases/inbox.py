@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.calendar.rules import WorkingCalendar
+from caseapp.cases.forms import parse_day
 from caseapp.cases.identity import format_tracking_number
-from caseapp.cases.models import Case
+from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, Case
 from caseapp.cases.search import search_cases
 from caseapp.cases.states import CLOCK_RUNNING, OPEN, Status
 from caseapp.clock.rules import days_left, due_state
@@ -290,3 +292,37 @@ def handlers_for(user) -> list[User]:
     if user.agency_id is not None:
         q = q.where(User.agency_id == user.agency_id)
     return list(db.session.scalars(q))
+
+
+def filters_from_args(args) -> tuple[InboxFilters, list[str]]:
+    """Inbox filters from a query string (the office page and the export share them); malformed
+    values are dropped, each with a message."""
+    problems = []
+
+    def day(name):
+        try:
+            return parse_day(args.get(name))
+        except ValueError:
+            problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.",
+                              value=args.get(name)))
+            return None
+
+    def integer(name, default=None):
+        value = args.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 10 else default
+
+    filters = InboxFilters(
+        tab=args.get("tab") if args.get("tab") in TABS else "open",
+        q=(args.get("q") or "").strip()[:100] or None,
+        status=args.get("status") if args.get("status") in {s.value for s in Status} else None,
+        channel=args.get("channel") if args.get("channel") in CHANNELS else None,
+        applicant_type=args.get("applicant_type") if args.get("applicant_type") in APPLICANT_TYPES else None,
+        department_id=integer("department"),
+        handler=args.get("handler") if args.get("handler") == "none" or (args.get("handler") or "").isdigit()
+        and len(args.get("handler")) < 10 else None,
+        received_from=day("received_from"),
+        received_to=day("received_to"),
+        sort=args.get("sort") if args.get("sort") in SORTS else "due",
+        page=integer("page", 1) or 1,
+    )
+    return filters, problems

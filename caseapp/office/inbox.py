@@ -5,16 +5,12 @@ import re
 from dataclasses import replace
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from caseapp.calendar.service import load_calendar
 from caseapp.cases import inbox as inbox_queries
-from caseapp.cases.forms import parse_day
-from caseapp.cases.labels import APPLICANT_TYPE_LABELS, CHANNEL_LABELS
 from caseapp.cases.search import query_groups
-from caseapp.cases.states import Status
 from caseapp.clock.service import due_soon_days
 from caseapp.core.db import local_today
 from caseapp.core.permissions import CASE_READERS, roles_required
@@ -43,44 +39,12 @@ def highlight(text: str | None, query: str | None) -> Markup:
                           pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", p) for p in parts))
 
 
-def _filters_from_args(args) -> tuple[inbox_queries.InboxFilters, list[str]]:
-    """Inbox filters from the query string; malformed values are dropped with a message."""
-    problems = []
-
-    def day(name):
-        try:
-            return parse_day(args.get(name))
-        except ValueError:
-            problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.",
-                              value=args.get(name)))
-            return None
-
-    def integer(name, default=None):
-        value = args.get(name, "")
-        return int(value) if value.isdigit() and len(value) < 10 else default
-
-    filters = inbox_queries.InboxFilters(
-        tab=args.get("tab") if args.get("tab") in inbox_queries.TABS else "open",
-        q=(args.get("q") or "").strip()[:100] or None,
-        status=args.get("status") if args.get("status") in {s.value for s in Status} else None,
-        channel=args.get("channel") if args.get("channel") in CHANNEL_LABELS else None,
-        applicant_type=args.get("applicant_type") if args.get("applicant_type") in APPLICANT_TYPE_LABELS else None,
-        department_id=integer("department"),
-        handler=args.get("handler") if args.get("handler") == "none" or (args.get("handler") or "").isdigit() else None,
-        received_from=day("received_from"),
-        received_to=day("received_to"),
-        sort=args.get("sort") if args.get("sort") in inbox_queries.SORTS else "due",
-        page=integer("page", 1) or 1,
-    )
-    return filters, problems
-
-
 @bp.get("/cases")
 @login_required
 @roles_required(*CASE_READERS)
 def inbox():
     """The inbox: tabs with counts, filters, search, sorted by due date, 50 a page."""
-    filters, problems = _filters_from_args(request.args)
+    filters, problems = inbox_queries.filters_from_args(request.args)
     today = local_today()
     by_number = inbox_queries.cases_by_number(current_user, filters.q, today) if filters.q else []
     if len(by_number) == 1:  # a tracking number or its tail: straight to the case, from any tab

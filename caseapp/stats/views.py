@@ -23,10 +23,8 @@ from flask_login import current_user, login_required
 
 from caseapp.calendar.service import load_calendar
 from caseapp.cases.forms import parse_day
-from caseapp.cases.inbox import SORTS, TABS, InboxFilters
-from caseapp.cases.models import APPLICANT_TYPES, CHANNELS
+from caseapp.cases.inbox import filters_from_args
 from caseapp.cases.queries import get_case
-from caseapp.cases.states import Status
 from caseapp.clock.service import due_soon_days
 from caseapp.core.db import local_today
 from caseapp.core.errors import TransitionError, ValidationError
@@ -152,30 +150,6 @@ def annual_report_page():
 
 # --- the inbox's list as CSV or XLSX -------------------------------------------------------------
 
-def _inbox_filters(args) -> InboxFilters:
-    """The inbox's filters from its query string (same names; malformed values are dropped)."""
-
-    def day(name):
-        try:
-            return parse_day(args.get(name))
-        except ValueError:
-            return None
-
-    department = args.get("department", "")
-    handler = args.get("handler") or ""
-    return InboxFilters(
-        tab=args.get("tab") if args.get("tab") in TABS else "open",
-        q=(args.get("q") or "").strip()[:100] or None,
-        status=args.get("status") if args.get("status") in {s.value for s in Status} else None,
-        channel=args.get("channel") if args.get("channel") in CHANNELS else None,
-        applicant_type=args.get("applicant_type") if args.get("applicant_type") in APPLICANT_TYPES else None,
-        department_id=int(department) if department.isdigit() and len(department) < 10 else None,
-        handler=handler if handler == "none" or (handler.isdigit() and len(handler) < 10) else None,
-        received_from=day("received_from"), received_to=day("received_to"),
-        sort=args.get("sort") if args.get("sort") in SORTS else "due",
-    )
-
-
 @bp.get("/stats/cases.csv", defaults={"fmt": "csv"})
 @bp.get("/stats/cases.xlsx", defaults={"fmt": "xlsx"})
 @login_required
@@ -184,7 +158,7 @@ def export_cases(fmt: str):
     """The inbox's filtered list as CSV or XLSX, streamed (ID numbers masked)."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    query = caseexport.export_query(current_user, _inbox_filters(request.args), local_today(),
+    query = caseexport.export_query(current_user, filters_from_args(request.args)[0], local_today(),
                                     due_soon_days(current_user.agency), load_calendar())
     labels = caseexport.export_labels()
     if fmt == "csv":
