@@ -154,3 +154,4 @@ def test_web_receipt_shows_the_qr_code(client, agency):
     img = re.search(r'<img class="receipt-qr" src="([^"]+)" alt="([^"]+)"', html)
     assert img and img.group(1).startswith("data:image/svg+xml") and img.group(2) == "办理进度查询页面二维码"
     assert "扫码查询办理进度" in html
+    assert "此后如需再次下载，请凭申请编号和查询码查询。" in html
