@@ -18,12 +18,13 @@ from caseapp.accounts.models import Agency, User
 from caseapp.calendar.rules import WorkingCalendar
 from caseapp.cases.identity import mask_id
 from caseapp.cases.inbox import InboxFilters, filtered_cases
+from caseapp.cases.labels import APPLICANT_TYPE_LABELS, CHANNEL_LABELS
 from caseapp.cases.models import Case
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.extensions import db
 from caseapp.stats.exports import csv_lines, xlsx_stream
-from caseapp.stats.labels import APPLICANT_TYPE_LABELS, CHANNEL_LABELS, label
+from caseapp.stats.labels import label
 
 BATCH = 1000
 HEADER = (

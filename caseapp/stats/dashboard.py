@@ -20,18 +20,13 @@ from flask_babel import lazy_gettext as _l
 from caseapp.accounts.models import Agency
 from caseapp.calendar.service import load_calendar
 from caseapp.cases.closures import CaseClosure
+from caseapp.cases.labels import APPLICANT_TYPE_LABELS, CHANNEL_LABELS
 from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.cases.states import CLOCK_RUNNING
 from caseapp.core.audit import AuditEvent
 from caseapp.extensions import db
-from caseapp.stats.labels import (
-    APPLICANT_TYPE_LABELS,
-    CHANNEL_LABELS,
-    PAUSE_LABELS,
-    TIME_EVENT_LABELS,
-    label,
-)
+from caseapp.stats.labels import PAUSE_LABELS, TIME_EVENT_LABELS, label
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ANSWERED_KINDS = ("reply", "close")  # closings that answer the request (not withdrawals or lapses)
