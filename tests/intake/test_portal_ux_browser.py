@@ -102,3 +102,39 @@ def test_organisation_labels_switch_with_the_applicant_type(page, live_server, m
     screenshot("portal-apply-organisation-errors")
     page.get_by_label("公民（自然人）").check()
     assert page.locator("label[for=applicant_name]").inner_text().strip() == "姓名"
+
+
+AXE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                   "node_modules", "axe-core", "axe.min.js")
+
+
+def _serious_violations(page) -> list[dict]:
+    page.add_script_tag(path=AXE)
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
+                              ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_fee_step_and_error_summary_have_no_serious_axe_violation(browser, live_server, letter_world):
+    assert os.path.exists(AXE), "run `npm ci` (axe-core is a devDependency in package.json)"
+    w = letter_world
+    case = w["case"]
+    fee_ops.propose_fee(case, actor=w["clerk"], basis="pages", count=150, today=date(2026, 11, 12))
+    fee = fee_ops.approve_fee(case, actor=w["supervisor"], how_to_pay=HOW_TO_PAY, today=date(2026, 11, 12))
+    letter_ops.issue_letter(_db.session.get(Letter, fee.letter_id), actor=w["clerk"],
+                            delivery={"method": "hand", "date": "2026-11-12"}, today=date(2026, 11, 12))
+    _db.session.commit()
+    # axe-core is injected by the test only, past the site's CSP.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        _look_up(page, live_server, case.tracking_number, case.query_code)
+        assert _serious_violations(page) == []
+        page.goto(live_server + "/apply")
+        page.get_by_role("button", name="提交申请").click()
+        page.wait_for_load_state()
+        assert page.locator("[data-form-errors]").is_visible()
+        assert _serious_violations(page) == []
+    finally:
+        context.close()
