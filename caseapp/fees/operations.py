@@ -259,6 +259,31 @@ def fee_letter_number(fee: Fee) -> str:
     return (letter.number or "") if letter is not None else ""
 
 
+def compact_numbers(numbers: list[str]) -> str:
+    """Tracking numbers for a letter, runs of three or more consecutive ones written as a range
+    (SFJY-2026-000111至SFJY-2026-000135), the rest listed with 、."""
+    parts, run = [], []
+
+    def seq(number: str) -> tuple[str, int] | None:
+        prefix, _, digits = number.rpartition("-")
+        return (prefix, int(digits)) if digits.isdigit() else None
+
+    def close():
+        if len(run) >= 3:
+            parts.append(f"{run[0]}至{run[-1]}")
+        else:
+            parts.extend(run)
+        run.clear()
+
+    for number in numbers:
+        here, last = seq(number), seq(run[-1]) if run else None
+        if run and not (here and last and here[0] == last[0] and here[1] == last[1] + 1):
+            close()
+        run.append(number)
+    close()
+    return "、".join(parts)
+
+
 def fee_values(case) -> dict:
     """The fee facts a letter of the case prints (empty when the case has no fee)."""
     fee = latest_fee(case)
@@ -267,7 +292,7 @@ def fee_values(case) -> dict:
     return {
         "fee_basis": fee.basis, "fee_count": fee.count, "fee_amount": fee.amount,
         "fee_computation": describe_quote(fee_quote(fee)),
-        "fee_requests": "、".join(covered_tracking_numbers(fee)),
+        "fee_requests": compact_numbers(covered_tracking_numbers(fee)),
         "fee_period": f"{case.received_on.year}年{case.received_on.month}月",
         "fee_served_on": fee.served_on.isoformat() if fee.served_on else "",
         "fee_received_on": fee.received_on.isoformat() if fee.received_on else "",

@@ -113,3 +113,12 @@ def test_an_agency_that_charges_no_fees_refuses_a_proposal(db, letter_world, mak
     db.session.commit()
     with pytest.raises(TransitionError):
         act("propose_fee", w["case"], w["clerk"], {"basis": "pages", "count": 150})
+
+
+def test_the_notice_writes_consecutive_requests_as_a_range():
+    from caseapp.fees.operations import compact_numbers
+
+    numbers = [f"SFJY-2026-{n:06d}" for n in (11, 12, 13, 15, 16)] + ["SFZJ-2026-000017"]
+    assert compact_numbers(numbers) == ("SFJY-2026-000011至SFJY-2026-000013、SFJY-2026-000015、SFJY-2026-000016、"
+                                        "SFZJ-2026-000017")
+    assert compact_numbers([]) == ""
