@@ -126,9 +126,13 @@ def test_receipt_downloads_again_after_a_lookup_with_number_and_code(app, client
     assert case.tracking_number in text and case.query_code in text
     assert "重新下载" in text and "您通过网上申请平台提交" not in text  # a paper request did not come online
 
-    # The cookie never holds the code in clear.
+    # The session holds the code sealed, never in clear (decoded, not only as the compressed cookie).
+    from flask.sessions import SecureCookieSessionInterface
+
     cookie = client.get_cookie("session").value
-    assert case.query_code not in cookie
+    decoded = SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie)
+    assert decoded["lookup_receipt"]["number"] == case.tracking_number
+    assert case.query_code not in repr(decoded) and case.query_code not in cookie
 
     # Another browser, and this one after 退出查询, must look the case up again.
     assert app.test_client().get(url).status_code == 302
@@ -155,3 +159,13 @@ def test_web_receipt_shows_the_qr_code(client, agency):
     assert img and img.group(1).startswith("data:image/svg+xml") and img.group(2) == "办理进度查询页面二维码"
     assert "扫码查询办理进度" in html
     assert "此后如需再次下载，请凭申请编号和查询码查询。" in html
+
+
+def test_sealed_lookup_code_opens_only_with_its_nonce(app):
+    from caseapp.intake.queries import open_lookup_code, seal_lookup_code
+
+    sealed = seal_lookup_code("DNXMYJNQCC")
+    assert "DNXMYJNQCC" not in repr(sealed) and open_lookup_code(sealed) == "DNXMYJNQCC"
+    assert open_lookup_code({**sealed, "nonce": "another"}) != "DNXMYJNQCC"
+    for bad in (None, "x", {}, {"nonce": 1, "sealed": "00"}, {"nonce": "n", "sealed": "zz"}):
+        assert open_lookup_code(bad) is None
