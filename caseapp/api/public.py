@@ -27,10 +27,19 @@ from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.text import loads_json
 from caseapp.extensions import db, limiter
 from caseapp.intake import queries
-from caseapp.intake.operations import (
-    submit_correction, submit_online_request, upgrade_query_code_hash, withdraw_request,
+from caseapp.intake.limits import (
+    filing_limit,
+    lookup_failed,
+    lookup_ip_limit,
+    lookup_number_key,
+    lookup_number_limit,
 )
-from caseapp.intake.limits import filing_limit, lookup_failed, lookup_ip_limit, lookup_number_key, lookup_number_limit
+from caseapp.intake.operations import (
+    submit_correction,
+    submit_online_request,
+    upgrade_query_code_hash,
+    withdraw_request,
+)
 from caseapp.letters import queries as letter_queries
 
 # JSON names of the applicant's fields -> the names validate_request() uses.
@@ -204,6 +213,7 @@ def registration_json(case: Case, query_code: str | None) -> dict:
 def case_json(case: Case) -> dict:
     """The request as its applicant sees it (ID number masked; no internal notes)."""
     outcome = get_outcome(case.outcome) if case.outcome else None
+    due = queries.applicant_due(case)
     correction = None
     if case.status == Status.CORRECTION_REQUESTED:
         correction = {"details": case.correction_details, "requested_on": _iso(case.correction_requested_on),
@@ -215,8 +225,8 @@ def case_json(case: Case) -> dict:
         "status": case.status,
         "status_label": str(STATUS_LABELS[Status(case.status)]),
         "received_on": _iso(case.received_on),
-        "due_on": _iso(case.due_on),
-        "due_provisional": bool(case.due_provisional),
+        "due_on": _iso(due.due_on),  # as the tracking page shows it: a new date once its notice is issued
+        "due_provisional": due.due_provisional,
         "closed_on": _iso(case.closed_on),
         "outcome": case.outcome,
         "outcome_label": str(outcome.label) if outcome else None,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from caseapp.cases.attachments import Attachment
 from caseapp.cases.models import Case
 from tests.intake.portal_helpers import DOCX, EXE, PDF, PNG
+from tests.letters.conftest import letter_world  # noqa: F401 - a fixture of the last test
 
 
 @pytest.fixture
@@ -370,3 +371,22 @@ def test_other_modules_can_add_paths(client):
     finally:
         del openapi._EXTRA_PATHS[-2:]
         openapi._EXTRA_SCHEMAS.pop("Extra", None)
+
+
+def test_the_api_shows_an_extended_due_date_only_once_its_notice_is_issued(client, db, letter_world):
+    """The same rule as the tracking page: the applicant learns the new date with the notice."""
+    from datetime import date
+
+    from caseapp.core.actions import act
+
+    w = letter_world
+    case = w["case"]
+    before = case.due_on.isoformat()
+    act("request_extension", case, w["clerk"], {"days": 10, "reason": "档案较多"}, today=date(2026, 11, 20))
+    notice = act("approve_extension", case, w["supervisor"], {}, today=date(2026, 11, 20))
+    shown = client.get(f"/api/v1/requests/{case.tracking_number}", headers={"X-Query-Code": case.query_code}).json
+    assert shown["due_on"] == before  # approved, but the notice has not gone out
+    act("issue_letter", case, w["clerk"], {"letter_id": notice["letter_id"], "delivery": {
+        "method": "email", "date": "2026-11-20", "reference": "zhangsan@example.com"}}, today=date(2026, 11, 20))
+    shown = client.get(f"/api/v1/requests/{case.tracking_number}", headers={"X-Query-Code": case.query_code}).json
+    assert shown["due_on"] == case.due_on.isoformat() != before
