@@ -52,6 +52,8 @@ def test_every_office_page_has_no_serious_axe_violation(page, live_server, db, m
     clerk = make_user("clerk", agency=agency, username="axe_clerk")
     supervisor = make_user("supervisor", agency=agency, username="axe_supervisor")
     admin = make_user("admin", agency=agency, username="axe_admin")
+    auditor = make_user("auditor", agency=agency, username="axe_auditor")
+    liaison = make_user("liaison", agency=agency, username="axe_liaison")
     today = local_today()
     new = make_case(agency=agency, received_on=today, today=today, description="申请公开示范市2026年医疗机构名录。")
     busy = make_case("in_progress", agency=agency, handler=clerk, received_on=today, today=today,
@@ -60,16 +62,26 @@ def test_every_office_page_has_no_serious_axe_violation(page, live_server, db, m
     act("propose_fee", busy, clerk, {"basis": "pages", "count": 250})
     letter = act("draft_letter", busy, clerk, {"template": "disclosed",
                                                 "fields": {"public_location": "示范市卫生健康委员会门户网站"}})
+    sent = act("consult", busy, clerk, {"kind": "department", "department": "BGS",
+                                        "question": "请核实该决算报告是否已公开。"})
     db.session.commit()
 
     pages = {
         clerk: ["/office/", "/office/cases", "/office/cases?q=医院", "/office/cases/new",
+                f"/office/cases/{busy.tracking_number}/consult", "/office/consultations",
+                f"/office/consultations/{sent['consultation_id']}", "/office/notifications", "/office/disclosure/",
+                f"/office/cases/{busy.tracking_number}/reviews/new",
                 f"/office/cases/{new.tracking_number}", f"/office/cases/{new.tracking_number}/accept",
                 f"/office/cases/{new.tracking_number}/request-correction",
                 f"/office/cases/{busy.tracking_number}", f"/office/letters/case/{busy.tracking_number}",
                 f"/office/letters/{letter['letter_id']}", "/office/letters/"],
-        supervisor: ["/office/letters/", "/office/letters/templates", f"/office/cases/{busy.tracking_number}"],
-        admin: ["/office/", "/office/cases"],
+        supervisor: ["/office/letters/", "/office/letters/templates", f"/office/cases/{busy.tracking_number}",
+                     f"/office/cases/{busy.tracking_number}/close", "/office/supervision",
+                     "/office/disclosure/suggestions"],
+        liaison: ["/office/", "/office/consultations", f"/office/consultations/{sent['consultation_id']}"],
+        auditor: ["/office/stats", "/office/stats/annual-report", "/office/stats/audit-log"],
+        admin: ["/office/", "/office/cases", "/office/admin/", "/office/admin/calendar", "/office/admin/agencies",
+                "/office/admin/departments/"],
     }
     found = {}
     for user, urls in pages.items():
