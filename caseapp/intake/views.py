@@ -14,13 +14,11 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     g,
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -29,14 +27,13 @@ from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.operations import list_agencies
 from caseapp.cases import labels, states
-from caseapp.cases.attachments import get_attachment, read_uploads
+from caseapp.cases.attachments import read_uploads
 from caseapp.cases.identity import normalise_query_code
 from caseapp.cases.models import Case
 from caseapp.cases.queries import find_case_for_applicant, get_case
 from caseapp.cases.validation import validate_request
-from caseapp.core import filestore
 from caseapp.core.db import local_today
-from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors, choices
 from caseapp.core.text import text_checked_by_view
 from caseapp.extensions import db, limiter
@@ -47,7 +44,6 @@ from caseapp.intake.forms import (
     CorrectionForm,
     SuggestionForm,
     TrackForm,
-    WithdrawForm,
     applicant_kind,
 )
 from caseapp.intake.limits import (
@@ -61,11 +57,8 @@ from caseapp.intake.operations import (
     hold_receipt,
     mark_receipt_shown,
     release_receipt,
-    submit_correction,
     submit_online_request,
-    suggest_proactive_disclosure,
     upgrade_query_code_hash,
-    withdraw_request,
 )
 from caseapp.intake.receipt import qr_data_uri, render_receipt_pdf, tracking_url
 
@@ -99,7 +92,8 @@ def _unlocked_case(tracking_number: str) -> Case | None:
     return case
 
 
-def _require_unlocked(tracking_number: str) -> Case | Response:
+def require_unlocked(tracking_number: str) -> Case | Response:
+    """The request this browser looked up, or the answer that sends it back to the lookup."""
     case = _unlocked_case(tracking_number)
     if case is None:
         flash(_("Please enter the query code of this request."), "info")
@@ -168,42 +162,46 @@ def apply():
         form.submission_token.data = secrets.token_urlsafe(24)
         return _apply_page(form, 200)
 
-    if form.validate_on_submit():
-        token = (form.submission_token.data or "").strip()[:100] or None
+    if not form.validate_on_submit():
+        return _apply_page(form, 422)
+    token = (form.submission_token.data or "").strip()[:100] or None
+    earlier = queries.find_submission("portal", token)
+    if earlier is not None:
+        # A double click or a re-post: show what was filed instead of filing again.
+        return _show_earlier_filing(earlier.case_id)
+    return _file_request(form, token)
+
+
+def _file_request(form: ApplyForm, token: str | None):
+    """File the form's request (one transaction): its receipt, or the form again with the messages."""
+    agency = queries.get_active_agency(form.agency.data)
+    uploads = {"id_scan": read_uploads([request.files.get("id_scan")]),
+               "supporting": read_uploads(request.files.getlist("files"))}
+    try:
+        if agency is None:
+            _clean, errors = validate_request(form.request_data())
+            errors["agency"] = _("Please choose the agency the request is addressed to.")
+            raise ValidationError(_("Please correct the marked fields."), errors=errors)
+        reg = submit_online_request(agency, form.request_data(), uploads,
+                                    submission_scope="portal" if token else None, submission_key=token)
+        session[RECEIPT_KEY] = hold_receipt(reg.case, reg.query_code)
+        db.session.commit()
+        _unlock(reg.case)
+    except ValidationError as err:
+        db.session.rollback()
+        apply_errors(form, err.errors)
+        if uploads["id_scan"] or uploads["supporting"]:
+            form.form_errors.append(_("For your security, files are not kept after a refused submission: "
+                                      "please select them again."))
+        return _apply_page(form, 422)
+    except sa.exc.IntegrityError:
+        # The same token filed concurrently (a double click that raced): show that filing.
+        db.session.rollback()
         earlier = queries.find_submission("portal", token)
-        if earlier is not None:
-            # A double click or a re-post: show what was filed instead of filing again.
-            return _show_earlier_filing(earlier.case_id)
-        agency = queries.get_active_agency(form.agency.data)
-        uploads = {"id_scan": read_uploads([request.files.get("id_scan")]),
-                   "supporting": read_uploads(request.files.getlist("files"))}
-        try:
-            if agency is None:
-                _clean, errors = validate_request(form.request_data())
-                errors["agency"] = _("Please choose the agency the request is addressed to.")
-                raise ValidationError(_("Please correct the marked fields."), errors=errors)
-            reg = submit_online_request(agency, form.request_data(), uploads,
-                                        submission_scope="portal" if token else None, submission_key=token)
-            session[RECEIPT_KEY] = hold_receipt(reg.case, reg.query_code)
-            db.session.commit()
-            _unlock(reg.case)
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-            if uploads["id_scan"] or uploads["supporting"]:
-                form.form_errors.append(_("For your security, files are not kept after a refused submission: "
-                                          "please select them again."))
-            return _apply_page(form, 422)
-        except sa.exc.IntegrityError:
-            # The same token filed concurrently (a double click that raced): show that filing.
-            db.session.rollback()
-            earlier = queries.find_submission("portal", token)
-            if earlier is None:
-                raise
-            return _show_earlier_filing(earlier.case_id)
-        else:
-            return redirect(url_for("portal.receipt"))
-    return _apply_page(form, 422)
+        if earlier is None:
+            raise
+        return _show_earlier_filing(earlier.case_id)
+    return redirect(url_for("portal.receipt"))
 
 
 def _apply_page(form: ApplyForm, status: int):
@@ -331,7 +329,8 @@ def _receipt_url(case: Case) -> str | None:
     return None
 
 
-def _case_page(case: Case, *, correction_form=None, suggestion_form=None, status: int = 200):
+def case_page_response(case: Case, *, correction_form=None, suggestion_form=None, status: int = 200):
+    """The request's page as its applicant sees it (with a refused form's messages, when given)."""
     return render_template(
         "portal/case.html",
         case=case,
@@ -353,17 +352,17 @@ def _case_page(case: Case, *, correction_form=None, suggestion_form=None, status
 @bp.get("/track/<tracking_number>")
 def case(tracking_number: str):
     """The request's status, dates, timeline and documents, for a session that unlocked it."""
-    found = _require_unlocked(tracking_number)
+    found = require_unlocked(tracking_number)
     if not isinstance(found, Case):
         return found
-    return _case_page(found)
+    return case_page_response(found)
 
 
 @bp.get("/track/<tracking_number>/receipt.pdf")
 def case_receipt_pdf(tracking_number: str):
     """The receipt again, with its query code, for whoever looked the case up with its number and
     code in this browser within the last 30 minutes."""
-    found = _require_unlocked(tracking_number)
+    found = require_unlocked(tracking_number)
     if not isinstance(found, Case):
         return found
     code = _looked_up_code(found)
@@ -379,113 +378,5 @@ def case_receipt_pdf(tracking_number: str):
     return resp
 
 
-@bp.post("/track/<tracking_number>/correction")
-@text_checked_by_view
-def correction(tracking_number: str):
-    """Submit the correction the agency asked for (text and files)."""
-    found = _require_unlocked(tracking_number)
-    if not isinstance(found, Case):
-        return found
-    form = CorrectionForm()
-    if not states.can_receive_correction(found):
-        flash(_("A correction can only be submitted while the agency is waiting for one."), "danger")
-        return redirect(url_for("portal.case", tracking_number=tracking_number))
-    if form.validate_on_submit():
-        uploads = read_uploads(request.files.getlist("files"))
-        try:
-            submit_correction(found, text=form.text.data, uploads=uploads)
-            db.session.commit()
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-            if uploads:
-                form.form_errors.append(_("For your security, files are not kept after a refused submission: "
-                                          "please select them again."))
-        except TransitionError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-        else:
-            flash(_("Your correction was received. The time limit for the reply starts again today."), "success")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-    db.session.rollback()
-    found = get_case(tracking_number)
-    return _case_page(found, correction_form=form, status=422)
-
-
-@bp.route("/track/<tracking_number>/withdraw", methods=["GET", "POST"])
-@text_checked_by_view
-def withdraw(tracking_number: str):
-    """Confirm, then withdraw the request (reason optional)."""
-    found = _require_unlocked(tracking_number)
-    if not isinstance(found, Case):
-        return found
-    if not states.can_withdraw(found):
-        flash(_("This request has already been closed or withdrawn and can no longer be withdrawn."), "danger")
-        return redirect(url_for("portal.case", tracking_number=tracking_number))
-    form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            withdraw_request(found, reason=form.reason.data)
-            db.session.commit()
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-        except TransitionError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-        else:
-            flash(_("Your request has been withdrawn."), "success")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-    return render_template("portal/withdraw.html", case=found, form=form)
-
-
-@bp.post("/track/<tracking_number>/suggestion")
-@text_checked_by_view
-def suggestion(tracking_number: str):
-    """Record a suggestion to disclose the information proactively (Reg. 44)."""
-    found = _require_unlocked(tracking_number)
-    if not isinstance(found, Case):
-        return found
-    form = SuggestionForm()
-    if form.validate_on_submit():
-        try:
-            suggest_proactive_disclosure(found, text=form.text.data)
-            db.session.commit()
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-        else:
-            flash(_("Thank you. Your suggestion was recorded and will be answered by the agency."), "success")
-            return redirect(url_for("portal.case", tracking_number=tracking_number) + "#suggest")
-    found = get_case(tracking_number)
-    return _case_page(found, suggestion_form=form, status=422)
-
-
-@bp.get("/track/<tracking_number>/files/<int:attachment_id>")
-def attachment(tracking_number: str, attachment_id: int):
-    """Download a file the applicant uploaded (only for a session that unlocked the case)."""
-    found = _require_unlocked(tracking_number)
-    if not isinstance(found, Case):
-        return found
-    att = get_attachment(found, attachment_id)
-    if att is None or att.kind not in queries.APPLICANT_KINDS:
-        abort(404)
-    return send_file(filestore.open_path(att.storage_key), mimetype=att.content_type, as_attachment=True,
-                     download_name=att.original_name)
-
-
-@bp.get("/track/<tracking_number>/letters/<int:letter_id>.<any(pdf, docx):ext>")
-def letter(tracking_number: str, letter_id: int, ext: str):
-    """Download a letter issued to the applicant (only for a session that unlocked the case)."""
-    from caseapp.letters.files import letter_file_response
-    from caseapp.letters.queries import issued_letters
-
-    found = _require_unlocked(tracking_number)
-    if not isinstance(found, Case):
-        return found
-    issued = next((item for item in issued_letters(found) if item.id == letter_id), None)
-    if issued is None:
-        abort(404)
-    return letter_file_response(issued, ext)
+# What an applicant does on their request: correct, withdraw, suggest, download (intake/track_views.py).
+from caseapp.intake import track_views  # noqa: E402,F401
