@@ -103,15 +103,21 @@ def upload(entry_id: int):
     return redirect(back)
 
 
+def _document_of(entry, document_id: int) -> PublicDocument:
+    """A document of this entry (404 for any other)."""
+    doc = db.session.get(PublicDocument, document_id)
+    if doc is None or doc.entry_id != entry.id:
+        abort(404)
+    return doc
+
+
 @bp.post("/entries/<int:entry_id>/documents/<int:document_id>/remove")
 @login_required
 @roles_required(*CASE_HANDLERS)
 def remove_document(entry_id: int, document_id: int):
     """Take a document off the draft."""
     found = load_entry(entry_id)
-    doc = db.session.get(PublicDocument, document_id)
-    if doc is None or doc.entry_id != found.id:
-        abort(404)
+    doc = _document_of(found, document_id)
     if not PlainForm().validate_on_submit():
         abort(400)
     back = url_for("disclosure.entry", entry_id=found.id)
@@ -130,9 +136,7 @@ def remove_document(entry_id: int, document_id: int):
 def document(entry_id: int, document_id: int):
     """A document of an entry (drafts too), for staff."""
     found = load_entry(entry_id)
-    doc = db.session.get(PublicDocument, document_id)
-    if doc is None or doc.entry_id != found.id:
-        abort(404)
+    doc = _document_of(found, document_id)
     return send_file(open_path(doc.storage_key), mimetype=doc.content_type, as_attachment=True,
                      download_name=doc.original_name, max_age=0)
 
