@@ -25,9 +25,18 @@ log = logging.getLogger(__name__)
 COUNT_TERM = ""  # TermStat row that counts an agency's indexed requests
 QUERY_WORDS = 10  # at most this many of a request's rarest words retrieve candidates
 # ... and only while the postings they read stay within this budget, so that a request made of
-# common words costs no more than one made of rare ones (at least MIN_QUERY_TERMS are always read).
+# common words costs no more than one made of rare ones.
 POSTINGS_BUDGET = 12_000
+# At least MIN_QUERY_TERMS terms retrieve candidates; one that no longer fits the budget reads only
+# its latest WINDOW postings (the most recent requests that use it), so that the cost of a lookup
+# stays bounded however large the agency grows: at most POSTINGS_BUDGET + MIN_QUERY_TERMS * WINDOW.
 MIN_QUERY_TERMS = 3
+WINDOW = 3_000
+# A word in more than this share of an agency's requests is a stop word of that agency (its IDF is
+# the lowest there is): it never retrieves candidates, though it still counts in the score. Only
+# from FREQUENT_MIN_DF requests on, so that the words of a small agency are all read.
+FREQUENT_SHARE = 0.20
+FREQUENT_MIN_DF = 1_000
 CANDIDATES = 150  # candidates scored per request
 MAX_RESULTS = 20
 
@@ -160,6 +169,49 @@ def _dfs(agency_id: int, terms) -> dict[str, int]:
     return out
 
 
+def query_plan(special: list[str], words: list[str], stats: dict[str, int], n: int) -> list[tuple[str, int | None]]:
+    """The terms that retrieve a request's candidates, rarest first, each with how many of its latest
+    postings to read (None: all of them); `stats` holds the terms' document frequencies among the
+    agency's `n` requests."""
+    frequent = max(FREQUENT_MIN_DF, FREQUENT_SHARE * n)
+    ordered = sorted(special, key=lambda t: stats.get(t, 0)) + sorted(words, key=lambda t: (stats.get(t, 0), t))
+    plan: list[tuple[str, int | None]] = []
+    budget = POSTINGS_BUDGET
+    for term in ordered:
+        df = stats.get(term, 0)
+        if len(plan) >= QUERY_WORDS + len(special):
+            break
+        if df > frequent and not term.startswith("#"):
+            continue
+        if df <= budget:
+            plan.append((term, None))
+            budget -= df
+        elif len(plan) < MIN_QUERY_TERMS:
+            plan.append((term, min(df, WINDOW)))
+        else:
+            break
+    return plan
+
+
+def _candidates(case: Case, plan: list[tuple[str, int | None]]) -> sa.Select:
+    """The requests that share the most of the plan's terms with this one: (case_id, hits), at most CANDIDATES."""
+    whole = [term for term, window in plan if window is None]
+    parts = []
+    if whole:
+        parts.append(sa.select(Posting.case_id).where(Posting.agency_id == case.agency_id, Posting.term.in_(whole),
+                                                       Posting.case_id != case.id))
+    for term, window in plan:
+        if window is not None:  # the latest postings of a term too frequent to read whole
+            latest = (sa.select(Posting.case_id)
+                      .where(Posting.agency_id == case.agency_id, Posting.term == term, Posting.case_id != case.id)
+                      .order_by(Posting.case_id.desc()).limit(window).subquery())
+            parts.append(sa.select(latest.c.case_id))
+    found = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
+    hits = sa.func.count().label("hits")
+    return (sa.select(found.c.case_id, hits).group_by(found.c.case_id)
+            .order_by(hits.desc(), found.c.case_id.desc()).limit(CANDIDATES))
+
+
 def find_similar(case: Case, *, threshold: float | None = None, limit: int = MAX_RESULTS) -> list[Match]:
     """Earlier or later requests to the same agency that ask for the same information, best first.
 
@@ -172,22 +224,10 @@ def find_similar(case: Case, *, threshold: float | None = None, limit: int = MAX
     special = [t for t in similarity.index_terms(features) if t.startswith("#")]
     stats = _dfs(case.agency_id, words + special + [COUNT_TERM])
     n = max(stats.get(COUNT_TERM, 1), 1)
-    query_terms: list[str] = []
-    budget = POSTINGS_BUDGET
-    for term in sorted(special, key=lambda t: stats.get(t, 0)) + sorted(words, key=lambda t: (stats.get(t, 0), t)):
-        df = stats.get(term, 0)
-        if len(query_terms) >= MIN_QUERY_TERMS and (df > budget or len(query_terms) >= QUERY_WORDS + len(special)):
-            break
-        query_terms.append(term)
-        budget -= df
-    if not query_terms:
+    plan = query_plan(special, words, stats, n)
+    if not plan:
         return []
-    hits = sa.func.count().label("hits")
-    rows = db.session.execute(
-        sa.select(Posting.case_id, hits)
-        .where(Posting.agency_id == case.agency_id, Posting.term.in_(query_terms), Posting.case_id != case.id)
-        .group_by(Posting.case_id).order_by(hits.desc(), Posting.case_id.desc()).limit(CANDIDATES)
-    ).all()
+    rows = db.session.execute(_candidates(case, plan)).all()
     if not rows:
         return []
     ids = [r.case_id for r in rows]
