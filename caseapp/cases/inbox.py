@@ -31,6 +31,9 @@ from caseapp.extensions import db
 CASES_BY_DUE_INDEX = sa.Index("ix_cases_agency_due", Case.agency_id, Case.due_on)
 
 PAGE_SIZE = 50
+# The office counts a search's results up to this many and then says "more than 1000": counting
+# every match of a frequent word among a million cases would read all of them for one page.
+SEARCH_COUNT_LIMIT = 1000
 TABS = ("open", "mine", "unassigned", "due_soon", "overdue", "correction", "all")
 SORTS = ("due", "-due", "received", "-received")
 _OPEN = tuple(s.value for s in OPEN)
@@ -61,6 +64,7 @@ class Page:
     page: int = 1
     pages: int = 1
     per_page: int = PAGE_SIZE
+    more: bool = False  # there are more than `total` (a capped count): only the first `total` are paged
 
 
 def visible_cases(user) -> sa.Select:
@@ -109,10 +113,19 @@ def cases_by_number(user, query: str | None, today: date) -> list[Case]:
                                    .order_by(Case.received_on.desc(), Case.id.desc())))
 
 
-def count_matching(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar) -> int:
-    """How many visible cases the filters find (a search's count over every status, for example)."""
-    q = filtered_cases(user, filters, today, soon_days, cal)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(q.with_only_columns(Case.id).subquery()))
+def _count(q: sa.Select, limit: int | None = None) -> int:
+    """How many rows the SELECT of cases finds; with a limit, counting stops at limit + 1."""
+    ids = q.with_only_columns(Case.id)
+    if limit is not None:
+        ids = ids.limit(limit + 1)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery()))
+
+
+def count_matching(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar,
+                   limit: int | None = None) -> int:
+    """How many visible cases the filters find (a search's count over every status, for example);
+    with a limit, at most limit + 1 (more than the limit)."""
+    return _count(filtered_cases(user, filters, today, soon_days, cal), limit)
 
 
 def due_dates(numbers) -> dict[str, date | None]:
@@ -155,8 +168,10 @@ def inbox_counts(user, today: date, soon_days: int, cal: WorkingCalendar) -> dic
     return {t: getattr(row, t) or 0 for t in tabs}
 
 
-def filtered_cases(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar) -> sa.Select:
-    """The visible cases narrowed by the tab, the filters and the search (unsorted, unpaged)."""
+def filtered_cases(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar, *,
+                   common: bool = False) -> sa.Select:
+    """The visible cases narrowed by the tab, the filters and the search (unsorted, unpaged); `common`:
+    the search is known to match many cases (see `search_cases`)."""
     tab = filters.tab if filters.tab in TABS else "open"
     q = visible_cases(user).where(_tab_condition(tab, user, today, due_soon_limit(today, soon_days, cal)))
     if filters.status:
@@ -176,7 +191,7 @@ def filtered_cases(user, filters: InboxFilters, today: date, soon_days: int, cal
     if filters.received_to:
         q = q.where(Case.received_on <= filters.received_to)
     if filters.q:
-        q = search_cases(filters.q, q)
+        q = search_cases(filters.q, q, common=common)
     return q
 
 
@@ -214,17 +229,26 @@ def row_clock(case: Case, today: date, soon_days: int, cal: WorkingCalendar) -> 
 
 
 def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar,
-               per_page: int = PAGE_SIZE) -> Page:
-    """One page of the inbox, with the total across pages."""
+               per_page: int = PAGE_SIZE, count_limit: int | None = None) -> Page:
+    """One page of the inbox, with the total across pages.
+
+    With a count_limit, a search counts its results up to that many: beyond it the page says so
+    (`Page.more`, `total` is the limit), only the first count_limit results can be paged, and the
+    listing reads the cases in order checking each (`search_cases(common=True)`)."""
     q = filtered_cases(user, filters, today, soon_days, cal)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(q.with_only_columns(Case.id).subquery()))
+    limit = count_limit if filters.q else None
+    total = _count(q, limit)
+    more = limit is not None and total > limit
+    if more:
+        total = limit
+        q = filtered_cases(user, filters, today, soon_days, cal, common=True)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, filters.page), pages)
     ordered = _ordered(q, filters.sort, few_statuses=filters.tab != "all" or bool(filters.status))
-    items = list(db.session.scalars(
-        ordered.options(sa.orm.selectinload(Case.handler)).limit(per_page).offset((page - 1) * per_page)
-    ))
-    return Page(items, total, page, pages, per_page)
+    offset = (page - 1) * per_page
+    size = min(per_page, total - offset) if more else per_page  # never past the counted results
+    items = list(db.session.scalars(ordered.options(sa.orm.selectinload(Case.handler)).limit(size).offset(offset)))
+    return Page(items, total, page, pages, per_page, more)
 
 
 def earlier_requests(case: Case, limit: int = 20) -> list[Case]:

@@ -4,7 +4,13 @@ The segmented text (words separated by spaces) lives in the ordinary table `case
 per case. The database does the matching:
 - SQLite: an FTS5 table `case_search_fts` over that table (external content, kept in step by
   triggers); both are created by migration c1office0001.
-- PostgreSQL: a GIN index on to_tsvector('simple', body), queried with to_tsquery('simple', ...).
+- PostgreSQL: the stored generated column `body_tsv` (to_tsvector('simple', body), migration
+  e8pgscale01) with a GIN index, queried with to_tsquery('simple', ...).
+
+A query that matches few cases is answered from the full-text index (every match, then sorted). One
+that matches many (a frequent word in an agency of a million cases) would collect tens of thousands
+of matches for a page of 50; with `common=True` the listing instead walks the cases in its own order
+and checks each case's stored tsvector, stopping at the page (PostgreSQL; SQLite keeps the FTS5 plan).
 
 Rows are written by `index_case` whenever a case is inserted or its searchable text changes (an
 ORM hook, so that every registration and correction path is covered), and in bulk by
@@ -29,6 +35,7 @@ jieba.setLogLevel(logging.WARNING)
 
 FTS_TABLE = "case_search_fts"
 PG_INDEX = "ix_case_search_body_tsv"
+PG_TSVECTOR = "body_tsv"  # PostgreSQL only: a generated column the models do not describe
 # Database objects that the full-text machinery adds outside the ORM metadata: schema comparisons
 # (alembic autogenerate / compare_metadata) must ignore them, see `include_name`.
 SQLITE_OBJECTS = frozenset({FTS_TABLE, *(f"{FTS_TABLE}_{s}" for s in ("data", "idx", "content", "docsize", "config"))})
@@ -52,12 +59,13 @@ class CaseSearch(db.Model):
 
 
 def include_name(name, type_, parent_names) -> bool:
-    """Alembic `include_name` hook: skip the FTS5 tables and the PostgreSQL expression index."""
+    """Alembic `include_name` hook: skip the FTS5 tables and PostgreSQL's tsvector column and its index."""
     if type_ == "table" and name in SQLITE_OBJECTS:
         return False
     if type_ == "index" and name == PG_INDEX:
         return False
-    return True
+    table = (parent_names or {}).get("table_name")
+    return not (type_ == "column" and name == PG_TSVECTOR and table == CaseSearch.__tablename__)
 
 
 @lru_cache(maxsize=4096)
@@ -121,22 +129,44 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+# case_search as PostgreSQL has it, with the stored tsvector.
+_PG_SEARCH = sa.table(CaseSearch.__tablename__, sa.column("case_id"), sa.column(PG_TSVECTOR))
+
+
+def _pg_tsquery(groups):
+    return sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), _tsquery_expression(groups))
+
+
 def matching_case_ids(query: str) -> sa.Select | None:
     """A SELECT of the ids of cases whose text matches every word of the query, or None for no words."""
     groups = query_groups(query)
     if not groups:
         return None
     if _dialect() == "postgresql":
-        tsvector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), CaseSearch.body)
-        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), _tsquery_expression(groups))
-        return sa.select(CaseSearch.case_id).where(tsvector.op("@@")(tsquery))
+        return sa.select(_PG_SEARCH.c.case_id).where(_PG_SEARCH.c[PG_TSVECTOR].bool_op("@@")(_pg_tsquery(groups)))
     fts = sa.table(FTS_TABLE, sa.column("rowid"))
     return sa.select(fts.c.rowid).where(sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_expression(groups)))
 
 
-def search_cases(query: str, base_query: sa.Select) -> sa.Select:
+def _each_case_matches(query: str) -> sa.ColumnElement | None:
+    """PostgreSQL: a condition on each case row by itself (its stored tsvector matches the query), or
+    None for no words. A scalar subquery, which the planner keeps per row instead of turning it into a
+    join: a listing walks its ordering index and stops at the page instead of collecting every match."""
+    groups = query_groups(query)
+    if not groups:
+        return None
+    tsquery = sa.select(_pg_tsquery(groups)).scalar_subquery()  # parsed once per statement
+    return (sa.select(_PG_SEARCH.c[PG_TSVECTOR].bool_op("@@")(tsquery))
+            .where(_PG_SEARCH.c.case_id == Case.id).correlate(Case).scalar_subquery())
+
+
+def search_cases(query: str, base_query: sa.Select, *, common: bool = False) -> sa.Select:
     """Narrow a SELECT of cases to those matching the query: tracking number, or the full text (which
-    holds the applicant's name as well as the description)."""
+    holds the applicant's name as well as the description).
+
+    `common`: the caller knows the query matches many cases (more than its count limit); on
+    PostgreSQL each listed case is then checked by itself (the same cases, a plan that reads a page's
+    worth of rows instead of every match)."""
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
     if not query:
         return base_query
@@ -147,6 +177,9 @@ def search_cases(query: str, base_query: sa.Select) -> sa.Select:
         if exact is not None:
             return base_query.where(Case.id == exact)
         return base_query.where(Case.tracking_number.startswith(number, autoescape=True))
+    if common and _dialect() == "postgresql":
+        condition = _each_case_matches(query)
+        return base_query.where(condition if condition is not None else sa.false())
     ids = matching_case_ids(query)
     return base_query.where(Case.id.in_(ids) if ids is not None else sa.false())
 

@@ -55,15 +55,19 @@ def inbox():
     if by_number:  # the same tail in several years: list them all
         page = inbox_queries.Page(by_number, len(by_number))
     else:
-        page = inbox_queries.inbox_page(current_user, filters, today, soon, cal)
-    everywhere = None
+        page = inbox_queries.inbox_page(current_user, filters, today, soon, cal,
+                                        count_limit=inbox_queries.SEARCH_COUNT_LIMIT)
+    everywhere = everywhere_more = None
     if filters.q and not by_number and filters.tab != "all":
-        everywhere = inbox_queries.count_matching(current_user, replace(filters, tab="all"), today, soon, cal)
+        limit = inbox_queries.SEARCH_COUNT_LIMIT
+        everywhere = inbox_queries.count_matching(current_user, replace(filters, tab="all"), today, soon, cal, limit)
+        everywhere, everywhere_more = min(everywhere, limit), everywhere > limit
     clocks = {c.id: inbox_queries.row_clock(c, today, soon, cal) for c in page.items}
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "office/inbox.html", filters=filters, problems=problems, counts=counts, page=page, clocks=clocks,
         args=args, departments=inbox_queries.departments_for(current_user),
         handlers=inbox_queries.handlers_for(current_user), today=today, everywhere=everywhere,
+        everywhere_more=everywhere_more,
         mark=lambda text: highlight(text, filters.q), **labels(),
     )
