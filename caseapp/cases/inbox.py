@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -65,6 +65,8 @@ class Page:
     pages: int = 1
     per_page: int = PAGE_SIZE
     more: bool = False  # there are more than `total` (a capped count): only the first `total` are paged
+    everywhere: int | None = None  # a search outside the "all" tab: its (capped) count over all cases
+    everywhere_more: bool = False
 
 
 def visible_cases(user) -> sa.Select:
@@ -145,11 +147,14 @@ def due_soon_limit(today: date, soon_days: int, cal: WorkingCalendar) -> date:
     return cal.add_working_days(today, soon_days + 1)
 
 
-def _tab_condition(tab: str, user, today: date, soon_limit: date):
-    running = Case.status.in_(_RUNNING)
+def _tab_condition(tab: str, user, today: date, soon_limit: date, only_status: str | None = None):
+    def among(statuses):  # one of the tab's statuses when only_status is given (an equality the planner can order by)
+        return Case.status == only_status if only_status is not None else Case.status.in_(statuses)
+
+    running = among(_RUNNING)
     return {
-        "open": Case.status.in_(_OPEN),
-        "mine": sa.and_(Case.status.in_(_OPEN), Case.handler_id == user.id),
+        "open": among(_OPEN),
+        "mine": sa.and_(among(_OPEN), Case.handler_id == user.id),
         "unassigned": sa.and_(Case.status == Status.SUBMITTED.value, Case.handler_id.is_(None)),
         "due_soon": sa.and_(running, Case.due_on >= today, Case.due_on < soon_limit),
         "overdue": sa.and_(running, Case.due_on < today),
@@ -169,11 +174,12 @@ def inbox_counts(user, today: date, soon_days: int, cal: WorkingCalendar) -> dic
 
 
 def filtered_cases(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar, *,
-                   common: bool = False) -> sa.Select:
+                   common: bool = False, only_status: str | None = None) -> sa.Select:
     """The visible cases narrowed by the tab, the filters and the search (unsorted, unpaged); `common`:
-    the search is known to match many cases (see `search_cases`)."""
+    the search is known to match many cases (see `search_cases`); `only_status`: just that one of
+    the tab's statuses."""
     tab = filters.tab if filters.tab in TABS else "open"
-    q = visible_cases(user).where(_tab_condition(tab, user, today, due_soon_limit(today, soon_days, cal)))
+    q = visible_cases(user).where(_tab_condition(tab, user, today, due_soon_limit(today, soon_days, cal), only_status))
     if filters.status:
         q = q.where(Case.status == filters.status)
     if filters.channel:
@@ -228,27 +234,84 @@ def row_clock(case: Case, today: date, soon_days: int, cal: WorkingCalendar) -> 
     return RowClock(True, days_left(case.due_on, today, cal), due_state(case.due_on, today, cal, soon_days))
 
 
+def _tab_statuses(filters: InboxFilters) -> tuple[str, ...] | None:
+    """The statuses the tab and the status filter list, or None for every status."""
+    tab = filters.tab if filters.tab in TABS else "open"
+    statuses = {"open": _OPEN, "mine": _OPEN, "unassigned": (Status.SUBMITTED.value,), "due_soon": _RUNNING,
+                "overdue": _RUNNING, "correction": (Status.CORRECTION_REQUESTED.value,), "all": None}[tab]
+    if filters.status:
+        statuses = tuple(s for s in (statuses or (filters.status,)) if s == filters.status)
+    return statuses
+
+
+def _each_status_in_order(cases_of, statuses: tuple[str, ...], descending: bool, offset: int,
+                          size: int) -> sa.Select:
+    """A page of a few statuses' cases by due date, each status read in due order from the
+    (agency, status, due) index and stopped at the page, then merged: a common search in the open
+    tab checks a page's worth of cases instead of every open case. Cases without a due date (none
+    are expected) are all taken, so the merged order is exactly the listing's."""
+    order = (Case.due_on.desc(), Case.id.desc()) if descending else (Case.due_on, Case.id)
+    parts = [cases_of(s).where(Case.due_on.is_not(None)).order_by(*order).limit(offset + size) for s in statuses]
+    parts += [cases_of(s).where(Case.due_on.is_(None)) for s in statuses]
+    row = sa.orm.aliased(Case, sa.union_all(*parts).subquery())
+    due = sa.func.coalesce(row.due_on, row.received_on)
+    merged = sa.select(row).order_by(*((due.desc(), row.id.desc()) if descending else (due, row.id)))
+    return merged.options(sa.orm.selectinload(row.handler)).limit(size).offset(offset)
+
+
 def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar,
                per_page: int = PAGE_SIZE, count_limit: int | None = None) -> Page:
     """One page of the inbox, with the total across pages.
 
     With a count_limit, a search counts its results up to that many: beyond it the page says so
-    (`Page.more`, `total` is the limit), only the first count_limit results can be paged, and the
-    listing reads the cases in order checking each (`search_cases(common=True)`)."""
-    q = filtered_cases(user, filters, today, soon_days, cal)
-    limit = count_limit if filters.q else None
-    total = _count(q, limit)
-    more = limit is not None and total > limit
-    if more:
-        total = limit
-        q = filtered_cases(user, filters, today, soon_days, cal, common=True)
+    (`Page.more`, `total` is the limit) and only the first count_limit results can be paged. A search
+    first takes up to count_limit + 1 matching ids: when they are all, the page is listed from them;
+    when there are more (a common query), the listing reads the cases in order and checks each one
+    (`search_cases(common=True)`). Outside the "all" tab, the count over all cases
+    (`Page.everywhere`) comes first and tells whether the query is common."""
+    few_statuses = filters.tab != "all" or bool(filters.status)
+    if not filters.q or count_limit is None:
+        q = filtered_cases(user, filters, today, soon_days, cal)
+        total = _count(q)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(max(1, filters.page), pages)
+        ordered = _ordered(q, filters.sort, few_statuses=few_statuses)
+        items = list(db.session.scalars(
+            ordered.options(sa.orm.selectinload(Case.handler)).limit(per_page).offset((page - 1) * per_page)))
+        return Page(items, total, page, pages, per_page)
+
+    everywhere = None
+    common = False
+    if filters.tab != "all":
+        everywhere = _count(filtered_cases(user, replace(filters, tab="all"), today, soon_days, cal), count_limit)
+        common = everywhere > count_limit
+    ids = list(db.session.scalars(filtered_cases(user, filters, today, soon_days, cal, common=common)
+                                  .with_only_columns(Case.id).limit(count_limit + 1)))
+    more = len(ids) > count_limit
+    total = min(len(ids), count_limit)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, filters.page), pages)
-    ordered = _ordered(q, filters.sort, few_statuses=filters.tab != "all" or bool(filters.status))
     offset = (page - 1) * per_page
     size = min(per_page, total - offset) if more else per_page  # never past the counted results
-    items = list(db.session.scalars(ordered.options(sa.orm.selectinload(Case.handler)).limit(size).offset(offset)))
-    return Page(items, total, page, pages, per_page, more)
+    statuses = _tab_statuses(filters)
+    if not more:
+        listing = _ordered(sa.select(Case).where(Case.id.in_(ids)), filters.sort, few_statuses=few_statuses)
+        listing = listing.options(sa.orm.selectinload(Case.handler)).limit(size).offset(offset)
+    elif (statuses is not None and filters.sort in ("due", "-due")
+          and db.session.get_bind().dialect.name == "postgresql"):
+        def cases_of(status):
+            return filtered_cases(user, filters, today, soon_days, cal, common=True, only_status=status)
+
+        listing = _each_status_in_order(cases_of, statuses, filters.sort == "-due", offset, size)
+    else:
+        q = filtered_cases(user, filters, today, soon_days, cal, common=True)
+        listing = _ordered(q, filters.sort, few_statuses=few_statuses)
+        listing = listing.options(sa.orm.selectinload(Case.handler)).limit(size).offset(offset)
+    items = list(db.session.scalars(listing))
+    page_ = Page(items, total, page, pages, per_page, more)
+    if everywhere is not None:
+        page_.everywhere, page_.everywhere_more = min(everywhere, count_limit), everywhere > count_limit
+    return page_
 
 
 def earlier_requests(case: Case, limit: int = 20) -> list[Case]:

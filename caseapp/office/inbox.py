@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -58,10 +57,8 @@ def inbox():
         page = inbox_queries.inbox_page(current_user, filters, today, soon, cal,
                                         count_limit=inbox_queries.SEARCH_COUNT_LIMIT)
     everywhere = everywhere_more = None
-    if filters.q and not by_number and filters.tab != "all":
-        limit = inbox_queries.SEARCH_COUNT_LIMIT
-        everywhere = inbox_queries.count_matching(current_user, replace(filters, tab="all"), today, soon, cal, limit)
-        everywhere, everywhere_more = min(everywhere, limit), everywhere > limit
+    if filters.q and not by_number and filters.tab != "all":  # the search's (capped) count over all cases
+        everywhere, everywhere_more = page.everywhere, page.everywhere_more
     clocks = {c.id: inbox_queries.row_clock(c, today, soon, cal) for c in page.items}
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
