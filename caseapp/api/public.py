@@ -11,29 +11,27 @@ import hashlib
 import json
 
 import sqlalchemy as sa
-from flask import g, jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from caseapp.api import bp
 from caseapp.api.openapi import SCHEMAS, build_document, register_paths
 from caseapp.cases.attachments import MAX_FILE_SIZE, MAX_FILES, Upload, read_uploads
-from caseapp.cases.identity import mask_id
+from caseapp.cases.identity import mask_id, query_code_needs_upgrade
 from caseapp.cases.models import Case
 from caseapp.cases.outcomes import get_outcome
-from caseapp.cases.queries import find_case_for_applicant
+from caseapp.cases.queries import ApplicantMatch, match_applicant
 from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.cases.validation import validate_request
+from caseapp.core.db import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
+from caseapp.core.i18n import select_locale
+from caseapp.core.stamped_cache import StampedCache
 from caseapp.core.text import loads_json
-from caseapp.extensions import db, limiter
+from caseapp.core.throttle import failed
+from caseapp.extensions import db
 from caseapp.intake import queries
-from caseapp.intake.limits import (
-    filing_limit,
-    lookup_failed,
-    lookup_ip_limit,
-    lookup_number_key,
-    lookup_number_limit,
-)
+from caseapp.intake.limits import limited_filing, limited_lookup
 from caseapp.intake.operations import (
     submit_correction,
     submit_online_request,
@@ -262,36 +260,39 @@ def _document_json(doc) -> dict:
 
 # --- Lookups ------------------------------------------------------------------------------------
 
-def _lookup(tracking_number: str) -> Case:
-    """The case for this number and the X-Query-Code header; a failure counts towards the rate limits."""
+def _lookup_match(tracking_number: str) -> ApplicantMatch:
+    """The match for this number and the X-Query-Code header; a failure counts towards the rate limits."""
     code = request.headers.get("X-Query-Code", "")
     if not code.strip():
         raise BodyError(_("Send the query code in the X-Query-Code header."), "missing_query_code")
-    case = find_case_for_applicant(tracking_number, code)
-    if case is None:
-        g.lookup_failed = True
+    match = match_applicant(tracking_number, code)
+    if match is None:
+        failed()
         raise NotFoundError(_("No request matches this tracking number and query code."))
-    if upgrade_query_code_hash(case, code):
+    if query_code_needs_upgrade(match.query_code_hash):
+        upgrade_query_code_hash(db.session.get(Case, match.case_id), code)
         db.session.commit()
-    return case
+    return match
 
 
-_lookup_limits = (
-    limiter.shared_limit(lookup_ip_limit, "lookup-ip", deduct_when=lookup_failed),
-    limiter.shared_limit(lookup_number_limit, "lookup-number", deduct_when=lookup_failed, key_func=lookup_number_key),
-)
+def _lookup(tracking_number: str) -> Case:
+    """The case for this number and the X-Query-Code header (see _lookup_match)."""
+    return db.session.get(Case, _lookup_match(tracking_number).case_id)
 
 
-def _lookup_limited(view):
-    for decorate in _lookup_limits:
-        view = decorate(view)
-    return view
+def _answers() -> StampedCache[bytes]:
+    """This app's cache of lookup answers (LOOKUP_CACHE_SIZE entries; 0 turns it off)."""
+    cache = current_app.extensions.get("caseapp.lookup_answers")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "caseapp.lookup_answers", StampedCache(int(current_app.config.get("LOOKUP_CACHE_SIZE", 2048))))
+    return cache
 
 
 # --- Endpoints ----------------------------------------------------------------------------------
 
 @bp.post("/requests")
-@limiter.limit(filing_limit)
+@limited_filing()
 def create_request():
     """File a request online; 201 with the tracking number and the query code (returned only here)."""
     key = _idempotency_key()
@@ -339,14 +340,24 @@ def _replay(earlier, body_hash: str):
 
 
 @bp.get("/requests/<tracking_number>")
-@_lookup_limited
+@limited_lookup()
 def get_request(tracking_number: str):
     """The request's status, dates, timeline and documents (X-Query-Code)."""
-    return jsonify(case_json(_lookup(tracking_number)))
+    match = _lookup_match(tracking_number)
+    # Applicants poll: the answer is built once per stamp, language and day (the due date shown
+    # can depend on today) and served again while the database's stamp still holds.
+    key = (match.case_id, select_locale(), local_today())
+    body = _answers().get_or_build(key, match.stamp, lambda: _json_bytes(case_json(db.session.get(Case, match.case_id))))
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def _json_bytes(data: dict) -> bytes:
+    """What jsonify would send for data."""
+    return current_app.json.response(data).get_data()
 
 
 @bp.post("/requests/<tracking_number>/withdraw")
-@_lookup_limited
+@limited_lookup()
 def withdraw(tracking_number: str):
     """Withdraw the request; 409 once closed or withdrawn."""
     case = _lookup(tracking_number)
@@ -361,7 +372,7 @@ def withdraw(tracking_number: str):
 
 
 @bp.post("/requests/<tracking_number>/correction")
-@_lookup_limited
+@limited_lookup()
 def correction(tracking_number: str):
     """Submit the requested correction (text and files); 409 when no correction is awaited."""
     case = _lookup(tracking_number)

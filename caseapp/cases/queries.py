@@ -1,11 +1,15 @@
 """Named queries on cases."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
+from caseapp.accounts.models import Agency
 from caseapp.cases.identity import check_query_code, normalise_query_code
 from caseapp.cases.models import Case
 from caseapp.core.audit import AuditEvent
+from caseapp.core.db import read_one
 from caseapp.extensions import db
 
 # Audit events an applicant may see on the tracking page (never notes or internal comments).
@@ -20,17 +24,50 @@ def get_case(tracking_number: str) -> Case | None:
     return db.session.scalar(sa.select(Case).where(Case.tracking_number == tracking_number.strip().upper()))
 
 
-def find_case_for_applicant(tracking_number: str, query_code: str) -> Case | None:
-    """The case only when both the number and the query code match; None either way otherwise."""
-    case = get_case(tracking_number or "")
+@dataclass(frozen=True)
+class ApplicantMatch:
+    """A case whose number and query code matched, and its stamp: a value that changes whenever
+    anything its applicant can see changes (the row's version, its last audit event, its agency's
+    name), so that an answer built under one stamp may be served again while the stamp holds."""
+
+    case_id: int
+    query_code_hash: str
+    stamp: tuple
+
+
+def _match_statement() -> sa.Select:
+    last_event = (sa.select(sa.func.max(AuditEvent.id)).where(AuditEvent.case_id == Case.id)
+                  .correlate(Case).scalar_subquery())
+    return (sa.select(Case.id, Case.query_code_hash, Case.version, Case.created_at, Agency.code, Agency.name,
+                      last_event.label("last_event"))
+            .join(Agency, Agency.id == Case.agency_id)
+            .where(Case.tracking_number == sa.bindparam("number")))
+
+
+_MATCH = _match_statement()  # built once: polling applicants run it on every lookup
+
+
+def match_applicant(tracking_number: str, query_code: str) -> ApplicantMatch | None:
+    """The matching case's id and stamp in one statement, only when both the number and the query
+    code match; None either way otherwise (an unknown number costs what a wrong code costs)."""
+    row = read_one(_MATCH, {"number": (tracking_number or "").strip().upper()})
     if not normalise_query_code(query_code):
         return None
-    if case is None:
+    if row is None:
         check_query_code(query_code, None)  # the cost of a wrong code: timing must not reveal numbers
         return None
-    if not check_query_code(query_code, case.query_code_hash):
+    case_id, code_hash = row[0], row[1]
+    if not check_query_code(query_code, code_hash):
         return None
-    return case
+    # Every column is in the stamp: the row's version and the last audit event, when it was created
+    # (ids repeat across databases), the agency's name, and the hash (a new code is a new answer).
+    return ApplicantMatch(case_id, code_hash, row)
+
+
+def find_case_for_applicant(tracking_number: str, query_code: str) -> Case | None:
+    """The case only when both the number and the query code match; None either way otherwise."""
+    match = match_applicant(tracking_number, query_code)
+    return db.session.get(Case, match.case_id) if match else None
 
 
 def case_timeline(case: Case, *, for_applicant: bool = False) -> list[AuditEvent]:

@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.pool import StaticPool
 
 from caseapp.extensions import db
 
@@ -76,6 +77,46 @@ def writing():
         yield
     finally:
         write_intent.reset(token)
+
+
+def read_one(statement: sa.Select, params: dict) -> tuple | None:
+    """The first row (a plain tuple, in the statement's column order; values as the driver returns
+    them) of one read-only statement, or None.
+
+    For the few statements a hot path runs on every request (the public tracking lookup): it runs on
+    a pooled driver connection of its own, outside the ORM session (a request answered from a cache
+    never builds one) and outside any write transaction (it neither takes nor waits for SQLite's
+    write lock), and skips SQLAlchemy's result layer, which costs ten times the query itself here.
+    The statement is compiled once per dialect, so it must be a long-lived (module-level) object.
+    """
+    engine = db.engine
+    if isinstance(engine.pool, StaticPool):  # in-memory SQLite: one connection, the session's own
+        return tuple(row) if (row := db.session.execute(statement, params).first()) is not None else None
+    compiled = _compiled(statement, engine.dialect)
+    values = compiled.construct_params(params)
+    if compiled.positiontup is not None:  # qmark/format drivers take a sequence
+        values = tuple(values[name] for name in compiled.positiontup)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(compiled.string, values)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()  # back to the pool, which rolls back (ends the read on PostgreSQL)
+    return None if row is None else tuple(row)
+
+
+_COMPILED: dict[tuple[int, str], tuple[sa.Select, sa.Compiled]] = {}
+
+
+def _compiled(statement: sa.Select, dialect) -> sa.Compiled:
+    """The statement compiled for the dialect, once (the entry keeps the statement alive, so its id is not reused)."""
+    key = (id(statement), dialect.name)
+    entry = _COMPILED.get(key)
+    if entry is None or entry[0] is not statement:
+        entry = _COMPILED[key] = (statement, statement.compile(dialect=dialect))
+    return entry[1]
 
 
 def configure_engine(engine: sa.Engine) -> None:

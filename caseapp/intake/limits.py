@@ -1,14 +1,18 @@
 """Rate limits of the public side, shared by the portal pages and the public API.
 
 Failed lookups (wrong tracking number or query code) are limited per client address and per
-tracking number and client; only failures count (the view sets g.lookup_failed). Filing is limited per
-client address. Each limit can be set in the config (LOOKUP_RATE_LIMIT_IP, LOOKUP_RATE_LIMIT_NUMBER,
-FILING_RATE_LIMIT).
+tracking number and client; only failures count (the view calls caseapp.core.throttle.failed).
+Filing is limited per client address. Each limit can be set in the config (LOOKUP_RATE_LIMIT_IP,
+LOOKUP_RATE_LIMIT_NUMBER, FILING_RATE_LIMIT).
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
-from flask_limiter.util import get_remote_address
+from collections.abc import Callable
+
+from flask import current_app, request
+
+from caseapp.core.throttle import client_address
+from caseapp.extensions import throttle
 
 
 def lookup_ip_limit() -> str:
@@ -33,9 +37,18 @@ def lookup_number_key() -> str:
     request. The per-address limit still bounds how many numbers one client can try.
     """
     number = (request.view_args or {}).get("tracking_number") or request.form.get("tracking_number") or ""
-    return f"lookup-number:{get_remote_address()}:" + number.strip().upper()[:40]
+    return f"{client_address()}:" + number.strip().upper()[:40]
 
 
-def lookup_failed(_response) -> bool:
-    """Only failed lookups count towards the limits (set by the view that did the lookup)."""
-    return bool(g.get("lookup_failed"))
+def limited_lookup(*, methods: tuple[str, ...] | None = None) -> Callable:
+    """Decorator for a view that looks a request up by number and code: 429 while either lookup
+    limit is used up; a failed lookup counts towards both."""
+    per_client = throttle.limit(lookup_ip_limit, scope="lookup-ip", methods=methods, failures_only=True)
+    per_number = throttle.limit(lookup_number_limit, scope="lookup-number", key=lookup_number_key, methods=methods,
+                                failures_only=True)
+    return lambda view: per_client(per_number(view))
+
+
+def limited_filing(*, methods: tuple[str, ...] | None = None) -> Callable:
+    """Decorator for a view that files a request: at most FILING_RATE_LIMIT per client address."""
+    return throttle.limit(filing_limit, scope="filing", methods=methods)

@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     Response,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -36,7 +35,8 @@ from caseapp.core.db import local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors, choices
 from caseapp.core.text import text_checked_by_view
-from caseapp.extensions import db, limiter
+from caseapp.core.throttle import failed
+from caseapp.extensions import db
 from caseapp.intake import queries
 from caseapp.intake.forms import (
     APPLICANT_LABELS,
@@ -46,13 +46,7 @@ from caseapp.intake.forms import (
     TrackForm,
     applicant_kind,
 )
-from caseapp.intake.limits import (
-    filing_limit,
-    lookup_failed,
-    lookup_ip_limit,
-    lookup_number_key,
-    lookup_number_limit,
-)
+from caseapp.intake.limits import limited_filing, limited_lookup
 from caseapp.intake.operations import (
     hold_receipt,
     mark_receipt_shown,
@@ -150,7 +144,7 @@ def _agency_choices():
 
 
 @bp.route("/apply", methods=["GET", "POST"])
-@limiter.limit(filing_limit, methods=["POST"])
+@limited_filing(methods=("POST",))
 @text_checked_by_view
 def apply():
     """The online request form; a valid submission files one request and shows its receipt."""
@@ -263,9 +257,7 @@ def receipt_pdf():
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.shared_limit(lookup_ip_limit, "lookup-ip", methods=["POST"], deduct_when=lookup_failed)
-@limiter.shared_limit(lookup_number_limit, "lookup-number", methods=["POST"], deduct_when=lookup_failed,
-                      key_func=lookup_number_key)
+@limited_lookup(methods=("POST",))
 def track():
     """Look a request up by tracking number and query code (both posted, never in the URL)."""
     form = TrackForm()
@@ -280,7 +272,7 @@ def track():
         else:
             case = find_case_for_applicant(number, code)
             if case is None:
-                g.lookup_failed = True
+                failed()
                 # The same answer for an unknown number and a wrong code.
                 form.form_errors.append(_("No request matches this tracking number and query code. "
                                           "Please check both and try again."))
@@ -379,4 +371,4 @@ def case_receipt_pdf(tracking_number: str):
 
 
 # What an applicant does on their request: correct, withdraw, suggest, download (intake/track_views.py).
-from caseapp.intake import track_views  # noqa: E402,F401
+from caseapp.intake import track_views  # noqa: F401
