@@ -9,8 +9,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from caseapp.core.db import configure_engine, write_intent
+from caseapp.core.sessions import CookieSessions
 from caseapp.core.text import SafeJSONRequest, refuse_unsafe_request
-from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+from caseapp.extensions import babel, csrf, db, login_manager, migrate, throttle
 
 __version__ = "0.1.0"
 
@@ -41,7 +42,7 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
 
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=os.path.join(app.root_path, "translations"))
-    limiter.init_app(app)
+    throttle.init_app(app)
 
     with app.app_context():
         configure_engine(db.engine)
@@ -74,6 +75,7 @@ def _harden(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     # JSON bodies are parsed by caseapp.core.text.loads_json (depth, surrogates, control characters).
     app.request_class = SafeJSONRequest
+    app.session_interface = CookieSessions()
     # Control characters in query strings, path values and form fields are refused before any view.
     app.before_request(refuse_unsafe_request)
     hops = app.config.get("TRUSTED_PROXIES", 0)
@@ -217,16 +219,22 @@ def _register_hooks(app: Flask) -> None:
         if token is not None:
             write_intent.reset(token)
 
+    always = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+              ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin")]
+    no_store = ("/office", "/track", "/apply", "/api/v1/requests", "/api/v1/cases")
+
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.path.startswith(("/office", "/track", "/apply", "/api/v1/requests", "/api/v1/cases")):
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Each header unless the view set its own (one pass over the response's headers).
+        present = {key.lower() for key, _value in response.headers.items()}
+        wanted = list(always)
+        if request.path.startswith(no_store):
+            wanted.append(("Cache-Control", "no-store"))
         if app.config.get("HSTS"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            wanted.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        for key, value in wanted:
+            if key.lower() not in present:
+                response.headers.add(key, value)
         return response
 
     @app.context_processor

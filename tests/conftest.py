@@ -93,9 +93,9 @@ def _clean_db(request, app):
         from caseapp.calendar.service import invalidate_calendar_cache
 
         invalidate_calendar_cache()
-        from caseapp.extensions import limiter
+        from caseapp.extensions import throttle
 
-        limiter.reset()
+        throttle.reset()
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from caseapp.accounts.forms import LoginForm
 from caseapp.accounts.operations import SESSION_GENERATION_KEY, authenticate, end_all_sessions
-from caseapp.extensions import db, limiter
+from caseapp.core.throttle import client_address, failed
+from caseapp.extensions import db, throttle
 
 bp = Blueprint("accounts", __name__, url_prefix="/office")
 
@@ -19,19 +19,14 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _failed(response) -> bool:
-    # Only failed attempts count towards the throttle: a success redirects.
-    return response.status_code != 302
-
-
 def _username_key() -> str:
     # Per client and username: a stranger's failures cannot lock the account for its owner.
-    return f"login-user:{get_remote_address()}:" + (request.form.get("username") or "").strip().lower()[:80]
+    return f"{client_address()}:" + (request.form.get("username") or "").strip().lower()[:80]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_username_key)
+@throttle.limit(_login_limit, scope="login", methods=("POST",), failures_only=True)
+@throttle.limit(_login_limit, scope="login-user", key=_username_key, methods=("POST",), failures_only=True)
 def login():
     """Show the login form and sign a staff user in."""
     if current_user.is_authenticated:
@@ -51,6 +46,8 @@ def login():
                 target = url_for("office.index")
             return redirect(target)
         flash(_("Wrong username or password."), "danger")
+    if request.method == "POST":
+        failed()  # a post that did not sign in counts towards the limits
     return render_template("accounts/login.html", form=form)
 
 
