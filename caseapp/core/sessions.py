@@ -1,0 +1,30 @@
+"""Flask's signed-cookie sessions, without their per-request cost when there is nothing to read or write.
+
+Most requests of the public API and of polling clients carry no session cookie. Flask's
+SecureCookieSessionInterface builds an itsdangerous signer on every request before it even looks
+for the cookie, and works out every cookie attribute before finding an empty session has nothing to
+save. Here a request without the cookie gets an empty session straight away, and an empty,
+unchanged session saves nothing (keeping `Vary: Cookie` when it was read); everything else is
+Flask's own code.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Request, Response
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """SecureCookieSessionInterface that skips the signer when there is no cookie and nothing to save."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
