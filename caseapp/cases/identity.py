@@ -6,6 +6,7 @@ import hmac
 import re
 import secrets
 from datetime import date
+from functools import lru_cache
 
 from flask import current_app
 
@@ -92,10 +93,13 @@ PBKDF2_SCHEME = "pbkdf2_sha256"
 
 def query_code_key() -> bytes:
     """The server-side HMAC key: CASEAPP_QUERY_CODE_KEY, else one derived from SECRET_KEY."""
-    key = current_app.config.get("QUERY_CODE_KEY")
+    return _derived_key(current_app.config.get("QUERY_CODE_KEY"), current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=8)
+def _derived_key(key: str | bytes | None, secret: str | bytes) -> bytes:
     if key:
         return key.encode() if isinstance(key, str) else bytes(key)
-    secret = current_app.config["SECRET_KEY"]
     secret = secret.encode() if isinstance(secret, str) else bytes(secret)
     return hmac.new(secret, b"caseapp query code key v1", hashlib.sha256).digest()
 

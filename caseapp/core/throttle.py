@@ -15,13 +15,14 @@ time) for the five views that have limits at all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Flask, current_app, g, request
 from limits import parse, storage, strategies
 from werkzeug.exceptions import TooManyRequests
 
 _STATE = "caseapp.throttle"
+_parse = lru_cache(maxsize=64)(parse)  # limits come from settings: a handful of distinct strings
 
 
 def client_address() -> str:
@@ -55,7 +56,7 @@ class Throttle:
                 state = current_app.extensions.get(_STATE)
                 if state is None or (methods and request.method not in methods):
                     return view(*args, **kwargs)
-                strategy, item, parts = state[0], parse(limit()), (scope, key())
+                strategy, item, parts = state[0], _parse(limit()), (scope, key())
                 if not failures_only:
                     if not strategy.hit(item, *parts):
                         raise TooManyRequests()
