@@ -122,6 +122,6 @@ def register_subscribers() -> None:
     subscribe("case.withdrawn", close_order_on_event)
     # The sweep lapses consultations through a step it is given (the clock imports no domain above it).
     from caseapp.clock.sweep import add_sweep_step
-    from caseapp.consultations.operations import lapse_due_consultations
+    from caseapp.consultations.deadlines import lapse_due_consultations
 
     add_sweep_step(lapse_due_consultations)

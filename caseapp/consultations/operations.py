@@ -3,6 +3,7 @@
 Operations flush but never commit. Clock effects (SPEC §4): a consultation of another agency or of
 a third party pauses the reply clock from the day its letter is sent to the day the opinion arrives
 or its 15 working days (counted from the addressee's receipt) lapse; a department's never does.
+What the daily sweep does when those days run out is in consultations/deadlines.py.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from caseapp.cases.attachments import Attachment, Upload, check_upload, clean_fi
 from caseapp.cases.models import Case, ClockPause
 from caseapp.clock.rules import CONSULTATION_DAYS
 from caseapp.clock.service import refresh_due
-from caseapp.clock.supervision import supervisors_of
 from caseapp.consultations.models import KINDS, OPINIONS, PAUSE_KINDS, Consultation, ConsultationFile
 from caseapp.core import filestore
 from caseapp.core.audit import record_event
@@ -355,71 +355,6 @@ def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_o
             uploads=uploads)
     _event("consultation.opinion_recorded", c, before, actor=actor)
     return c
-
-
-def lapse_consultation(c: Consultation, *, today: date) -> Consultation:
-    """An outside consultation's 15 working days passed: an agency's silence is deemed consent, a third
-    party's consultation lapses (the agency decides itself). The pause ends on the lapse day."""
-    if c.kind not in PAUSE_KINDS or c.status != "sent" or not today > c.due_on:
-        raise TransitionError(_l("This consultation cannot lapse now."))
-    before = _snapshot(c)
-    c.status = "deemed_consent" if c.kind == "agency" else "lapsed"
-    c.lapsed_on = c.due_on
-    _end_pause(c, c.due_on, today)
-    _event("consultation.deemed_consent" if c.kind == "agency" else "consultation.lapsed", c, before, actor=None)
-    message = (f"{c.case.tracking_number}：{c.addressee_name}逾期未答复，"
-               + ("视为同意公开。" if c.kind == "agency" else "由本机关依法决定。"))
-    for user_id in _asking_users(c):
-        notify(user_id, "consultation_overdue", message, case_id=c.case_id, subject_id=c.id,
-               dedupe_key=f"consultation:{c.id}:lapsed")
-    return c
-
-
-def escalate_consultation(c: Consultation, *, today: date) -> Consultation:
-    """A department did not answer by its due date: remind its liaisons and tell the supervisors."""
-    if c.kind != "department" or c.status != "sent" or c.escalated_on is not None or not today > c.due_on:
-        raise TransitionError(_l("This consultation cannot be escalated now."))
-    before = _snapshot(c)
-    c.escalated_on = today
-    _event("consultation.escalated", c, before, actor=None)
-    message = f"{c.case.tracking_number}：{c.addressee_name}未在{c.due_on.isoformat()}前答复征求意见，请督促办理。"
-    recipients = _addressee_users(c) + [u.id for u in supervisors_of(c.agency_id)] + _asking_users(c)
-    for user_id in dict.fromkeys(recipients):
-        notify(user_id, "consultation_overdue", message, case_id=c.case_id, subject_id=c.id,
-               dedupe_key=f"consultation:{c.id}:escalated")
-    return c
-
-
-def remind_department(c: Consultation, *, today: date) -> int:
-    """The department's answer is due today: remind its liaisons (once); returns how many were told."""
-    message = f"{c.case.tracking_number}：{c.agency.name}征求意见今天（{c.due_on.isoformat()}）到期，请及时答复。"
-    sent = [notify(user_id, "consultation_reminder", message, case_id=c.case_id, subject_id=c.id,
-                   dedupe_key=f"consultation:{c.id}:reminder") for user_id in _addressee_users(c)]
-    return sum(1 for n in sent if n is not None)
-
-
-def lapse_due_consultations(today: date) -> dict[str, int]:
-    """The sweep's part: remind departments on their due day, escalate those past it, and lapse
-    outside consultations (deemed consent for agencies, lapsed for third parties)."""
-    counts = {"consultations_deemed_consent": 0, "consultations_lapsed": 0, "consultations_escalated": 0,
-              "consultations_reminded": 0}
-    due_today = sa.select(Consultation).where(Consultation.status == "sent", Consultation.kind == "department",
-                                              Consultation.due_on == today).order_by(Consultation.id)
-    for c in db.session.scalars(due_today).all():
-        if not states.is_final(c.case.status) and remind_department(c, today=today):
-            counts["consultations_reminded"] += 1
-    q = sa.select(Consultation).where(Consultation.status == "sent", Consultation.due_on < today,
-                                      Consultation.escalated_on.is_(None)).order_by(Consultation.id)
-    for c in db.session.scalars(q).all():
-        if c.kind == "department":
-            if states.is_final(c.case.status):
-                continue  # the case was decided without the department's answer: nobody to chase
-            escalate_consultation(c, today=today)
-            counts["consultations_escalated"] += 1
-        else:
-            lapse_consultation(c, today=today)
-            counts["consultations_deemed_consent" if c.kind == "agency" else "consultations_lapsed"] += 1
-    return counts
 
 
 def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, today: date | None = None):
