@@ -110,6 +110,17 @@ class Gunicorn:
                 time.sleep(0.2)
         raise SystemExit("gunicorn did not answer in time")
 
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Wait until the server uses no CPU: the first answer comes from one worker while the others
+        may still be importing the app, which would take CPU from the measurement."""
+        deadline = time.monotonic() + timeout
+        quiet, last = 0, server_cpu_seconds(self.proc.pid)
+        while quiet < 3 and time.monotonic() < deadline:
+            time.sleep(0.3)
+            now = server_cpu_seconds(self.proc.pid)
+            quiet = quiet + 1 if now - last < 0.02 else 0
+            last = now
+
     def __enter__(self) -> Gunicorn:
         return self
 
@@ -199,6 +210,7 @@ def measure(name: str, server: Gunicorn, path: str, headers: dict[str, str], n: 
     """Warm up, then load the server's path with ab (or the Python generator); with the server's
     CPU time per request, which other load on the machine disturbs less than requests per second."""
     warm = min(200, n)
+    server.wait_idle()
     if shutil.which("ab"):
         url = f"http://127.0.0.1:{server.port}{path}"
         run_ab(name, url, headers, warm, concurrency)

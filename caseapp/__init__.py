@@ -210,8 +210,10 @@ def _register_hooks(app: Flask) -> None:
 
     @app.before_request
     def _mark_writes():
-        # Unsafe methods take the SQLite write lock up front (see caseapp.core.db.write_intent).
-        g._write_token = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        # Unsafe methods take the SQLite write lock up front (see caseapp.core.db.write_intent);
+        # safe ones keep the default (no intent), so they need nothing here.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g._write_token = write_intent.set(True)
 
     @app.teardown_request
     def _reset_writes(_exc):
