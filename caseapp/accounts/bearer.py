@@ -16,7 +16,7 @@ def bearer_authentication(*, required: bool = False):
     def authenticate():
         g.api_request = True
         g.api_user = None
-        header = request.headers.get("Authorization", "")
+        header = request.environ.get("HTTP_AUTHORIZATION", "")  # headers.get raises inside when it is missing
         if not header.startswith("Bearer "):
             return json_error(401, "unauthorized", _("Please log in.")) if required else None
         user = user_for_token(header[7:].strip())

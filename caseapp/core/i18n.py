@@ -9,7 +9,7 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    wanted = request.args.get("lang")
+    wanted = request.args["lang"] if "lang" in request.args else None  # .get raises inside when missing
     if wanted in languages:
         session["lang"] = wanted
         return wanted

@@ -18,14 +18,15 @@ class CookieSessions(SecureCookieSessionInterface):
     """SecureCookieSessionInterface that skips the signer when there is no cookie and nothing to save."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        name = self.get_cookie_name(app)
+        if app.secret_key and (name not in request.cookies or not request.cookies[name]):
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not session and not session.modified:
             if session.accessed:
-                if "Vary" in response.headers:
+                if any(key.lower() == "vary" for key, _value in response.headers.items()):
                     response.vary.add("Cookie")
                 else:
                     response.headers["Vary"] = "Cookie"  # as vary.add would, without parsing a header set
