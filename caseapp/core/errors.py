@@ -121,9 +121,12 @@ def register_error_handlers(app) -> None:
                          "%(mb)s MB. Please send fewer or smaller files.", mb=max(1, limit // (1024 * 1024)))
         if status == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
             message = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
+        # The exception's own headers (Retry-After of a 429, Allow of a 405) go with the answer.
+        headers = [(key, value) for key, value in err.get_headers() if key.lower() != "content-type"]
         if wants_json():
-            return json_error(status, err.name.lower().replace(" ", "_"), message)
-        return render_template("error.html", status=status, message=message), status
+            body, _status = json_error(status, err.name.lower().replace(" ", "_"), message)
+            return body, status, headers
+        return render_template("error.html", status=status, message=message), status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

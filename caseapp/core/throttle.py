@@ -3,10 +3,10 @@
 Each limit is a decorator on its view: `throttle.limit(limit, scope=..., key=...)`. Counts live in
 RATELIMIT_STORAGE_URI (memory:// for one process; redis://... so that several workers and hosts
 share them) under RATELIMIT_STRATEGY (fixed-window by default); RATELIMIT_ENABLED false turns them
-off. A refused request is a 429, answered like every other error (JSON for the API, a page for
-browsers). With `failures_only`, a request counts only when its view called `failed()` (a wrong
-query code, a wrong password), also when the view then raised; the limit is checked before the view
-runs either way.
+off. A refused request is a 429 with Retry-After, answered like every other error (JSON for the
+API, a page for browsers). With `failures_only`, a request counts only when its view called
+`failed()` (a wrong query code, a wrong password), also when the view then raised; the limit is
+checked before the view runs either way.
 
 This replaces Flask-Limiter, which wraps the same `limits` library: its app-wide before- and
 after-request hooks ran on every request of the app (about a tenth of a polled tracking lookup's
@@ -14,6 +14,8 @@ time) for the five views that have limits at all.
 """
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
@@ -33,6 +35,12 @@ def client_address() -> str:
 def failed() -> None:
     """Mark this request as a failed attempt: it counts towards the view's failures-only limits."""
     g.throttle_failed = True
+
+
+def _refusal(strategy, item, parts) -> TooManyRequests:
+    """The 429, with Retry-After: the seconds until the limit's window resets."""
+    reset = strategy.get_window_stats(item, *parts).reset_time
+    return TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))
 
 
 class Throttle:
@@ -59,10 +67,10 @@ class Throttle:
                 strategy, item, parts = state[0], _parse(limit()), (scope, key())
                 if not failures_only:
                     if not strategy.hit(item, *parts):
-                        raise TooManyRequests()
+                        raise _refusal(strategy, item, parts)
                     return view(*args, **kwargs)
                 if not strategy.test(item, *parts):
-                    raise TooManyRequests()
+                    raise _refusal(strategy, item, parts)
                 try:
                     return view(*args, **kwargs)
                 finally:

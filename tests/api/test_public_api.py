@@ -230,6 +230,7 @@ def test_failed_lookups_are_rate_limited_per_number_and_client(client, make_case
         client.get(f"/api/v1/requests/{case.tracking_number}", headers={"X-Query-Code": "WRONGCODE9"})
     blocked = client.get(f"/api/v1/requests/{case.tracking_number}", headers={"X-Query-Code": case.query_code})
     assert blocked.status_code == 429 and blocked.get_json()["error"]["code"] == "too_many_requests"
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 15 * 60  # when the 15-minute window resets
     for i in range(10):
         client.get(f"/api/v1/requests/SFJY-2026-{i:06d}", headers={"X-Query-Code": "WRONGCODE9"})
     other = make_case()
