@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -72,6 +73,16 @@ def parse_day(value: str | None) -> date | None:
     """A YYYY-MM-DD string as a date, None when empty; ValueError when malformed."""
     value = (value or "").strip()
     return date.fromisoformat(value) if value else None
+
+
+def day_filter(args, name: str, problems: list[str], default: date | None = None) -> date | None:
+    """The date filter `name` of a query string (default when absent); a malformed one is ignored,
+    with a message added to `problems`."""
+    try:
+        return parse_day(args.get(name)) or default
+    except ValueError:
+        problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.", value=args.get(name)))
+        return default
 
 
 class DateText(StringField):

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.calendar.rules import WorkingCalendar
-from caseapp.cases.forms import parse_day
+from caseapp.cases.forms import day_filter
 from caseapp.cases.identity import format_tracking_number
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, Case
 from caseapp.cases.search import search_cases
@@ -386,14 +385,6 @@ def filters_from_args(args) -> tuple[InboxFilters, list[str]]:
     values are dropped, each with a message."""
     problems = []
 
-    def day(name):
-        try:
-            return parse_day(args.get(name))
-        except ValueError:
-            problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.",
-                              value=args.get(name)))
-            return None
-
     def integer(name, default=None):
         value = args.get(name, "")
         return int(value) if value.isdigit() and len(value) < 10 else default
@@ -407,8 +398,8 @@ def filters_from_args(args) -> tuple[InboxFilters, list[str]]:
         department_id=integer("department"),
         handler=args.get("handler") if args.get("handler") == "none" or (args.get("handler") or "").isdigit()
         and len(args.get("handler")) < 10 else None,
-        received_from=day("received_from"),
-        received_to=day("received_to"),
+        received_from=day_filter(args, "received_from", problems),
+        received_to=day_filter(args, "received_to", problems),
         sort=args.get("sort") if args.get("sort") in SORTS else "due",
         page=integer("page", 1) or 1,
     )

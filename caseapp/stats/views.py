@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.calendar.service import load_calendar
-from caseapp.cases.forms import parse_day
+from caseapp.cases.forms import day_filter
 from caseapp.cases.inbox import filters_from_args
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import due_soon_days
@@ -62,16 +62,8 @@ def _period() -> tuple[Period, list[str]]:
     """The dashboard's period and agency from the query string (this year so far by default)."""
     today = local_today()
     problems = []
-
-    def day(name, default):
-        try:
-            return parse_day(request.args.get(name)) or default
-        except ValueError:
-            problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.",
-                              value=request.args.get(name)))
-            return default
-
-    start, end = day("from", date(today.year, 1, 1)), day("to", today)
+    start = day_filter(request.args, "from", problems, date(today.year, 1, 1))
+    end = day_filter(request.args, "to", problems, today)
     if end < start:
         problems.append(_("The end of the period is before its start; the dates were swapped."))
         start, end = end, start
@@ -176,15 +168,6 @@ def export_cases(fmt: str):
 def _audit_filters() -> tuple[auditlog.AuditFilters, list[str]]:
     args = request.args
     problems = []
-
-    def day(name):
-        try:
-            return parse_day(args.get(name))
-        except ValueError:
-            problems.append(_("“%(value)s” is not a date like 2026-11-27; that filter was ignored.",
-                              value=args.get(name)))
-            return None
-
     try:
         agency = resolve_agency(current_user, args.get("agency"))
     except ScopeError:
@@ -193,7 +176,7 @@ def _audit_filters() -> tuple[auditlog.AuditFilters, list[str]]:
     page = args.get("page", "")
     event = args.get("event") or None
     return auditlog.AuditFilters(
-        date_from=day("from"), date_to=day("to"), agency_id=agency.id if agency else None,
+        date_from=day_filter(args, "from", problems), date_to=day_filter(args, "to", problems), agency_id=agency.id if agency else None,
         user_id=int(user) if user.isdigit() and len(user) < 10 else None,
         event=event if event in dict(event_choices()) else None,
         page=int(page) if page.isdigit() and len(page) < 7 else 1,
