@@ -303,7 +303,7 @@ def time_annual_report(url: str, folder: Path) -> list[tuple[str, float]] | None
     timings = []
     with app.app_context():
         from caseapp.accounts.models import Agency
-        from caseapp.core.db import local_today
+        from caseapp.core.clock import local_today
         from caseapp.extensions import db
 
         agency = db.session.scalar(sa.select(Agency).where(Agency.code == "SFJY")) or db.session.scalar(

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from caseapp.core.db import local_today, writing
+from caseapp.core.clock import local_today
+from caseapp.core.db import writing
 from caseapp.core.errors import DomainError
 from caseapp.extensions import db
 

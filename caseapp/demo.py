@@ -14,7 +14,8 @@ from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.outcomes import CODES
 from caseapp.clock.rules import ClockFacts, Pause, compute_due, correction_due, fee_payment_deadline
 from caseapp.core.audit import AuditEvent, chain_rows
-from caseapp.core.db import Counter, local_today
+from caseapp.core.clock import local_today, utcnow
+from caseapp.core.db import Counter
 from caseapp.extensions import db
 from caseapp.fees.models import Fee
 from caseapp.fees.rules import compute_fee
@@ -145,7 +146,7 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
     seqs: dict[tuple[int, int], int] = {}
     outcome_codes = list(OUTCOME_WEIGHTS)
     outcome_weights = list(OUTCOME_WEIGHTS.values())
-    now = datetime.now(UTC)
+    now = utcnow()
     rows: list[dict] = []
     fees: list[dict] = []
     # Spread receipts over the period, recent ones denser, so that the inbox has work in it.

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.permissions import Role
 from caseapp.extensions import db
 

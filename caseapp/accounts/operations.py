@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from caseapp.accounts.models import Agency, ApiToken, Department, User
 from caseapp.core.audit import record_event
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationError
 from caseapp.core.permissions import Role
 from caseapp.extensions import db

@@ -23,7 +23,7 @@ from caseapp.cases.outcomes import get_outcome
 from caseapp.cases.queries import ApplicantMatch, match_applicant
 from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.cases.validation import validate_request
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.i18n import select_locale
 from caseapp.core.stamped_cache import StampedCache

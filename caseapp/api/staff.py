@@ -25,7 +25,7 @@ from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
 from caseapp.clock.supervision import supervision_order_json
 from caseapp.consultations.queries import consultations_for_case_json
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
 from caseapp.extensions import db

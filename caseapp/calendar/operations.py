@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from caseapp.calendar.models import CalendarYear
 from caseapp.calendar.service import import_year, parse_calendar_file
 from caseapp.core.audit import record_event
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.extensions import db
 
 

@@ -17,7 +17,7 @@ from caseapp.calendar.sources import (
     estimated_year_from_holidays,
     official_years_from_chinesecalendar,
 )
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationError
 from caseapp.core.text import JSONBodyError, loads_json
 from caseapp.extensions import db

@@ -11,7 +11,7 @@ from caseapp.cases.notes import add_note
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, REPLY_DAYS, correction_due, correction_notice_deadline
 from caseapp.core.actions import Action, Ctx, register
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core import filestore
 from caseapp.core.audit import record_event
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationError
 from caseapp.extensions import db
 

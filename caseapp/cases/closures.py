@@ -25,7 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from caseapp.cases.models import Case
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.cases.outcomes import REQUIRED_STATUS
-from caseapp.core.db import sql_in, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import sql_in
 from caseapp.core.events import subscribe
 from caseapp.extensions import db
 

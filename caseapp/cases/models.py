@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.cases.states import CLOCK_RUNNING, Status
-from caseapp.core.db import Versioned, sql_in, status_column, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import Versioned, sql_in, status_column
 from caseapp.extensions import db
 
 APPLICANT_TYPES = (

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
 from caseapp.core.audit import record_event
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import StaleVersionError, ValidationError
 from caseapp.extensions import db
 

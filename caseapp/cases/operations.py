@@ -26,7 +26,8 @@ from caseapp.cases.validation import validate_channel, validate_request
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, correction_due, correction_notice_deadline
 from caseapp.clock.service import refresh_due
 from caseapp.core.audit import record_event
-from caseapp.core.db import flush_or_stale, local_today, next_counter_value, utcnow
+from caseapp.core.clock import local_today, utcnow
+from caseapp.core.db import flush_or_stale, next_counter_value
 from caseapp.core.errors import StaleVersionError, TransitionError, ValidationError
 from caseapp.core.permissions import CASE_HANDLERS
 from caseapp.extensions import db

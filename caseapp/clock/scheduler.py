@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
+
+from caseapp.core.clock import utcnow
 
 log = logging.getLogger(__name__)
 _started: dict[int, object] = {}
@@ -28,7 +31,8 @@ def scheduler_enabled(app) -> bool:
 def run_sweep(app) -> dict | None:
     """One sweep for today (Shanghai), committed; failures are logged and retried the next time."""
     from caseapp.clock.sweep import sweep
-    from caseapp.core.db import local_today, writing
+    from caseapp.core.clock import local_today
+    from caseapp.core.db import writing
     from caseapp.extensions import db
 
     with app.app_context():
@@ -57,22 +61,26 @@ def run_outbox(app) -> None:
             log.exception("scheduled outbox delivery failed")
 
 
+def build_scheduler(app, *, startup_delay: float = 30):
+    """The scheduler's jobs (daily sweep, a catch-up sweep after start-up, outbox retries), not started."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    sched = BackgroundScheduler(timezone=app.config.get("TIMEZONE", "Asia/Shanghai"))
+    common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+    sched.add_job(run_sweep, "cron", hour=0, minute=30, args=[app], id="sweep-daily", **common)
+    sched.add_job(run_sweep, "date", run_date=utcnow() + timedelta(seconds=startup_delay), args=[app],
+                  id="sweep-startup", **common)
+    sched.add_job(run_outbox, "interval", minutes=5, args=[app], id="outbox-retries", **common)
+    return sched
+
+
 def start_scheduler(app):
     """Start the background scheduler for this process (once); None when disabled."""
     if not scheduler_enabled(app):
         return None
     if os.getpid() in _started:
         return _started[os.getpid()]
-    from datetime import datetime, timedelta
-
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    sched = BackgroundScheduler(timezone=app.config.get("TIMEZONE", "Asia/Shanghai"))
-    common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
-    sched.add_job(run_sweep, "cron", hour=0, minute=30, args=[app], id="sweep-daily", **common)
-    sched.add_job(run_sweep, "date", run_date=datetime.now(sched.timezone) + timedelta(seconds=30), args=[app],
-                  id="sweep-startup", **common)
-    sched.add_job(run_outbox, "interval", minutes=5, args=[app], id="outbox-retries", **common)
+    sched = build_scheduler(app)
     sched.start()
     _started[os.getpid()] = sched
     log.info("scheduler started: daily sweep at 00:30, outbox retries every 5 minutes")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.audit import record_event
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.outbox import notify
 from caseapp.extensions import db
 
@@ -91,7 +91,7 @@ def close_order_on_event(event) -> None:
     order = db.session.scalar(sa.select(SupervisionOrder).where(
         SupervisionOrder.case_id == event.case_id, SupervisionOrder.closed_on.is_(None)))
     if order is not None:
-        from caseapp.core.db import local_today
+        from caseapp.core.clock import local_today
 
         close_supervision_order(order, closed_on=order.case.closed_on or local_today())
 

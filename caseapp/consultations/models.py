@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import Agency, Department, User
 from caseapp.cases.models import Case, ClockPause
-from caseapp.core.db import sql_in, status_column, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
 
 KINDS = ("department", "agency", "third_party")

@@ -24,7 +24,8 @@ from caseapp.clock.service import refresh_due
 from caseapp.consultations.models import KINDS, OPINIONS, PAUSE_KINDS, Consultation, ConsultationFile
 from caseapp.core import filestore
 from caseapp.core.audit import record_event
-from caseapp.core.db import flush_or_stale, local_today
+from caseapp.core.clock import local_today
+from caseapp.core.db import flush_or_stale
 from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS, Role

@@ -20,7 +20,7 @@ from caseapp.consultations import operations as ops
 from caseapp.consultations import queries
 from caseapp.consultations.forms import AnswerForm, ConsultForm, DisclosureNoticeForm, PlainForm, RecordOpinionForm
 from caseapp.core import filestore
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import DomainError, ValidationError
 from caseapp.core.forms import apply_errors, choices
 from caseapp.core.outbox import get_notification, mark_all_read, mark_read, notifications_for, unread_count

@@ -33,7 +33,7 @@ from typing import Any
 from flask import flash, redirect, request
 from flask_babel import lazy_gettext as _l
 
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.forms import apply_errors
 from caseapp.core.errors import DomainError, ForbiddenError, StaleVersionError, ValidationError
 from caseapp.core.inputs import Schema

@@ -20,7 +20,7 @@ from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.events import dispatch
 from caseapp.extensions import db
 

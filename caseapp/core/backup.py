@@ -30,7 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 
 FORMAT = "caseapp-backup"

@@ -1,10 +1,9 @@
-"""Database plumbing: SQLite pragmas and write transactions, per-scope counters, time helpers."""
+"""Database plumbing: SQLite pragmas and write transactions, per-scope counters."""
 from __future__ import annotations
 
 import contextvars
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -13,9 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.pool import StaticPool
 
+from caseapp.core.clock import utcnow
 from caseapp.extensions import db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Set while a request or command intends to write. On SQLite such a transaction starts with
 # BEGIN IMMEDIATE, so two writers queue for the lock instead of failing when one upgrades a
@@ -26,23 +24,6 @@ write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_inten
 def sql_in(column: str, values) -> str:
     """A CHECK constraint's text: `column` takes one of `values` (plain string literals)."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar date in Asia/Shanghai of a stored time (naive values, as SQLite returns them, are UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHANGHAI).date()
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today's calendar date in Asia/Shanghai."""
-    return local_date(now or utcnow())
 
 
 def status_column(statuses: type, length: int, default) -> Mapped:

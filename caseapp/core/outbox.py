@@ -30,7 +30,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from caseapp.core.db import sql_in, status_column, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
 
 log = logging.getLogger(__name__)

@@ -15,13 +15,14 @@ time) for the five views that have limits at all.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
 from flask import Flask, current_app, g, request
 from limits import parse, storage, strategies
 from werkzeug.exceptions import TooManyRequests
+
+from caseapp.core.clock import epoch_seconds
 
 _STATE = "caseapp.throttle"
 _parse = lru_cache(maxsize=64)(parse)  # limits come from settings: a handful of distinct strings
@@ -40,7 +41,7 @@ def failed() -> None:
 def _refusal(strategy, item, parts) -> TooManyRequests:
     """The 429, with Retry-After: the seconds until the limit's window resets."""
     reset = strategy.get_window_stats(item, *parts).reset_time
-    return TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))
+    return TooManyRequests(retry_after=max(1, math.ceil(reset - epoch_seconds())))
 
 
 class Throttle:

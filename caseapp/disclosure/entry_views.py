@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from caseapp.calendar.service import load_calendar
 from caseapp.cases.attachments import read_uploads
 from caseapp.cases.models import Case
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import DomainError, StaleVersionError
 from caseapp.core.filestore import open_path
 from caseapp.core.forms import apply_errors

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import Agency, User
 from caseapp.cases.models import Case
-from caseapp.core.db import sql_in, status_column, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
 
 

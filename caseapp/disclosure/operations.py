@@ -10,7 +10,8 @@ from caseapp.cases.attachments import Upload, check_upload, clean_filename
 from caseapp.cases.models import Case
 from caseapp.core import filestore
 from caseapp.core.audit import record_event
-from caseapp.core.db import flush_or_stale, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import flush_or_stale
 from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.disclosure import redaction

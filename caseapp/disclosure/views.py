@@ -10,7 +10,7 @@ from caseapp.calendar.service import load_calendar
 from caseapp.cases.queries import get_case
 from caseapp.cases.states import STATUS_LABELS
 from caseapp.core.actions import Ctx, get_action, message_for, perform
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import DomainError
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, require_agency, roles_required

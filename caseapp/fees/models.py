@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
-from caseapp.core.db import sql_in, status_column, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
 from caseapp.fees.states import FeeStatus
 

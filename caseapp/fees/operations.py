@@ -17,7 +17,7 @@ from caseapp.cases import states
 from caseapp.cases.models import Case
 from caseapp.clock.rules import fee_payment_deadline
 from caseapp.core.audit import record_event
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import (
     DomainError,
     ForbiddenError,

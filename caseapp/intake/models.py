@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 
 

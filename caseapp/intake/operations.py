@@ -20,7 +20,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.operations import Registration
 from caseapp.cases.validation import clean_text, text_errors, validate_request
 from caseapp.core.audit import record_event
-from caseapp.core.db import utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationError
 from caseapp.extensions import db
 from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey

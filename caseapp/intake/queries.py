@@ -16,7 +16,7 @@ from caseapp.accounts.models import Agency
 from caseapp.cases.attachments import Attachment, attachments_for_case
 from caseapp.cases.models import Case
 from caseapp.cases.queries import case_timeline
-from caseapp.core.db import SHANGHAI, local_today
+from caseapp.core.clock import SHANGHAI, local_today, utcnow
 from caseapp.core.text import unsafe_character
 from caseapp.extensions import db
 from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey
@@ -305,7 +305,7 @@ def get_held_receipt(key: str | None) -> HeldReceipt | None:
     if hold is None:
         return None
     expires = hold.expires_at if hold.expires_at.tzinfo else hold.expires_at.replace(tzinfo=UTC)
-    if expires < datetime.now(UTC):
+    if expires < utcnow():
         return None
     sealed = bytes.fromhex(hold.sealed_code)
     code = bytes(a ^ b for a, b in zip(sealed, _pad(key, len(sealed)), strict=True)).decode()

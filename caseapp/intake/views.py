@@ -8,7 +8,6 @@ so the follow-up pages work by tracking number alone.
 from __future__ import annotations
 
 import secrets
-import time
 
 import sqlalchemy as sa
 from flask import (
@@ -31,7 +30,7 @@ from caseapp.cases.identity import normalise_query_code
 from caseapp.cases.models import Case
 from caseapp.cases.queries import find_case_for_applicant, get_case
 from caseapp.cases.validation import validate_request
-from caseapp.core.db import local_today
+from caseapp.core.clock import epoch_seconds, local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors, choices
 from caseapp.core.text import text_checked_by_view
@@ -69,8 +68,8 @@ MAX_UNLOCKED = 5
 # --- Session helpers --------------------------------------------------------------------------------
 
 def _unlock(case: Case) -> None:
-    unlocked = {k: v for k, v in session.get("unlocked", {}).items() if v > time.time()}
-    unlocked[case.tracking_number] = time.time() + UNLOCK_SECONDS
+    unlocked = {k: v for k, v in session.get("unlocked", {}).items() if v > epoch_seconds()}
+    unlocked[case.tracking_number] = epoch_seconds() + UNLOCK_SECONDS
     # Keep only the most recent few.
     session["unlocked"] = dict(sorted(unlocked.items(), key=lambda kv: kv[1])[-MAX_UNLOCKED:])
 
@@ -78,7 +77,7 @@ def _unlock(case: Case) -> None:
 def _unlocked_case(tracking_number: str) -> Case | None:
     """The case if this session unlocked it recently (refreshing the unlock), else None."""
     until = session.get("unlocked", {}).get(tracking_number)
-    if not until or until < time.time():
+    if not until or until < epoch_seconds():
         return None
     case = get_case(tracking_number)
     if case is not None:
@@ -278,7 +277,7 @@ def track():
                                           "Please check both and try again."))
             else:
                 upgrade_query_code_hash(case, code)
-                session[LOOKUP_KEY] = {"number": case.tracking_number, "until": time.time() + UNLOCK_SECONDS,
+                session[LOOKUP_KEY] = {"number": case.tracking_number, "until": epoch_seconds() + UNLOCK_SECONDS,
                                        **queries.seal_lookup_code(normalise_query_code(code))}
                 db.session.commit()
                 _unlock(case)
@@ -302,7 +301,7 @@ def _looked_up_code(case: Case) -> str | None:
     held = session.get(LOOKUP_KEY)
     if not isinstance(held, dict) or held.get("number") != case.tracking_number:
         return None
-    if not isinstance(held.get("until"), (int, float)) or held["until"] < time.time():
+    if not isinstance(held.get("until"), (int, float)) or held["until"] < epoch_seconds():
         session.pop(LOOKUP_KEY, None)
         return None
     code = queries.open_lookup_code(held)

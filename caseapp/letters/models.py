@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
-from caseapp.core.db import Versioned, sql_in, status_column, utcnow
+from caseapp.core.clock import utcnow
+from caseapp.core.db import Versioned, sql_in, status_column
 from caseapp.extensions import db
 from caseapp.letters.states import LetterStatus, TimeRequestStatus
 

@@ -19,7 +19,8 @@ from caseapp.cases import states as case_states
 from caseapp.cases.models import Case
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.core.audit import record_event
-from caseapp.core.db import flush_or_stale, local_today, next_counter_value, utcnow
+from caseapp.core.clock import local_today, utcnow
+from caseapp.core.db import flush_or_stale, next_counter_value
 from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
 from caseapp.core.filestore import store_bytes
 from caseapp.extensions import db

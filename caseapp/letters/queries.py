@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from caseapp.cases.models import Case
-from caseapp.core.db import local_date
+from caseapp.core.clock import local_date
 from caseapp.extensions import db
 from caseapp.letters.models import Letter, TimeRequest
 from caseapp.letters.states import LetterStatus, TimeRequestStatus

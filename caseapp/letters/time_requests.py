@@ -11,7 +11,8 @@ from caseapp.cases import states as case_states
 from caseapp.cases.models import Case
 from caseapp.clock.rules import MAX_EXTENSION_DAYS
 from caseapp.core.audit import record_event
-from caseapp.core.db import flush_or_stale, local_today
+from caseapp.core.clock import local_today
+from caseapp.core.db import flush_or_stale
 from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
 from caseapp.extensions import db
 from caseapp.letters.models import TimeRequest

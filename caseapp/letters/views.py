@@ -6,7 +6,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from caseapp.core.actions import Ctx, offers
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_READERS, Role, require_agency, roles_required
 from caseapp.letters import operations as ops

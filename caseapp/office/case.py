@@ -17,7 +17,7 @@ from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
 from caseapp.core import filestore
 from caseapp.core.actions import Ctx, get_action, offers
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.events import event_label
 from caseapp.core.permissions import CASE_READERS, require_agency, roles_required
 from caseapp.extensions import db

@@ -9,7 +9,7 @@ from caseapp.cases import inbox as inbox_queries
 from caseapp.cases.queries import count_cases_by_status
 from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.clock.service import due_soon_days
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, roles_required
 from caseapp.office import bp
 from caseapp.office.labels import TAB_LABELS

@@ -11,7 +11,7 @@ from caseapp.calendar.service import load_calendar
 from caseapp.cases import inbox as inbox_queries
 from caseapp.cases.search import query_groups
 from caseapp.clock.service import due_soon_days
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.permissions import CASE_READERS, roles_required
 from caseapp.office import bp
 from caseapp.office.labels import labels

@@ -10,7 +10,7 @@ from caseapp.cases.attachments import attach_files, check_uploads, read_uploads
 from caseapp.cases.forms import RegisterForm
 from caseapp.cases.validation import validate_request
 from caseapp.clock.service import describe_clock, due_soon_days
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_HANDLERS, roles_required

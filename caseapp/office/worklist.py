@@ -7,7 +7,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from caseapp.cases.inbox import due_dates
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.permissions import CASE_HANDLERS, Role, roles_required
 from caseapp.fees.queries import proposed_fees
 from caseapp.letters.queries import awaiting_approval, letters_to_finish

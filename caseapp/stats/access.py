@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from caseapp.accounts.models import Agency
 from caseapp.accounts.operations import get_agency_by_code, list_agencies
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.permissions import Role
 from caseapp.stats import exports
 from caseapp.stats.layout import check_row, report_heading, table3_grid, table4_grid

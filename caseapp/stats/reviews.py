@@ -20,7 +20,8 @@ from caseapp.accounts.models import User
 from caseapp.cases import operations as case_ops
 from caseapp.cases.models import Case
 from caseapp.core.audit import record_event
-from caseapp.core.db import flush_or_stale, local_today, sql_in, utcnow
+from caseapp.core.clock import local_today, utcnow
+from caseapp.core.db import flush_or_stale, sql_in
 from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.extensions import db
 

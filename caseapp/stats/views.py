@@ -26,7 +26,7 @@ from caseapp.cases.forms import day_filter
 from caseapp.cases.inbox import filters_from_args
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import due_soon_days
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.core.events import event_choices
 from caseapp.core.forms import apply_errors
