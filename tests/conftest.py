@@ -8,10 +8,12 @@ import re
 import shutil
 import tempfile
 import threading
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 if "CASEAPP_INSTANCE_DIR" not in os.environ:
     # A throwaway instance folder (uploads, issued letters, the SQLite database), removed at exit.
@@ -28,6 +30,13 @@ from caseapp.extensions import db as _db  # noqa: E402
 from config import TestConfig  # noqa: E402
 
 PASSWORD = "test-pass-123"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The suite's one "today": a Tuesday, an ordinary working day of the official 2026 calendar, at
+# 10:00 in Beijing (before every agency's cut-off, far from midnight). Every test runs at this
+# instant unless it says otherwise with @pytest.mark.frozen_at(...); see the `clock` fixture.
+FROZEN_AT = datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI)
+# make_case's default receipt date: this many working days before the frozen today.
+RECEIVED_WORKING_DAYS_AGO = 6
 KEEP_TABLES = {"alembic_version", "calendar_years", "calendar_days"}
 _counter = itertools.count(1)
 
@@ -44,6 +53,53 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "frozen_at(moment): run the test at this instant instead of the suite's FROZEN_AT: a date "
+        "(YYYY-MM-DD, 10:00 Beijing time), an ISO time with its offset, or an aware datetime")
+
+
+def frozen_moment(value) -> datetime:
+    """The instant a frozen_at marker names (a bare date means 10:00 Beijing time that day)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, FROZEN_AT.timetz())
+    elif len(value) == 10:
+        moment = datetime.combine(date.fromisoformat(value), FROZEN_AT.timetz())
+    else:
+        moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"frozen_at needs a time zone: {value!r}")
+    return moment
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test runs with the wall clock frozen at FROZEN_AT (or its frozen_at marker's instant):
+    time.time, datetime.now and date.today, in every thread of the process (the live server's and
+    the scheduler's too), start there and tick on from it, so the Beijing date stays the same
+    throughout the test. Yields time-machine's traveller: `clock.move_to(...)` travels on."""
+    marker = request.node.get_closest_marker("frozen_at")
+    moment = frozen_moment(marker.args[0]) if marker else FROZEN_AT
+    # In UTC: given a ZoneInfo, time-machine would also set the process's TZ, and the suite must
+    # keep the machine's own zone (the code may never rely on it being Beijing's).
+    with time_machine.travel(moment.astimezone(UTC), tick=True) as traveller:
+        yield traveller
+
+
+def working_days_before(day: date, n: int) -> date:
+    """The date n working days before `day` in the stored calendar (the inverse of add_working_days)."""
+    from caseapp.calendar.service import load_calendar
+
+    cal = load_calendar()
+    while n > 0:
+        day = date.fromordinal(day.toordinal() - 1)
+        if cal.is_working_day(day):
+            n -= 1
+    return day
 
 
 @pytest.fixture(scope="session")
@@ -189,8 +245,13 @@ def make_case(db, make_agency, make_user, request_data):
     """Factory: a case brought to `status` through the real operations."""
     from caseapp.cases import operations as ops
 
-    def make(status: str = "submitted", agency=None, received_on: date = date(2026, 11, 2),
-             today: date = date(2026, 11, 10), handler=None, **fields):
+    def make(status: str = "submitted", agency=None, received_on: date | None = None,
+             today: date | None = None, handler=None, **fields):
+        from caseapp.core.clock import local_today
+
+        # By default the case was received a few working days before today and acted on today.
+        today = today or local_today()
+        received_on = received_on or working_days_before(today, RECEIVED_WORKING_DAYS_AGO)
         agency = agency or make_agency()
         clerk = handler or make_user("clerk", agency=agency)
         reg = ops.register_case(agency, {**request_data, **fields}, channel="in_person", received_on=received_on,

@@ -18,7 +18,7 @@ import pytest
 from caseapp import create_app
 from config import TestConfig
 from tests.api.test_staff_api_access import ACTIONS as API_ACTIONS
-from tests.conftest import csrf_from
+from tests.conftest import FROZEN_AT, csrf_from
 from tests.consultations.matrix import CONSULTATION_ACTION_PATHS, CONSULTATION_EXPECTED, CONSULTATION_TARGETS
 from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
 from tests.stats.matrix import STATS_EXPECTED, STATS_TARGETS
@@ -98,7 +98,7 @@ PUBLIC_OFFICE_ENDPOINTS = {"accounts.login", "accounts.logout"}
 QUERIES = {"fees.quote": "?basis=pages&count=50"}  # routes that need a query string to answer
 # What an allowed user types into a form that starts empty (other forms are sent as the page fills them).
 POST_DATA = {
-    "office.register": {"channel": "post", "received_on": "2026-11-20", "applicant_type": "natural_person",
+    "office.register": {"channel": "post", "received_on": FROZEN_AT.date().isoformat(), "applicant_type": "natural_person",
                         "applicant_name": "李四", "id_type": "resident_id", "id_number": "110101199003074258",
                         "phone": "13800000000", "address": "示范市人民路1号", "description": "申请公开2026年学区划分方案。",
                         "form": "paper", "delivery": "post"},
@@ -171,7 +171,7 @@ def matrix_world(db, make_agency, make_user, make_case):
     act("submit_letter", case, users[("a", "clerk")], {"letter_id": draft["letter_id"]})
     act("approve_letter", case, users[("a", "supervisor")], {"letter_id": draft["letter_id"]})
     act("issue_letter", case, users[("a", "clerk")], {"letter_id": draft["letter_id"], "delivery": {
-        "method": "hand", "date": "2026-11-20", "reference": "张三签收"}})
+        "method": "hand", "date": FROZEN_AT.date().isoformat(), "reference": "张三签收"}})
     db.session.commit()
     return {"a": a, "b": b, "users": users, "case": case, "make_case": make_case,
             "args": {"tracking_number": case.tracking_number, "letter_id": draft["letter_id"],
@@ -276,7 +276,7 @@ def test_liaison_sees_only_consultations_of_their_department(app, db, login, mak
     """A liaison of another department of the same agency neither lists, reads nor answers a consultation (issue 10)."""
     from caseapp.accounts.operations import create_department
     from caseapp.consultations import operations as ops
-    from caseapp.core.db import local_today
+    from caseapp.core.clock import local_today
 
     a, users = matrix_world["a"], matrix_world["users"]
     other = make_user("liaison", agency=a, username="a_liaison_ghc", department=create_department(a, "GHC", "规划处"))

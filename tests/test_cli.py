@@ -82,7 +82,7 @@ def test_demo_cases_awaiting_a_fee_have_a_served_notice_and_a_paused_clock(app, 
     from caseapp.cases.operations import record_fee_payment
     from caseapp.clock.service import facts_for
     from caseapp.clock.rules import compute_due
-    from caseapp.core.db import local_today
+    from caseapp.core.clock import local_today
     from caseapp.fees.models import Fee
 
     assert run(app, "demo", "--cases", "1500").exit_code == 0

@@ -12,6 +12,7 @@ from caseapp.cases import operations as case_ops
 from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.states import OPEN, Status
 from caseapp.clock.service import refresh_due
+from caseapp.core.audit import record_event
 from caseapp.core.db import next_counter_value
 from caseapp.core.events import subscribe
 from caseapp.extensions import db
@@ -114,24 +115,28 @@ def refresh_paused_dues(today: date) -> int:
     return changed
 
 
-def recompute_provisional_dues(today: date) -> int:
-    """Recompute open cases whose due date was provisional; returns how many changed."""
+def recompute_provisional_dues(today: date, *, calendar_year: int | None = None) -> int:
+    """Recompute open cases whose due date was provisional; returns how many changed. Each case
+    whose due date or its provisional mark changed gets a `case.due_recomputed` event, so that its
+    history says why the date moved (and after which calendar import)."""
     cal = load_calendar()
     changed = 0
     for case in db.session.scalars(
         sa.select(Case).where(Case.status.in_([s.value for s in OPEN]), Case.due_provisional.is_(True))
     ):
-        before = (case.due_on, case.due_provisional)
+        before = {"due_on": case.due_on, "due_provisional": case.due_provisional}
         info = refresh_due(case, today, cal)
-        if (info.due_on, info.provisional) != before:
+        after = {"due_on": info.due_on, "due_provisional": info.provisional}
+        if after != before:
             changed += 1
+            record_event("case.due_recomputed", case=case, before=before,
+                         after={**after, "calendar_year": calendar_year} if calendar_year else after)
     return changed
 
 
 def _recompute_after_calendar_import(event) -> None:
-    """A year's calendar was entered or corrected: recompute the provisional due dates it settles
-    (each case's change shows in its stored due date; the import's event is the one record)."""
-    recompute_provisional_dues(date.fromisoformat(event.after["today"]))
+    """A year's calendar was entered or corrected: recompute the provisional due dates it settles."""
+    recompute_provisional_dues(date.fromisoformat(event.after["today"]), calendar_year=event.after["year"])
 
 
 subscribe("calendar.imported", _recompute_after_calendar_import)

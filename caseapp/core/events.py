@@ -56,6 +56,8 @@ EVENTS: dict[str, EventType] = _table(
      _l("The applicant suggested proactive disclosure (Reg. 44).")),
     ("case.extension_granted", _l("Reply period extended"), _l("The reply period was extended (Reg. 33).")),
     ("case.deferred", _l("Reply deferred"), _l("A later reply date was set (Reg. 35).")),
+    ("case.due_recomputed", _l("Due date recomputed"),
+     _l("The due date was recomputed after a year's official holiday calendar was entered or corrected.")),
     ("review.recorded", _l("Reconsideration or lawsuit recorded"),
      _l("A reconsideration or lawsuit against the case was recorded.")),
     ("review.updated", _l("Reconsideration or lawsuit updated"),

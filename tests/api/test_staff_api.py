@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from caseapp.accounts.operations import create_token
 from caseapp.cases.models import Case
 from caseapp.core.audit import AuditEvent
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from tests.conftest import VALID_PERSON
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

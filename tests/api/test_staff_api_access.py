@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 
 from caseapp.accounts.operations import create_token
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
+from tests.conftest import FROZEN_AT
 
 ROLES = ("clerk", "supervisor", "liaison", "auditor", "admin")
 READERS = {"clerk", "supervisor", "auditor", "admin"}
@@ -113,14 +114,14 @@ def _fee(world, case, served=False, method="hand"):
             "method": method, "date": local_today().isoformat(), "reference": "XA123456789CN"}})
 
 
-TODAY = local_today().isoformat()
+TODAY = FROZEN_AT.date().isoformat()  # every test runs at FROZEN_AT (tests/conftest.py)
 ACTIONS = {
     # action: (roles that may take it, setup(world) -> (case, payload))
     "accept": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {})),
     "request_correction": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]),
                                                 {"details": "请补充文号。"})),
     "receive_correction": (HANDLERS, lambda w: (w["make_case"]("correction_requested", agency=w["a"]),
-                                                {"received_on": "2026-11-20", "description": "补正内容"})),
+                                                {"received_on": TODAY, "description": "补正内容"})),
     "assign": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"user": "a_supervisor"})),
     "withdraw": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"reason": "撤回"})),
     "add_note": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"text": "备注"})),

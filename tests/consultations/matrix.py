@@ -48,7 +48,7 @@ OVERDUE_RECEIVED, OVERDUE_SWEEP = date(2026, 11, 2), date(2026, 12, 1)
 
 
 def _today():
-    from caseapp.core.db import local_today
+    from caseapp.core.clock import local_today
 
     return local_today()
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from caseapp.accounts.operations import create_token
 from caseapp.core.actions import act, get_action
-from caseapp.core.db import local_today, writing
+from caseapp.core.clock import local_today
+from caseapp.core.db import writing
 from caseapp.core.errors import NotFoundError, TransitionError, ValidationError
 
 

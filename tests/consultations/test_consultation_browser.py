@@ -8,7 +8,7 @@ import re
 import pytest
 
 from caseapp.accounts.operations import create_department
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from tests.conftest import ARTIFACTS, PASSWORD
 
 pytestmark = pytest.mark.browser

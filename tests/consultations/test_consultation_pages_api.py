@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from caseapp.accounts.operations import create_department, create_token
 from caseapp.consultations import operations as ops
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.core.outbox import Notification
 from tests.conftest import csrf_from
 

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from caseapp.clock.supervision import SupervisionOrder
 from caseapp.clock.sweep import sweep
-from caseapp.core.db import utcnow, writing
+from caseapp.core.clock import utcnow
+from caseapp.core.db import writing
 from caseapp.core.outbox import MAX_ATTEMPTS, Notification, OutboxMessage, deliver_due, retry_delay
 
 # Received Mon 2026-11-02: due 20 working days later, Mon 2026-11-30 (no holiday in between).

@@ -78,7 +78,7 @@ def _item(world, n=2):
 def _entry(world, *, finding=False, document=False):
     from caseapp.calendar.service import load_calendar
     from caseapp.cases.attachments import Upload
-    from caseapp.core.db import local_today
+    from caseapp.core.clock import local_today
     from caseapp.disclosure import operations as ops
 
     case = _case(world)

@@ -14,6 +14,7 @@ from caseapp.disclosure import redaction
 from caseapp.disclosure.models import RedactionFinding
 
 TODAY = date(2026, 11, 30)
+pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY too
 
 
 def _draft(db, case, **kw):

@@ -12,6 +12,7 @@ from caseapp.disclosure import operations as ops
 from caseapp.disclosure import queries
 
 TODAY = date(2026, 11, 30)
+pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY too
 
 
 def resident_id(seq: int) -> str:

@@ -16,6 +16,7 @@ from caseapp.letters.models import Letter
 
 SERVED = date(2026, 11, 12)
 TODAY = date(2026, 11, 20)
+pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY too
 
 
 def _served(w):

@@ -1,7 +1,7 @@
 """Letters issued to the applicant appear on the tracking page and download only in an unlocked session."""
 from __future__ import annotations
 
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.letters import operations as letter_ops
 from tests.intake.portal_helpers import unlock
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from datetime import date
 
 import pytest
 
@@ -47,5 +48,5 @@ def letter_world(make_agency, make_user, make_case):
     clerk = make_user("clerk", agency=agency)
     supervisor = make_user("supervisor", agency=agency)
     supervisor2 = make_user("supervisor", agency=agency)
-    case = make_case("in_progress", agency=agency, handler=clerk)
+    case = make_case("in_progress", agency=agency, handler=clerk, received_on=date(2026, 11, 2))
     return {"agency": agency, "clerk": clerk, "supervisor": supervisor, "supervisor2": supervisor2, "case": case}

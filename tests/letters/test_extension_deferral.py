@@ -12,6 +12,7 @@ from caseapp.letters import operations as ops
 from caseapp.letters import time_requests as times
 
 TODAY = date(2026, 11, 20)
+pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY too
 
 
 @pytest.mark.parametrize("days", [0, 21, -3, "many", None, True])

@@ -13,6 +13,7 @@ from caseapp.core.audit import AuditEvent
 from caseapp.core.errors import DomainError
 
 TODAY = date(2026, 11, 20)
+pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY too
 
 
 def _refused(name, case, user, body=None):

@@ -1,7 +1,7 @@
 """The office pages for letters: draft, edit (errors beside the field), approve, issue; template previews."""
 from __future__ import annotations
 
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from caseapp.letters.models import Letter
 from tests.conftest import csrf_from
 

@@ -16,6 +16,7 @@ from caseapp.letters.queries import issued_documents_for_applicant, letters_for_
 from tests.letters.conftest import docx_paragraphs, pdf_text, squash
 
 TODAY = date(2026, 11, 20)
+pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY too
 POST = {"method": "post", "date": "2026-11-19", "reference": "XA123456789CN"}
 
 
@@ -71,7 +72,7 @@ def test_numbers_are_sequential_per_agency_and_year(db, letter_world, make_case)
     w = letter_world
     first = _approved(w, "receipt", fields={})
     ops.issue_letter(first, actor=w["clerk"], delivery={"method": "hand", "date": "2026-11-03"}, today=TODAY)
-    other_case = make_case("in_progress", agency=w["agency"], handler=w["clerk"])
+    other_case = make_case("in_progress", agency=w["agency"], handler=w["clerk"], received_on=date(2026, 11, 2))
     second = ops.draft_letter(other_case, actor=w["clerk"], template="receipt")
     ops.submit_letter(second, actor=w["clerk"])
     ops.approve_letter(second, actor=w["supervisor"])

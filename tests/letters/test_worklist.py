@@ -73,7 +73,7 @@ def test_worklist_page_and_overview_counts(app, db, login, letter_world, make_ag
 def test_dates_are_shown_as_in_shanghai():
     from datetime import UTC, date, datetime
 
-    from caseapp.core.db import local_date
+    from caseapp.core.clock import local_date
 
     # 22:30 UTC on 27 November is 06:30 on 28 November in Shanghai; SQLite hands back naive UTC.
     assert local_date(datetime(2026, 11, 27, 22, 30)) == date(2026, 11, 28)

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from caseapp.core.actions import act
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from tests.conftest import ARTIFACTS, PASSWORD
 
 pytestmark = pytest.mark.browser

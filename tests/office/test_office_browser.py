@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from caseapp.core.audit import AuditEvent
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from tests.office.conftest import version_from
 
 
@@ -102,8 +103,9 @@ def test_action_refused_when_status_does_not_allow_it(db, make_case, make_user, 
     assert _reload(db, case).status == "in_progress"
 
 
+@pytest.mark.frozen_at("2026-11-12")
 def test_request_correction_warns_when_late(db, make_case, make_user, office, submit):
-    case = make_case()  # received 2026-11-02: the 7 working days ended on 2026-11-11
+    case = make_case(received_on=date(2026, 11, 2))  # the 7 working days ended on 2026-11-11
     client = office(make_user("clerk", agency=case.agency))
     page = client.get(_url(case, "request-correction")).get_data(as_text=True)
     assert 'id="late-warning"' in page and "2026-11-11" in page
@@ -323,6 +325,6 @@ def test_closing_directly_asks_for_the_delivery_date_prefilled_with_today(db, ma
     page = supervisor.get(_url(case, "close")).get_data(as_text=True)
     assert f'value="{local_today().isoformat()}"' in page and 'name="delivered_on"' in page
     resp = submit(supervisor, _url(case, "close"), {"outcome": "disclosed", "reason": "已当面提供",
-                                                    "delivered_on": "2026-11-20"})
+                                                    "delivered_on": "2026-11-09"})
     assert resp.status_code == 302
-    assert _reload(db, case).closed_on.isoformat() == "2026-11-20"
+    assert _reload(db, case).closed_on.isoformat() == "2026-11-09"

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from caseapp.core.actions import act
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from caseapp.calendar.service import load_calendar
 from caseapp.cases import inbox
 from caseapp.cases import operations as ops
 from caseapp.clock.service import describe_clock
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 
 
 def _numbers(html: str) -> set[str]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from caseapp.cases.attachments import Attachment
 from caseapp.cases.identity import check_query_code
 from caseapp.cases.models import Case
-from caseapp.core.db import local_today
+from caseapp.core.clock import local_today
 from tests.conftest import VALID_PERSON, csrf_from
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -31,12 +31,12 @@ def _cases(db):
 def test_register_with_scan_and_print_the_receipt_once(db, make_user, office):
     clerk = make_user("clerk")
     client = office(clerk)
-    data = _form(client, received_on="2026-11-20")
+    data = _form(client, received_on="2026-11-06")
     data["files"] = [(io.BytesIO(PDF), "扫描件.pdf")]
     resp = client.post("/office/cases/new", data=data, content_type="multipart/form-data")
     assert resp.status_code == 302 and "/receipt" in resp.headers["Location"]
     [case] = _cases(db)
-    assert case.channel == "post" and str(case.received_on) == "2026-11-20" and case.registered_by_id == clerk.id
+    assert case.channel == "post" and str(case.received_on) == "2026-11-06" and case.registered_by_id == clerk.id
     assert case.status == "submitted" and case.due_on is not None
     [att] = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id))
     assert att.kind == "scan" and att.original_name == "扫描件.pdf"
@@ -44,7 +44,7 @@ def test_register_with_scan_and_print_the_receipt_once(db, make_user, office):
     with client.session_transaction() as sess:
         cookie = str(dict(sess))  # what the signed (readable) cookie carries before the receipt prints
     receipt = client.get(resp.headers["Location"]).get_data(as_text=True)
-    assert case.tracking_number in receipt and "2026-11-20" in receipt and case.due_on.isoformat() in receipt
+    assert case.tracking_number in receipt and "2026-11-06" in receipt and case.due_on.isoformat() in receipt
     code = re.search(r'id="receipt-code">([A-Z0-9]+)<', receipt).group(1)
     assert check_query_code(code, case.query_code_hash)
     assert code not in cookie  # the query code is held server side, never in the cookie (issue 13 item 6)

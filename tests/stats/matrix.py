@@ -32,7 +32,7 @@ BODY = "示范市人民政府"
 
 
 def _today():
-    from caseapp.core.db import local_today
+    from caseapp.core.clock import local_today
 
     return local_today()
 
