@@ -56,11 +56,6 @@ def allowed(action: str, status: str | Status) -> bool:
     return TABLE.allowed(action, status)
 
 
-def target_status(action: str, status: str | Status) -> Status:
-    """The status a case in `status` has after `action`."""
-    return TABLE.target(action, status)
-
-
 def available_actions(status: str | Status) -> list[str]:
     """Actions allowed in this status, in table order."""
     return TABLE.available(status)
@@ -71,28 +66,12 @@ def require(action: str, status: str | Status) -> None:
     TABLE.require(action, status)
 
 
-def can_accept(case) -> bool:
-    return allowed("accept", case.status)
-
-
-def can_request_correction(case) -> bool:
-    return allowed("request_correction", case.status)
-
-
 def can_receive_correction(case) -> bool:
     return allowed("receive_correction", case.status)
 
 
 def can_withdraw(case) -> bool:
     return allowed("withdraw", case.status)
-
-
-def can_close(case) -> bool:
-    return allowed("close", case.status)
-
-
-def can_reopen(case) -> bool:
-    return allowed("reopen", case.status)
 
 
 def is_final(status: str | Status) -> bool:

@@ -41,6 +41,20 @@ class StateTable:
         """The translated label of a status."""
         return self.labels[self.statuses(value)]
 
+    def transition(self, action: str) -> Transition:
+        """The transition of `action`; LookupError naming the action and the table when it has none."""
+        t = self.transitions.get(action)
+        if t is None:
+            raise LookupError(f"action {action!r} has no transition in the {self.statuses.__name__} table")
+        return t
+
+    def when(self, action: str):
+        """An action's `when` check: None while the status allows `action`, else the refusal. Checks
+        at declaration that the table has the action, so that a declaration naming a transition the
+        table lacks stops the app at start, with the action's name, instead of failing at first use."""
+        self.transition(action)
+        return lambda ctx_status: self.refusal(action, ctx_status)
+
     def allowed(self, action: str, status) -> bool:
         """Whether `action` may start from `status`."""
         t = self.transitions.get(action)
@@ -48,7 +62,7 @@ class StateTable:
 
     def target(self, action: str, status):
         """The status after `action`."""
-        t = self.transitions[action]
+        t = self.transition(action)
         return t.target if t.target is not None else self.statuses(status)
 
     def available(self, status) -> list[str]:
@@ -59,7 +73,7 @@ class StateTable:
         """None when allowed, else the error that says why (nothing is raised)."""
         if self.allowed(action, status):
             return None
-        return TransitionError(str(self.message) % {"action": self.transitions[action].label,
+        return TransitionError(str(self.message) % {"action": self.transition(action).label,
                                                      "status": self.label(status)})
 
     def require(self, action: str, status) -> None:

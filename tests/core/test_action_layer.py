@@ -69,3 +69,16 @@ def test_package_walls_hold():
     result = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=300,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_a_declaration_naming_a_transition_its_table_lacks_fails_when_declared():
+    """An action's `when` is checked against its state table as the registry module is imported
+    (at app start), with the action's name, instead of a KeyError at first use."""
+    from caseapp.cases.actions import case_status
+    from caseapp.letters.actions import letter_status
+
+    with pytest.raises(LookupError, match="'archive' has no transition in the Status table"):
+        case_status("archive")
+    with pytest.raises(LookupError, match="'shred_letter' has no transition in the LetterStatus table"):
+        letter_status("shred_letter")
+    assert case_status("accept") is not None  # a known one is fine
