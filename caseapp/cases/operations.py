@@ -21,7 +21,7 @@ from caseapp.cases.identity import (
     new_query_code,
 )
 from caseapp.cases.models import Case
-from caseapp.cases.outcomes import REQUIRED_STATUS, WITHDRAWAL_OUTCOME, get_outcome
+from caseapp.cases.outcomes import REQUIRED_STATUS, WITHDRAWAL_OUTCOME, get_outcome, outcome_rule_refusal
 from caseapp.cases.validation import validate_channel, validate_request
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, correction_due, correction_notice_deadline
 from caseapp.clock.service import refresh_due
@@ -284,10 +284,9 @@ def close_case(
     if delivered_on is not None and not case.received_on <= delivered_on <= today:
         message = _l("The delivery date must be between the receipt date and today.")
         raise ValidationError(message, errors={"delivered_on": message})
-    required = REQUIRED_STATUS.get(found.code)
-    if required and case.status != required:
-        raise TransitionError(_l("This outcome only applies to a case in the status “%(status)s”.",
-                                 status=states.STATUS_LABELS[states.Status(required)]))
+    refused = outcome_refusal(case, found.code, today)
+    if refused is not None:
+        raise refused
     case.status = states.Status.CLOSED.value
     case.outcome = found.code
     case.closed_on = delivered_on or today
@@ -295,6 +294,17 @@ def close_case(
     record_closure(case, closure_kind(found.code, reason))
     _finish(case, "case.closed", before, actor=actor, actor_label=actor_label, note=(reason or "").strip() or None)
     return case
+
+
+def outcome_refusal(case: Case, code: str, today: date) -> ValidationError | TransitionError | None:
+    """Why the case cannot close with outcome `code` today: its status (409), or a rule of the outcome
+    (422 naming the outcome field, so that a form shows it beside the choice); None when it can."""
+    required = REQUIRED_STATUS.get(code)
+    if required and case.status != required:
+        return TransitionError(_l("This outcome only applies to a case in the status “%(status)s”.",
+                                  status=states.STATUS_LABELS[states.Status(required)]))
+    message = outcome_rule_refusal(case, code, today)
+    return ValidationError(message, errors={"outcome": message}) if message is not None else None
 
 
 def lapse_correction(case: Case, *, today: date) -> Case:

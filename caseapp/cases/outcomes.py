@@ -1,7 +1,9 @@
 """Outcome categories of SPEC §6 and their annual-report rows. The only home of this table."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -70,6 +72,48 @@ REQUIRED_STATUS = {
     "other.fee_unpaid": "awaiting_fee",
 }
 WITHDRAWAL_OUTCOME = "other.other"
+
+# What must be true of a case before it may close with an outcome, beyond REQUIRED_STATUS:
+# outcome code -> rules(case, today) -> the reason it may not (a message), or None. A domain above
+# cases adds its own with add_outcome_rule (fees: the payment period must have run out).
+OutcomeRule = Callable[[object, date], object]
+_RULES: dict[str, list[OutcomeRule]] = {}
+
+
+def add_outcome_rule(code: str, rule: OutcomeRule) -> None:
+    """Require `rule(case, today)` to return None before a case closes with `code`."""
+    if code not in BY_CODE:
+        raise LookupError(f"no outcome {code!r}")
+    if rule not in _RULES.setdefault(code, []):
+        _RULES[code].append(rule)
+
+
+def outcome_rule_refusal(case, code: str, today: date):
+    """The first rule of `code` the case does not meet (its message), or None."""
+    for rule in _RULES.get(code, ()):
+        message = rule(case, today)
+        if message is not None:
+            return message
+    return None
+
+
+def _correction_period_over(case, today: date):
+    """Reg. 30: a correction lapses only once its period has run out (the last day still counts)."""
+    if case.correction_due_on is not None and today <= case.correction_due_on:
+        return _l("The correction period runs until %(day)s: the request cannot be closed as lapsed before then.",
+                  day=case.correction_due_on.isoformat())
+    return None
+
+
+def _corrected(case, _today: date):
+    """Reg. 30: "still unclear after correction" needs a correction that was asked for and arrived."""
+    if case.correction_received_on is None:
+        return _l("“Still unclear after correction” applies only after a correction was requested and received.")
+    return None
+
+
+add_outcome_rule("other.correction_lapsed", _correction_period_over)
+add_outcome_rule("unavailable.unclear_after_correction", _corrected)
 
 
 def get_outcome(code: str) -> Outcome | None:

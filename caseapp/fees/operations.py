@@ -15,6 +15,7 @@ from caseapp.calendar.service import load_calendar
 from caseapp.cases import operations as case_ops
 from caseapp.cases import states
 from caseapp.cases.models import Case
+from caseapp.cases.outcomes import add_outcome_rule
 from caseapp.clock.rules import fee_payment_deadline
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today
@@ -234,6 +235,20 @@ def record_payment(case, *, actor, paid_on=None, today: date | None = None) -> F
     fee.paid_on = paid_on
     _event("fee.paid", fee, case, actor=actor, before={"status": "notified"})
     return fee
+
+
+def _payment_period_over(case, today: date):
+    """109号: a fee lapses only once its 20 working days from the notice's receipt have run out."""
+    fee = open_fee(case)
+    if fee is None or fee.status != FeeStatus.NOTIFIED or fee.pay_by is None:
+        return _l("The payment period has not started: the fee notice's receipt is not recorded yet.")
+    if today <= fee.pay_by:
+        return _l("The fee may be paid until %(day)s: the request cannot be closed as unpaid before then.",
+                  day=fee.pay_by.isoformat())
+    return None
+
+
+add_outcome_rule("other.fee_unpaid", _payment_period_over)
 
 
 def lapse_fee(fee: Fee, *, today: date) -> Fee:

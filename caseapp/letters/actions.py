@@ -44,8 +44,10 @@ register_target("letter", _letter_of_case)
 
 
 def letter_status(action: str):
-    """A `when` check: the letter state table allows `action` from the letter's status."""
-    return lambda ctx: LETTERS.refusal(action, ctx.letter.status)
+    """A `when` check: the letter state table allows `action` from the letter's status (an action the
+    table lacks fails here, at app start)."""
+    check = LETTERS.when(action)
+    return lambda ctx: check(ctx.letter.status)
 
 
 def letter_json(ctx: Ctx, letter) -> dict:
@@ -188,7 +190,8 @@ register(
     Action(
         name="approve_extension", label=_l("Approve the extension"), domain="letters", roles=SUPERVISORS,
         path="approve-extension", when=lambda ctx: times.approval_refusal(ctx.case, "extension", None),
-        guards=(lambda ctx: times.approval_refusal(ctx.case, "extension", ctx.user),),
+        guards=(lambda ctx: times.approval_refusal(ctx.case, "extension", ctx.user),
+                lambda ctx: times.within_period_refusal(ctx.case, ctx.today)),
         operation=lambda ctx, data: times.approve_time_request(ctx.case, actor=ctx.user, kind="extension",
                                                                today=ctx.today),
         result=_time_request_json, after=_notice_page, done=_approved_message, style="success",
@@ -207,7 +210,8 @@ register(
     Action(
         name="approve_deferral", label=_l("Approve the deferral"), domain="letters", roles=SUPERVISORS,
         path="approve-deferral", when=lambda ctx: times.approval_refusal(ctx.case, "deferral", None),
-        guards=(lambda ctx: times.approval_refusal(ctx.case, "deferral", ctx.user),),
+        guards=(lambda ctx: times.approval_refusal(ctx.case, "deferral", ctx.user),
+                lambda ctx: times.within_period_refusal(ctx.case, ctx.today)),
         operation=lambda ctx, data: times.approve_time_request(ctx.case, actor=ctx.user, kind="deferral",
                                                                today=ctx.today),
         result=_time_request_json, after=_notice_page, done=_approved_message, style="success",

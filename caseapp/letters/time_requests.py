@@ -2,21 +2,25 @@
 the notice to the applicant is prepared approved for a clerk to issue. One audit event each."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from caseapp.calendar.service import load_calendar
 from caseapp.cases import operations as case_ops
 from caseapp.cases import states as case_states
 from caseapp.cases.models import Case
-from caseapp.clock.rules import MAX_EXTENSION_DAYS
+from caseapp.clock.rules import MAX_EXTENSION_DAYS, compute_due
+from caseapp.clock.service import facts_for
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today
 from caseapp.core.db import flush_or_stale
 from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
 from caseapp.extensions import db
 from caseapp.letters.models import TimeRequest
-from caseapp.letters.operations import MAX_REASON_CHARS, new_approved_letter, self_approval_allowed
+from caseapp.letters.operations import MAX_REASON_CHARS, add_issue_hook, new_approved_letter, self_approval_allowed
 from caseapp.letters.queries import pending_time_request
 from caseapp.letters.states import TIME_REQUESTS, TimeRequestStatus
 
@@ -63,6 +67,33 @@ def approval_refusal(case: Case, kind: str, user) -> TransitionError | Forbidden
     if user is not None and req.requested_by_id == user.id and not self_approval_allowed(case.agency):
         return ForbiddenError(_l("A request must be approved by someone other than whoever made it."))
     return None
+
+
+def due_before(req: TimeRequest, case: Case, today: date) -> date:
+    """The reply's due date as it was before this approved extension or deferral moved it."""
+    facts = facts_for(case)
+    if req.kind == "extension":
+        facts = replace(facts, extension_days=max(0, facts.extension_days - (req.days or 0)))
+    else:
+        facts = replace(facts, deferred_to=None)
+    return compute_due(facts, load_calendar(), today).due_on
+
+
+def _notice_in_time(case: Case, *, letter, actor, served_on: date, today: date) -> None:
+    """Reg. 33: the extension (or deferral) notice reaches the applicant within the period it
+    extends; served later, the period has already run out and the notice cannot be issued."""
+    req = db.session.scalar(sa.select(TimeRequest).where(TimeRequest.letter_id == letter.id))
+    if req is None:
+        return
+    original = due_before(req, case, today)
+    if served_on > original:
+        message = _l("The reply was due on %(day)s: the notice of the extension or deferral had to reach the "
+                     "applicant by then (Reg. 33) and can no longer be issued.", day=original.isoformat())
+        raise TransitionError(message)
+
+
+add_issue_hook("extension_notice", _notice_in_time)
+add_issue_hook("deferral_notice", _notice_in_time)
 
 
 def request_extension(case: Case, *, actor, days, reason, today: date | None = None) -> TimeRequest:
