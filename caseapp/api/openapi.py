@@ -83,8 +83,9 @@ SCHEMAS: dict[str, dict] = {
             "name": {"type": "string", "maxLength": 200},
             "id_type": {"type": ["string", "null"], "enum": ["resident_id", "passport", "hk_macao_permit",
                                                              "taiwan_permit", "foreign_permanent_residence",
-                                                             "other", None],
-                        "description": "Citizens only; organisations are identified by org_code."},
+                                                             "other", "uscc", None],
+                        "description": "Citizens: the identity document; organisations: uscc, with the "
+                                       "unified social credit code in id_number (or in org_code)."},
             "id_number": {**_STR, "maxLength": 40, "description": "Citizens: required; a resident ID is checked "
                                                                   "(18 characters, birth date, check digit)."},
             "org_code": {**_STR, "maxLength": 18, "description": "Organisations: the unified social credit code."},

@@ -15,6 +15,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from caseapp.api import bp
+from caseapp.api.applicant import APPLICANT_FIELDS, read_applicant
 from caseapp.api.openapi import SCHEMAS, build_document, register_paths
 from caseapp.cases.attachments import MAX_FILE_SIZE, MAX_FILES, Upload, read_uploads
 from caseapp.cases.identity import mask_id, query_code_needs_upgrade
@@ -40,12 +41,6 @@ from caseapp.intake.operations import (
 )
 from caseapp.letters import queries as letter_queries
 
-# JSON names of the applicant's fields -> the names validate_request() uses.
-APPLICANT_FIELDS = {
-    "type": "applicant_type", "name": "applicant_name", "id_type": "id_type", "id_number": "id_number",
-    "org_code": "org_code", "contact_person": "contact_person", "phone": "phone", "email": "email",
-    "address": "address", "postal_code": "postal_code",
-}
 TOP_FIELDS = ("description", "document_ref", "purpose", "form", "delivery", "assistance_note")
 API_NAMES = {v: f"applicant.{k}" for k, v in APPLICANT_FIELDS.items()} | {"files": "attachments",
                                                                           "id_scan": "attachments"}
@@ -132,15 +127,17 @@ def _text(body: dict, key: str, api_name: str, errors: dict):
     return value
 
 
-def _request_data(body: dict) -> tuple[str | None, dict]:
-    """The agency code and the fields validate_request() takes; 422 for wrong types."""
+def _request_data(body: dict) -> tuple[str | None, dict, dict[str, str]]:
+    """The agency code, the fields validate_request() takes and their API names; 422 for wrong types."""
     errors: dict[str, str] = {}
     agency = _text(body, "agency", "agency", errors)
     applicant = body.get("applicant")
     if not isinstance(applicant, dict):
         errors["applicant"] = _("Must be an object with the applicant's details.")
         applicant = {}
-    data = {internal: _text(applicant, key, f"applicant.{key}", errors) for key, internal in APPLICANT_FIELDS.items()}
+    data, names = read_applicant(applicant)
+    for field, name in names.items():
+        data[field] = _text(data, field, name, errors)
     for key in TOP_FIELDS:
         data[key] = _text(body, key, key, errors)
     needs = body.get("needs_assistance", False)
@@ -149,7 +146,7 @@ def _request_data(body: dict) -> tuple[str | None, dict]:
     data["needs_assistance"] = bool(needs)
     if errors:
         raise _field_error(errors)
-    return agency, data
+    return agency, data, {**API_NAMES, **names}
 
 
 def _filing_input() -> tuple[dict, dict[str, list[Upload]], str]:
@@ -186,8 +183,8 @@ def _idempotency_key() -> str | None:
     return key
 
 
-def _api_fields(errors: dict) -> dict:
-    return {API_NAMES.get(k, k): v for k, v in errors.items()}
+def _api_fields(errors: dict, names: dict[str, str] = API_NAMES) -> dict:
+    return {names.get(k, k): v for k, v in errors.items()}
 
 
 # --- Representations ----------------------------------------------------------------------------
@@ -297,7 +294,7 @@ def create_request():
     """File a request online; 201 with the tracking number and the query code (returned only here)."""
     key = _idempotency_key()
     body, uploads, body_hash = _filing_input()
-    agency_code, data = _request_data(body)
+    agency_code, data, names = _request_data(body)
     if key:
         earlier = queries.find_submission("api", key)
         if earlier is not None:
@@ -306,14 +303,14 @@ def create_request():
     if agency is None:
         _clean, errors = validate_request(data)
         errors["agency"] = _("Unknown agency code; see GET /api/v1/agencies.")
-        raise _field_error(_api_fields(errors))
+        raise _field_error(_api_fields(errors, names))
     try:
         reg = submit_online_request(agency, data, uploads, submission_scope="api" if key else None,
                                     submission_key=key, request_hash=body_hash if key else None)
         db.session.commit()
     except ValidationError as err:
         db.session.rollback()
-        raise ValidationError(err.message, errors=_api_fields(err.errors)) from None
+        raise ValidationError(err.message, errors=_api_fields(err.errors, names)) from None
     except sa.exc.IntegrityError:
         # The same Idempotency-Key filed concurrently: answer as a retry.
         db.session.rollback()

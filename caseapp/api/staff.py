@@ -13,6 +13,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from caseapp.api import bp
+from caseapp.api.applicant import read_applicant
 from caseapp.calendar.service import load_calendar
 from caseapp.cases import inbox as inbox_queries
 from caseapp.cases import operations as ops
@@ -31,12 +32,6 @@ from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, r
 from caseapp.extensions import db
 from caseapp.letters.queries import letters_for_case
 
-# Request-body names of the applicant fields, as validate_request() names them.
-APPLICANT_FIELDS = {
-    "type": "applicant_type", "name": "applicant_name", "id_type": "id_type", "id_number": "id_number",
-    "org_code": "org_code", "contact_person": "contact_person", "phone": "phone", "email": "email",
-    "address": "address", "postal_code": "postal_code",
-}
 REQUEST_FIELDS = ("description", "document_ref", "purpose", "form", "delivery", "needs_assistance", "assistance_note")
 MAX_PER_PAGE = 100
 
@@ -51,14 +46,6 @@ def _json_body() -> dict:
     if not isinstance(body, dict):
         return None
     return body
-
-
-def _api_field(name: str, names: dict = APPLICANT_FIELDS) -> str:
-    """The API's name of a request field (applicant.* for the applicant's)."""
-    for api_name, field in names.items():
-        if field == name:
-            return f"applicant.{api_name}"
-    return name
 
 
 def _day(value, field: str) -> date | None:
@@ -143,16 +130,11 @@ def create_case():
     applicant = body.get("applicant")
     if not isinstance(applicant, dict):
         _invalid({"applicant": _("Please give the applicant as an object.")})
-    data = {field: applicant.get(api_name) for api_name, field in APPLICANT_FIELDS.items()}
+    data, names = read_applicant(applicant)
     data.update({field: body.get(field) for field in REQUEST_FIELDS})
-    names = dict(APPLICANT_FIELDS)
-    if data.get("id_type") == "uscc" and not data.get("org_code"):
-        # DESIGN §5 names one field: an organisation's unified social credit code in id_number.
-        data["org_code"], data["id_number"] = data.get("id_number"), None
-        names["id_number"] = "org_code"
     for key, value in data.items():
         if value is not None and not isinstance(value, (str, bool)):
-            _invalid({_api_field(key): _("Must be text.")})
+            _invalid({names.get(key, key): _("Must be text.")})
     channel = body.get("channel")
     if channel not in CHANNELS or channel == "online":
         _invalid({"channel": _("Please choose how the request arrived: in_person, post, fax, email or oral.")})
@@ -163,7 +145,7 @@ def create_case():
         attach_files(reg.case, uploads, kind="scan", actor=user)
     except ValidationError as err:
         db.session.rollback()
-        raise ValidationError(err.message, errors={_api_field(k, names): v for k, v in err.errors.items()}) from None
+        raise ValidationError(err.message, errors={names.get(k, k): v for k, v in err.errors.items()}) from None
     db.session.commit()
     return jsonify({**serialize_case(reg.case), "query_code": reg.query_code}), 201
 

@@ -391,3 +391,21 @@ def test_the_api_shows_an_extended_due_date_only_once_its_notice_is_issued(clien
         "method": "email", "date": "2026-11-20", "reference": "zhangsan@example.com"}}, today=date(2026, 11, 20))
     shown = client.get(f"/api/v1/requests/{case.tracking_number}", headers={"X-Query-Code": case.query_code}).json
     assert shown["due_on"] == case.due_on.isoformat() != before
+
+
+def test_an_organisation_files_with_its_credit_code_as_id_number(client, db, agency):
+    """DESIGN §5: the public API reads the applicant as the staff API does: an organisation's unified
+    social credit code in applicant.id_number with id_type "uscc" (org_code stays an alias)."""
+    org = {"type": "commercial_enterprise", "name": "示范市某某科技有限公司", "id_type": "uscc",
+           "id_number": "91350100M000100Y43", "contact_person": "王五", "phone": "13800138000",
+           "email": "wangwu@example.com"}
+    resp = client.post("/api/v1/requests", json=body(applicant=org))
+    assert resp.status_code == 201, resp.get_json()
+    case = db.session.scalar(sa.select(Case))
+    assert (case.applicant_type, case.id_type, case.org_code) == ("commercial_enterprise", "uscc", "91350100M000100Y43")
+    bad = client.post("/api/v1/requests", json=body(applicant={**org, "id_number": "91350100M000100Y4A"}))
+    assert bad.status_code == 422 and "applicant.id_number" in bad.get_json()["error"]["fields"]
+    assert count(db, Case) == 1  # the refused one wrote nothing
+    alias = client.post("/api/v1/requests", json=body(applicant={**{k: v for k, v in org.items() if k != "id_number"},
+                                                                 "org_code": "91350100M000100Y43"}))
+    assert alias.status_code == 201, alias.get_json()
