@@ -11,7 +11,6 @@ from caseapp.cases.notes import add_note
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, REPLY_DAYS, correction_due, correction_notice_deadline
 from caseapp.core.actions import Action, Ctx, register
-from caseapp.core.clock import local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
@@ -90,7 +89,8 @@ register(
                   message=_l("Please list everything the applicant must correct."), max_length=5000,
                   help=_l("List everything at once: a correction may be requested only once.")),
             Field("period_days", "int", _l("Correction period (working days)"),
-                  default=DEFAULT_CORRECTION_PERIOD, help=_l("Default 15 working days from the notice."),
+                  default=lambda ctx: correction_period(ctx.case),
+                  help=_l("The agency's period, counted in working days from the notice."),
                   schema={"minimum": 1, "maximum": 60}),
         ),
         operation=_request_correction, preview=_correction_preview, warning=_late_correction,
@@ -102,7 +102,7 @@ register(
         when=case_status("receive_correction"), page=True, style="primary",
         input=Schema(
             Field("received_on", "date", _l("Date the correction arrived"), required=True,
-                  message=_l("Please enter the date the correction arrived."), default=local_today),
+                  message=_l("Please enter the date the correction arrived."), default=lambda ctx: ctx.today),
             Field("description", "longtext", _l("The corrected or supplemented content"), required=True,
                   message=_l("Please enter the corrected or supplemented content."), max_length=5000),
         ),
@@ -129,7 +129,7 @@ register(
                   message=_l("Please give the reason for closing the case directly.")),
             Field("delivered_on", "date", _l("Date the decision reached the applicant"),
                   help=_l("The case counts as closed on this day (国办公开办函〔2016〕235号)."),
-                  default=local_today),
+                  default=lambda ctx: ctx.today),
         ),
         operation=_close, done=_l("The case was closed."), description="{outcome, reason, delivered_on}",
     ),

@@ -36,7 +36,7 @@ class Field:
     required: bool = False
     message: object = None  # shown when a required value is missing
     path: tuple[str, ...] = ()  # where the API body carries it (default: top level, by name)
-    default: Any = None  # value, or callable() giving it, for an office form shown empty
+    default: Any = None  # value, or callable(ctx) giving it, for an office form shown empty
     choices: Callable[[Any], list] | None = None  # ctx -> [(value, label)]
     help: object = None
     max_length: int | None = None
@@ -144,12 +144,12 @@ class Schema:
             setattr(ActionInputForm, f.name, widget)
         return ActionInputForm
 
-    def initial(self) -> dict:
-        """Default values for an office form shown empty."""
+    def initial(self, ctx) -> dict:
+        """Default values for an office form shown empty (a callable default is given the Ctx)."""
         out = {}
         for f in self.fields:
             if f.office and f.default is not None:
-                value = f.default() if callable(f.default) else f.default
+                value = f.default(ctx) if callable(f.default) else f.default
                 out[f.name] = value.isoformat() if isinstance(value, date) else value
         return out
 

@@ -60,7 +60,7 @@ def case_action(tracking_number: str, slug: str):
     case = load_case(tracking_number)
     action = _allowed(by_slug(slug, "case"))
     ctx = Ctx(user=current_user, case=case)
-    form = action.input.form_class(ctx)(data={"version": case.version, **action.input.initial()}
+    form = action.input.form_class(ctx)(data={"version": case.version, **action.input.initial(ctx)}
                                         if request.method == "GET" else None)
     if request.method == "GET":
         return _page(action, ctx, form) if action.page else redirect(_case_url(case))

@@ -33,7 +33,7 @@ def render_case_letters(case, *, failed: tuple | None = None) -> str:
     ctx = Ctx(user=current_user, case=case)
     shown = [o for o in offers(ctx, target="case") if o.action.domain in ("letters", "fees")]
     forms = {o.action.name: o.action.input.form_class(ctx, prefix=o.action.name)(
-        data={"version": case.version, **o.action.input.initial(),
+        data={"version": case.version, **o.action.input.initial(ctx),
               **_STARTING_VALUES.get(o.action.name, lambda c: {})(case)}) for o in shown}
     if failed is not None and failed[0] in forms:
         name, errors = failed

@@ -328,3 +328,16 @@ def test_closing_directly_asks_for_the_delivery_date_prefilled_with_today(db, ma
                                                     "delivered_on": "2026-11-09"})
     assert resp.status_code == 302
     assert _reload(db, case).closed_on.isoformat() == "2026-11-09"
+
+
+def test_the_correction_form_starts_from_the_agencys_own_period(db, make_agency, make_case, make_user, office,
+                                                                 submit):
+    agency = make_agency(correction_period_days=10)
+    case = make_case(agency=agency)
+    client = office(make_user("clerk", agency=agency))
+    page = client.get(_url(case, "request-correction")).get_data(as_text=True)
+    assert re.search(r'name="period_days"[^>]*value="10"', page) or re.search(r'value="10"[^>]*name="period_days"', page)
+    resp = submit(client, _url(case, "request-correction"), {"details": "请写明所需文件的名称或文号。"})
+    assert resp.status_code == 302
+    # 10 working days from the notice of Tuesday 2026-11-10: Tuesday 2026-11-24.
+    assert _reload(db, case).correction_due_on == date(2026, 11, 24)
