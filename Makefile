@@ -63,11 +63,12 @@ test: system-deps install
 # `make test-at DATE=2027-01-04` (TIME=09:00:00 in the machine's zone by default; TESTS=tests/clock
 # for a part).
 # The tests still freeze their own clock (tests/conftest.py); this run finds whatever escapes it.
-# The monotonic clock is left real: faked, Python's timed waits never end.
+# The monotonic clock is left real (faked, Python's timed waits never end); tests/faketime/ then
+# mends time.sleep for every Python process of the run (see its sitecustomize.py).
 TIME ?= 09:00:00
 test-at: system-deps install
 	@test -n "$(DATE)" || { echo "usage: make test-at DATE=YYYY-MM-DD [TIME=HH:MM:SS] [TESTS=...]" >&2; exit 2; }
-	FAKETIME_DONT_FAKE_MONOTONIC=1 faketime '$(DATE) $(TIME)' $(PY) -m pytest $(TESTS)
+	FAKETIME_DONT_FAKE_MONOTONIC=1 PYTHONPATH=$(CURDIR)/tests/faketime faketime '$(DATE) $(TIME)' $(PY) -m pytest $(TESTS)
 
 bench: install bench-deps
 	$(PY) -m bench.bench_http

@@ -293,10 +293,11 @@ def live_server(app):
     server.shutdown()
 
 
-def _browser_env() -> dict[str, str]:
-    """The browser's environment: ours without libfaketime. Under `make test-at` (faketime) the
-    browser would otherwise run at the shifted date too, and Chromium crawls there; it keeps the
-    real clock instead while the app it talks to runs at the suite's frozen time (see `clock`)."""
+def without_faketime() -> dict[str, str]:
+    """Our environment without libfaketime, for the programs that are not ours (Chromium, redis-server).
+    Under `make test-at` they would run at the shifted date too, and there Chromium crawls and
+    redis-server never answers; they keep the real clock, while the app they serve or talk to runs
+    at the suite's frozen time (see `clock`)."""
     return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
 
 
@@ -305,7 +306,7 @@ def browser_type_launch_args(browser_type_launch_args):
     """Launch Debian's Chromium (browsers cannot be downloaded here)."""
     return {
         **browser_type_launch_args,
-        "env": _browser_env(),
+        "env": without_faketime(),
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],

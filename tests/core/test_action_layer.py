@@ -67,7 +67,8 @@ def test_package_walls_hold():
     """Packages import downwards only (setup.cfg's import-linter contract)."""
     exe = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ,
+                                 "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 

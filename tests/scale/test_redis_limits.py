@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import without_faketime
+
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 10  # the default LOOKUP_RATE_LIMIT_NUMBER: "10 per 15 minutes"
 
@@ -62,7 +64,8 @@ def redis_url():
 
     port = _free_port()
     proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=without_faketime())
     client = redis.Redis(host="127.0.0.1", port=port)
     try:
         _wait(client.ping, "redis-server", proc, timeout=20)
@@ -90,7 +93,8 @@ def test_lookup_limit_holds_across_two_gunicorn_workers(app, make_case, redis_ur
     env = {**os.environ, "CASEAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "CASEAPP_RATELIMIT_STORAGE_URI": redis_url, "CASEAPP_INSTANCE_DIR": str(tmp_path),
            "CASEAPP_DATA_DIR": str(tmp_path / "data"), "CASEAPP_SECRET_KEY": "scale-test-secret",
-           "PYTHONPATH": str(ROOT), "CASEAPP_SCHEDULER": "0"}  # no background sweep on the suite's database
+           "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))),
+           "CASEAPP_SCHEDULER": "0"}  # no background sweep on the suite's database
     env.pop("CASEAPP_TEST_DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
