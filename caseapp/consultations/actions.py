@@ -4,6 +4,7 @@
 - `consult` {kind: department|agency|third_party, department: CODE, agency: CODE,
   third_party: {name, address, phone}, question, sent_on, delivered_on, due_days} -> consultation_id
 - `record_opinion` {consultation_id, opinion: agree|disagree|partial, reasons, received_on}
+- `cancel_consultation` {consultation_id, reason}
 
 The office's own consult page (caseapp.consultations.views, at the same URL /office/cases/<number>/consult,
 which Werkzeug prefers to the generic action route) calls the same operation with the files chosen or
@@ -58,6 +59,11 @@ def _record(ctx: Ctx, data: dict):
                               received_on=data.get("received_on"), today=ctx.today)
 
 
+def _cancel(ctx: Ctx, data: dict):
+    c = ops.get_case_consultation(ctx.case, data.get("consultation_id"))
+    return ops.cancel_consultation(c, actor=ctx.user, reason=data.get("reason"), today=ctx.today)
+
+
 def _panel(ctx: Ctx, _result) -> str:
     return url_for("office.case_page", tracking_number=ctx.case.tracking_number) + "#consultations"
 
@@ -105,5 +111,18 @@ register(
         operation=_record, result=_consultation_json, after=_panel,
         done=_l("The opinion was recorded."),
         description=_l("{consultation_id, opinion: agree|disagree|partial, reasons, received_on}"),
+    ),
+    Action(
+        name="cancel_consultation", label=_l("Cancel the consultation"), domain="consultations",
+        roles=HANDLERS, path="cancel-consultation", style="outline-danger",
+        confirm=_l("Cancel this consultation? Its addressee is told not to answer; its pause of the clock ends today."),
+        input=Schema(
+            Field("consultation_id", "id", _l("Consultation"), required=True),
+            Field("reason", "longtext", _l("Why it is cancelled"), required=True, max_length=2000,
+                  message=_l("Please give the reason for cancelling.")),
+        ),
+        operation=_cancel, result=_consultation_json, after=_panel,
+        done=_l("The consultation was cancelled."),
+        description=_l("{consultation_id, reason}: a consultation awaiting its answer is withdrawn; its pause ends"),
     ),
 )

@@ -19,6 +19,7 @@ class ConsultationStatus(enum.StrEnum):
     ANSWERED = "answered"
     LAPSED = "lapsed"
     DEEMED_CONSENT = "deemed_consent"
+    CANCELLED = "cancelled"  # withdrawn by the asking agency, or ended with its case (SPEC §5)
 
 
 STATUSES = tuple(s.value for s in ConsultationStatus)
@@ -77,6 +78,8 @@ class Consultation(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     lapsed_on: Mapped[date | None] = mapped_column(sa.Date)
     escalated_on: Mapped[date | None] = mapped_column(sa.Date)  # department past its due date
+    cancelled_on: Mapped[date | None] = mapped_column(sa.Date)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     pause_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clock_pauses.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)

@@ -27,6 +27,7 @@ from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today
 from caseapp.core.db import flush_or_stale
 from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
+from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.extensions import db
@@ -184,6 +185,13 @@ def consult(
         c.third_party_address = _text(tp.address, "third_party_address", "", required=False, limit=300)
         c.third_party_phone = _text(tp.phone, "third_party_phone", "", required=False, limit=40)
     c.question = _text(question, "question", _l("Please write the question to be answered."))
+    duplicate = open_consultation_of(case, c)
+    if duplicate is not None:
+        field = {"department": "department", "agency": "agency_name" if c.third_party_name else "agency"}.get(
+            kind, "third_party_name")
+        raise _invalid(field, _l("An opinion of %(name)s on this request is still awaited (sent on %(day)s): cancel "
+                                 "that consultation first to ask again.", name=duplicate.addressee_name,
+                                 day=duplicate.sent_on.isoformat()))
 
     sent = _day(sent_on, "sent_on") or today
     if sent < case.received_on:
@@ -334,6 +342,27 @@ def answer_consultation(c: Consultation, *, actor: User, opinion, reasons, uploa
     return c
 
 
+def open_consultation_of(case: Case, new: Consultation) -> Consultation | None:
+    """The case's consultation awaiting an answer from the same addressee as `new` (SPEC §5: one
+    open consultation per addressee and case), or None."""
+    same = sa.and_(Consultation.case_id == case.id, Consultation.kind == new.kind,
+                   Consultation.status == "sent")
+    if new.kind == "department":
+        same = sa.and_(same, Consultation.department_id == new.department_id)
+    elif new.addressee_agency_id is not None:
+        same = sa.and_(same, Consultation.addressee_agency_id == new.addressee_agency_id)
+    else:  # a third party or an agency off the platform, by its name
+        same = sa.and_(same, Consultation.addressee_agency_id.is_(None),
+                       sa.func.lower(Consultation.third_party_name) == (new.third_party_name or "").lower())
+    return db.session.scalar(sa.select(Consultation).where(same).order_by(Consultation.id).limit(1))
+
+
+def answers_on_paper(c: Consultation) -> bool:
+    """Whether the asking agency records the answer itself: only a third party's or an agency's off
+    the platform. A department or an agency on the platform answers there, as its own addressee."""
+    return c.kind == "third_party" or (c.kind == "agency" and c.addressee_agency_id is None)
+
+
 def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_on=None,
                    uploads: Sequence[Upload] = (), today: date | None = None,
                    expected_version: int | None = None) -> Consultation:
@@ -344,6 +373,9 @@ def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_o
         raise StaleVersionError()
     if c.status != "sent":
         raise TransitionError(_l("This consultation has already been answered or has lapsed."))
+    if not answers_on_paper(c):
+        raise TransitionError(_l("%(name)s answers on the platform itself: only the answer of a third party or of "
+                                 "an agency not on the platform is recorded here.", name=c.addressee_name))
     opinion, text = _check_opinion(opinion, reasons)
     today = today or local_today()
     received = _day(received_on, "received_on") or today
@@ -372,3 +404,36 @@ def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, t
     return draft_letter(c.case, actor=actor, template="third_party_disclosure_notice", today=today, fields={
         "addressee": c.third_party_name, "consulted_on": c.sent_on.isoformat(), "content": content,
         "reasons": reasons})
+
+
+def cancel_consultation(c: Consultation, *, actor: User | None, reason, today: date) -> Consultation:
+    """Withdraw a consultation still awaiting its answer, with the reason: its pause ends that day
+    and its addressees on the platform are told (SPEC §5)."""
+    if c.status != "sent":
+        raise TransitionError(_l("Only a consultation still awaiting its answer can be cancelled."))
+    text = _text(reason, "reason", _l("Please give the reason for cancelling."), limit=2000)
+    before = _snapshot(c)
+    c.status, c.cancelled_on, c.cancel_reason = "cancelled", today, text
+    _end_pause(c, today, today)
+    _event("consultation.cancelled", c, before, actor=actor, note=text)
+    message = f"{c.case.tracking_number}：征求意见已撤销（{text}），无需再答复。"
+    for user_id in _addressee_users(c):
+        notify(user_id, "consultation_cancelled", message, case_id=c.case_id, subject_id=c.id,
+               dedupe_key=f"consultation:{c.id}:cancelled")
+    return c
+
+
+def _cancel_with_the_case(event) -> None:
+    """A closed or withdrawn case asks nobody anything any more: its open consultations are cancelled."""
+    if event.case_id is None:
+        return
+    case = db.session.get(Case, event.case_id)
+    reason = str(_l("The case was closed.") if event.action == "case.closed" else _l("The request was withdrawn."))
+    today = case.closed_on or local_today()
+    for c in db.session.scalars(sa.select(Consultation).where(
+            Consultation.case_id == case.id, Consultation.status == "sent").order_by(Consultation.id)).all():
+        cancel_consultation(c, actor=None, reason=reason, today=max(today, c.sent_on))
+
+
+subscribe("case.closed", _cancel_with_the_case)
+subscribe("case.withdrawn", _cancel_with_the_case)

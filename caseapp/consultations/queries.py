@@ -21,6 +21,7 @@ STATUS_LABELS = {
     "answered": _l("Answered"),
     "lapsed": _l("Lapsed without answer"),
     "deemed_consent": _l("Deemed consent"),
+    "cancelled": _l("Cancelled"),
 }
 OPINION_LABELS = {"agree": _l("Agrees"), "disagree": _l("Disagrees"), "partial": _l("Agrees in part")}
 

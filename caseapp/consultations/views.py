@@ -150,14 +150,15 @@ def detail(consultation_id: int):
 
 
 def _detail_page(c, answer_form, record_form, notice_form):
-    can_record = (current_user.role in CASE_HANDLERS and current_user.agency_id == c.agency_id
+    can_cancel = (current_user.role in CASE_HANDLERS and current_user.agency_id == c.agency_id
                   and c.status == "sent")
+    can_record = can_cancel and ops.answers_on_paper(c)
     if request.method == "GET" and not record_form.received_on.data:
         record_form.received_on.data = local_today().isoformat()
     return render_template(
         "consultations/detail.html", c=c, answer_form=answer_form, record_form=record_form,
         notice_form=notice_form, can_answer=ops.can_answer(current_user, c) and c.status == "sent",
-        can_record=can_record, is_asking=queries.of_asking_agency(current_user, c),
+        can_record=can_record, can_cancel=can_cancel, is_asking=queries.of_asking_agency(current_user, c),
         can_notice=(current_user.role in CASE_HANDLERS and current_user.agency_id == c.agency_id
                     and c.kind == "third_party" and c.opinion in ("disagree", "partial")),
         kind_labels=queries.KIND_LABELS, status_labels=queries.STATUS_LABELS, opinion_labels=queries.OPINION_LABELS)
@@ -271,7 +272,8 @@ def _notification_labels() -> dict:
     return {"due_reminder": _l("Due-date reminder"), "supervision_order": _l("Supervision order"),
             "consultation_request": _l("Opinion requested"), "consultation_answered": _l("Opinion received"),
             "consultation_reminder": _l("Consultation due today"),
-            "consultation_overdue": _l("Consultation overdue")}
+            "consultation_overdue": _l("Consultation overdue"),
+            "consultation_cancelled": _l("Consultation cancelled")}
 
 
 @bp.post("/notifications/<int:notification_id>/read")

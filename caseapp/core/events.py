@@ -108,6 +108,8 @@ EVENTS: dict[str, EventType] = _table(
      _l("A clerk recorded an opinion that arrived on paper, with the date it was received.")),
     ("consultation.deemed_consent", _l("Deemed consent"),
      _l("The consulted agency did not answer within 15 working days: deemed to consent to disclosure.")),
+    ("consultation.cancelled", _l("Consultation cancelled"),
+     _l("The asking agency withdrew the consultation, or its case was closed or withdrawn.")),
     ("consultation.lapsed", _l("Consultation lapsed"),
      _l("The third party did not answer within 15 working days; the agency decides itself.")),
     ("consultation.escalated", _l("Consultation overdue"),

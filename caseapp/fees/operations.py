@@ -238,9 +238,12 @@ def record_payment(case, *, actor, paid_on=None, today: date | None = None) -> F
 
 
 def _payment_period_over(case, today: date):
-    """109号: a fee lapses only once its 20 working days from the notice's receipt have run out."""
+    """109号: a fee lapses only once its 20 working days from the notice's receipt have run out.
+    (A case awaiting a fee without a fee record, which only an import could leave, has no period to wait for.)"""
     fee = open_fee(case)
-    if fee is None or fee.status != FeeStatus.NOTIFIED or fee.pay_by is None:
+    if fee is None:
+        return None
+    if fee.status != FeeStatus.NOTIFIED or fee.pay_by is None:
         return _l("The payment period has not started: the fee notice's receipt is not recorded yet.")
     if today <= fee.pay_by:
         return _l("The fee may be paid until %(day)s: the request cannot be closed as unpaid before then.",

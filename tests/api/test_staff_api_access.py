@@ -149,6 +149,7 @@ ACTIONS = {
     "consult": (HANDLERS, lambda w: (_recent(w), {"kind": "department", "department": "BGS",
                                                   "question": "请核实该文件的定密情况。"})),
     "record_opinion": (HANDLERS, lambda w: _with_consultation(w)),
+    "cancel_consultation": (HANDLERS, lambda w: _with_consultation(w, cancel=True)),
     # proactive disclosure (caseapp/disclosure/actions.py)
     "start_item": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]), {"title": "学区划分方案"})),
     "link_item": (HANDLERS, lambda w: _with_item(w, "link_item")),
@@ -218,13 +219,16 @@ def _with_fee(world, served, payload=None, method="hand"):
     return case, payload or {}
 
 
-def _with_consultation(world):
-    """A case with a department consultation sent, for recording the opinion that came back on paper."""
+def _with_consultation(world, cancel=False):
+    """A case with a third party consulted: to record the opinion that came back on paper, or to cancel."""
     from caseapp.core.actions import act
 
     case = _recent(world)
-    sent = act("consult", case, world["users"][("a", "clerk")], {"kind": "department", "department": "BGS",
-                                                                 "question": "请核实该文件的定密情况。"})
+    sent = act("consult", case, world["users"][("a", "clerk")], {
+        "kind": "third_party", "third_party": {"name": "示范化工有限公司", "address": "示范市化工园区1号"},
+        "question": "是否同意公开贵公司报送的应急预案？"})
+    if cancel:
+        return case, {"consultation_id": sent["consultation_id"], "reason": "申请人已撤回该项内容。"}
     return case, {"consultation_id": sent["consultation_id"], "opinion": "agree", "reasons": "同意公开。",
                   "received_on": TODAY}
 

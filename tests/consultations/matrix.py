@@ -39,8 +39,10 @@ CONSULTATION_EXPECTED: dict[tuple, set] = {
     # the declared actions through the office's action route (payloads: tests/api/test_staff_api_access.py)
     ("office.case_action", "POST", "consult"): HANDLERS,
     ("office.case_action", "POST", "record-opinion"): HANDLERS,
+    ("office.case_action", "POST", "cancel-consultation"): HANDLERS,
 }
-CONSULTATION_ACTION_PATHS = {"consult": "consult", "record-opinion": "record_opinion"}
+CONSULTATION_ACTION_PATHS = {"consult": "consult", "record-opinion": "record_opinion",
+                             "cancel-consultation": "cancel_consultation"}
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Received Mon 2026-11-02, due Mon 2026-11-30: overdue from 2026-12-01 (no holiday in between).

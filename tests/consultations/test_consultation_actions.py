@@ -8,6 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from caseapp.accounts.operations import create_token
+from caseapp.consultations.models import Consultation
+from caseapp.consultations.operations import consult
 from caseapp.core.actions import act, get_action
 from caseapp.core.clock import local_today
 from caseapp.core.db import writing
@@ -48,9 +50,14 @@ def test_consult_and_record_opinion_by_api(client, db, case):
                                                              "phone": "0571-86660000"},
                                              "question": "是否同意公开贵公司报送的数据？"})
     assert answer.status_code == 200 and answer.json["result"]["kind"] == "third_party"
+    agency_cid, cid = cid, answer.json["consultation_id"]
     bad = _post(client, db, case, clerk, {"action": "consult", "kind": "department", "department": "NOPE",
                                           "question": "请核实。"})
     assert bad.status_code == 422 and "department" in bad.json["error"]["fields"]
+    # An agency on the platform answers there itself: the asking clerk cannot answer for it.
+    for_them = _post(client, db, case, clerk, {"action": "record_opinion", "consultation_id": agency_cid,
+                                               "opinion": "agree", "reasons": "同意。"})
+    assert for_them.status_code == 409 and "应在平台上自行答复" in for_them.json["error"]["message"]
     done = _post(client, db, case, clerk, {"action": "record_opinion", "consultation_id": cid, "opinion": "disagree",
                                            "reasons": "数据尚未审定。", "received_on": local_today().isoformat()})
     assert done.status_code == 200, done.json
@@ -112,3 +119,87 @@ def test_issuing_the_consultation_letter_sends_the_consultation(db, make_agency,
     db.session.commit()
     assert (c.sent_on, c.delivered_on, c.due_on) == (date(2026, 11, 5), date(2026, 11, 5), date(2026, 11, 26))
     assert c.pause.started_on == date(2026, 11, 5) and c.pause.counted_from == date(2026, 11, 5)
+
+
+def _sent(client, db, case, clerk, **over):
+    body = {"action": "consult", "kind": "third_party",
+            "third_party": {"name": "示范数据有限公司", "address": "示范市高新路1号"},
+            "question": "是否同意公开贵公司报送的数据？", **over}
+    return _post(client, db, case, clerk, body)
+
+
+def _events_of(db, case, action):
+    db.session.rollback()
+    from caseapp.core.audit import AuditEvent
+
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.case_id == case.id,
+                                                               AuditEvent.action == action)))
+
+
+def test_the_same_party_is_not_consulted_twice_while_its_answer_is_awaited(client, db, case):
+    first = _sent(client, db, case, case.clerk)
+    assert first.status_code == 200, first.json
+    again = _sent(client, db, case, case.clerk, third_party={"name": "示范数据有限公司"})
+    assert again.status_code == 422
+    assert "尚未答复；如需重新征求，请先撤销原征求意见" in again.json["error"]["fields"]["third_party_name"]
+    assert len(_events_of(db, case, "consultation.sent")) == 1
+    other = _sent(client, db, case, case.clerk, third_party={"name": "示范科技有限公司"})
+    assert other.status_code == 200  # another party may be asked
+
+
+def test_a_consultation_is_cancelled_with_its_reason_and_its_pause_ends(client, db, case):
+    cid = _sent(client, db, case, case.clerk).json["consultation_id"]
+    db.session.rollback()
+    c = db.session.get(Consultation, cid)
+    assert c.pause is not None and c.pause.ended_on is None
+    refused = _post(client, db, case, case.clerk, {"action": "cancel_consultation", "consultation_id": cid})
+    assert refused.status_code == 422 and "reason" in refused.json["error"]["fields"]
+    done = _post(client, db, case, case.clerk, {"action": "cancel_consultation", "consultation_id": cid,
+                                                "reason": "申请人已撤回该项内容。"})
+    assert done.status_code == 200, done.json
+    db.session.rollback()
+    c = db.session.get(Consultation, cid)
+    assert (c.status, c.cancelled_on, c.cancel_reason) == ("cancelled", local_today(), "申请人已撤回该项内容。")
+    assert c.pause.ended_on == local_today()
+    [event] = _events_of(db, case, "consultation.cancelled")
+    assert event.note == "申请人已撤回该项内容。"
+    twice = _post(client, db, case, case.clerk, {"action": "cancel_consultation", "consultation_id": cid,
+                                                 "reason": "再次撤销"})
+    assert twice.status_code == 409 and "只有尚待答复的征求意见才能撤销" in twice.json["error"]["message"]
+    assert _sent(client, db, case, case.clerk).status_code == 200  # once cancelled, the party may be asked again
+
+
+def test_the_office_cancels_from_the_consultation_page(app, db, case, login):
+    from tests.conftest import csrf_from
+
+    clerk = case.clerk
+    c = consult(case, actor=clerk, kind="third_party", third_party={"name": "示范数据有限公司"},
+                question="是否同意公开？")
+    db.session.commit()
+    browser = app.test_client()
+    login(clerk, c=browser)
+    page = browser.get(f"/office/consultations/{c.id}").get_data(as_text=True)
+    assert 'id="cancel-form"' in page and "撤销征求意见" in page
+    resp = browser.post(f"/office/cases/{case.tracking_number}/cancel-consultation",
+                        data={"csrf_token": csrf_from(page), "version": str(case.version), "consultation_id": str(c.id),
+                              "reason": "已另行取得该单位书面意见。"},
+                        headers={"Referer": f"http://localhost/office/consultations/{c.id}"})
+    assert resp.status_code == 302
+    page = browser.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "征求意见已撤销。" in page
+    page = browser.get(f"/office/consultations/{c.id}").get_data(as_text=True)
+    assert "已于2026-11-10撤销：已另行取得该单位书面意见。" in page and 'id="cancel-form"' not in page
+
+
+def test_closing_or_withdrawing_a_case_cancels_its_open_consultations(db, make_case, make_user):
+    case = make_case("in_progress")
+    c = consult(case, actor=case.clerk, kind="third_party", third_party={"name": "示范数据有限公司"},
+                question="是否同意公开？")
+    db.session.commit()
+    act("close", case, make_user("supervisor", agency=case.agency), {"outcome": "disclosed", "reason": "已提供"})
+    assert (c.status, c.cancel_reason, c.pause.ended_on) == ("cancelled", "案件已办结。", local_today())
+    other = make_case("in_progress", agency=case.agency, handler=case.clerk)
+    d = consult(other, actor=case.clerk, kind="department", department="BGS", question="请核实。")
+    db.session.commit()
+    act("withdraw", other, case.clerk, {"reason": "申请人撤回"})
+    assert (d.status, d.cancel_reason) == ("cancelled", "申请已撤回。")

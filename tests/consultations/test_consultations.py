@@ -77,16 +77,15 @@ def test_agency_consultation_pauses_the_clock_across_national_day(db, world):
     assert clock.due.due_on == date(2026, 10, 29)
     assert clock.paused_for == "consultation_agency"
 
-    ops.record_opinion(c, actor=world.clerk, opinion="agree", reasons="同意公开。", received_on=date(2026, 10, 12),
-                       today=date(2026, 10, 12))
+    ops.answer_consultation(c, actor=world.other_clerk, opinion="agree", reasons="同意公开。", today=date(2026, 10, 12))
     db.session.commit()
     # (9/29, 10/12] holds 9/30, 10/8, 10/9, 10/10 (Sat, make-up day), 10/12 = 5 working days.
     assert c.pause.ended_on == date(2026, 10, 12)
     assert describe_clock(case, date(2026, 10, 20)).due.paused_days == 5
     assert case.due_on == date(2026, 11, 2)  # 10/26 + 10/27, 10/28, 10/29, 10/30, 11/2
-    assert c.status == "answered" and c.answer_channel == "paper" and c.answered_on == date(2026, 10, 12)
+    assert c.status == "answered" and c.answer_channel == "platform" and c.answered_on == date(2026, 10, 12)
     assert len(_events(case, "consultation.sent")) == 1
-    assert len(_events(case, "consultation.opinion_recorded")) == 1
+    assert len(_events(case, "consultation.answered")) == 1
 
 
 def test_department_consultation_never_pauses(db, world):

@@ -15,6 +15,7 @@ from caseapp.accounts.operations import create_token
 from caseapp.cases import operations as case_ops
 from caseapp.core.actions import act
 from caseapp.core.audit import AuditEvent
+from caseapp.core.errors import ValidationError
 from caseapp.extensions import db as _db
 from caseapp.fees import operations as fee_ops
 from caseapp.letters import operations as letter_ops
@@ -118,12 +119,22 @@ def test_a_fee_cannot_be_closed_as_unpaid_before_its_payment_period_ends(db, cli
                        status=422, field="outcome", message="缴费期限至2026-12-10届满，届满前不能以逾期未缴费办结。")
 
 
-def test_a_case_awaiting_a_fee_without_a_served_notice_cannot_close_as_unpaid(db, make_case, make_user):
-    case = make_case("awaiting_fee")
-    supervisor = make_user("supervisor", agency=case.agency)
-    with pytest.raises(Exception) as err:
-        act("close", case, supervisor, {"outcome": "other.fee_unpaid", "reason": "逾期未缴费"})
+@pytest.mark.frozen_at("2027-01-20")
+def test_a_posted_fee_notice_whose_receipt_is_not_recorded_cannot_lapse(db, letter_world):
+    w = letter_world
+    case = w["case"]
+    fee_ops.propose_fee(case, actor=w["clerk"], basis="pages", count=150, today=date(2026, 11, 12))
+    fee = fee_ops.approve_fee(case, actor=w["supervisor"], how_to_pay="通过非税收入缴款平台缴纳",
+                              today=date(2026, 11, 12))
+    letter_ops.issue_letter(db.session.get(Letter, fee.letter_id), actor=w["clerk"],
+                            delivery={"method": "post", "date": "2026-11-12", "reference": "XA123456789CN"},
+                            today=date(2026, 11, 12))
+    db.session.commit()
+    assert fee.pay_by is None  # the 20 working days run from the applicant's receipt, not yet recorded
+    with pytest.raises(ValidationError) as err:
+        act("close", case, w["supervisor"], {"outcome": "other.fee_unpaid", "reason": "逾期未缴费"})
     assert "缴费期限尚未起算" in str(err.value.errors["outcome"])
+    assert case.status == "awaiting_fee"
 
 
 def _late_extension(db, make_case, make_user):

@@ -31,8 +31,14 @@ class Script:
         return reg.case
 
     def close(self, case, outcome: str, on: date):
-        if outcome == "other.correction_lapsed":
-            ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", today=max(case.received_on, on - timedelta(days=20)))
+        """Close with `outcome` on `on`, through the steps the outcome needs (SPEC §6's rules)."""
+        if outcome == "other.correction_lapsed":  # a one-day period, run out by `on`
+            ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", period_days=1,
+                                   today=max(case.received_on, on - timedelta(days=20)))
+        elif outcome == "unavailable.unclear_after_correction":  # corrected, and still unclear
+            ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", today=case.received_on)
+            ops.receive_correction(case, actor=None, text="所需信息为相关文件。", today=case.received_on)
+            ops.accept_case(case, actor=self.clerk, today=case.received_on)
         elif outcome == "other.fee_unpaid":
             ops.accept_case(case, actor=self.clerk, today=on)
             ops.await_fee(case, actor=self.clerk, served_on=max(case.received_on, on - timedelta(days=20)), today=on)
