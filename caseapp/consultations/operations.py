@@ -31,6 +31,7 @@ from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.extensions import db
+from caseapp.letters.operations import add_letter_rule
 
 DEFAULT_DEPARTMENT_DAYS = 5
 MAX_DEPARTMENT_DAYS = 60
@@ -437,3 +438,24 @@ def _cancel_with_the_case(event) -> None:
 
 subscribe("case.closed", _cancel_with_the_case)
 subscribe("case.withdrawn", _cancel_with_the_case)
+
+
+# Replies that give out information, fully or in part (SPEC §5).
+DISCLOSING_REPLIES = ("disclosed", "partially_disclosed")
+
+
+def _disclosure_waits(case: Case) -> TransitionError | None:
+    """Reg. 32 and 34: a reply that discloses waits for the third party's or the co-author agency's
+    answer (or the end of its time limit) while that consultation is open."""
+    c = db.session.scalar(sa.select(Consultation).where(
+        Consultation.case_id == case.id, Consultation.status == "sent",
+        Consultation.kind.in_(tuple(PAUSE_KINDS))).order_by(Consultation.due_on).limit(1))
+    if c is None:
+        return None
+    return TransitionError(_l("%(name)s has not answered the consultation yet (its time limit ends on %(day)s): a "
+                              "reply that discloses waits for the answer or the end of the time limit (Reg. 32, 34).",
+                              name=c.addressee_name, day=c.due_on.isoformat()))
+
+
+for _reply in DISCLOSING_REPLIES:
+    add_letter_rule(_reply, _disclosure_waits)

@@ -40,6 +40,26 @@ def add_issue_hook(template: str, hook: Callable) -> None:
     _ISSUE_HOOKS[template] = hook
 
 
+# What must hold on a case before a letter of a template is approved or issued, set by the domains
+# above letters: template -> rules(case) -> the DomainError that refuses, or None.
+_LETTER_RULES: dict[str, list[Callable]] = {}
+
+
+def add_letter_rule(template: str, rule: Callable) -> None:
+    """Refuse approving and issuing letters of `template` while `rule(case)` gives a DomainError."""
+    if rule not in _LETTER_RULES.setdefault(template, []):
+        _LETTER_RULES[template].append(rule)
+
+
+def letter_rule_refusal(letter: Letter):
+    """The first rule of the letter's template its case does not meet (its DomainError), or None."""
+    for rule in _LETTER_RULES.get(letter.template, ()):
+        err = rule(letter.case)
+        if err is not None:
+            return err
+    return None
+
+
 def _snapshot(letter: Letter) -> dict:
     return {"letter_id": letter.id, "template": letter.template, "status": letter.status, "number": letter.number}
 

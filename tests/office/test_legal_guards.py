@@ -170,3 +170,50 @@ def test_an_extension_notice_cannot_be_issued_after_the_original_due_date(db, cl
     out = act("issue_letter", case, case.clerk, {"letter_id": notice.id,
                                                  "delivery": {"method": "hand", "date": "2026-11-30"}})
     assert out["status"] == "issued"
+
+
+def _consulted_with_a_disclosure_submitted(db, w):
+    """The case's third party is consulted and a disclosing reply awaits approval."""
+    from caseapp.consultations.operations import consult
+
+    c = consult(w["case"], actor=w["clerk"], kind="third_party", question="是否同意公开贵公司报送的材料？",
+                third_party={"name": "示范化工有限公司", "address": "示范市化工园区1号"})
+    letter = letter_ops.draft_letter(w["case"], actor=w["clerk"], template="disclosed",
+                                     fields={"provided": "《示范化工有限公司应急预案》，随本答复书提供。"})
+    letter_ops.submit_letter(letter, actor=w["clerk"])
+    db.session.commit()
+    return c, letter
+
+
+def test_a_disclosing_reply_waits_for_the_third_partys_answer(db, client, letter_world, office, login):
+    """Reg. 32 (issue 20 H1): while the third party's consultation is open, a disclosing reply is
+    neither approved nor issued, through the API or the office's button."""
+    w = letter_world
+    c, letter = _consulted_with_a_disclosure_submitted(db, w)
+    message = "示范化工有限公司尚未答复征求意见（答复期限至"
+    before = _events(db, w["case"])
+    resp = _api(client, w["supervisor"], w["case"], {"action": "approve_letter", "letter_id": letter.id})
+    assert resp.status_code == 409 and message in resp.get_json()["error"]["message"]
+    staff = office(w["supervisor"])
+    page = staff.get(f"/office/letters/{letter.id}").get_data(as_text=True)
+    assert message in page  # the approve button is shown disabled with the reason
+    resp = staff.post(f"/office/letters/{letter.id}/approve", data={"csrf_token": csrf_from(page)},
+                      headers={"Referer": f"http://localhost/office/letters/{letter.id}"})
+    assert resp.status_code == 302 and message in staff.get(resp.headers["Location"]).get_data(as_text=True)
+    assert _events(db, w["case"]) == before and db.session.get(Letter, letter.id).status == "submitted"
+    # Once the third party has answered, the reply goes ahead.
+    act("record_opinion", w["case"], w["clerk"], {"consultation_id": c.id, "opinion": "agree", "reasons": "同意公开。"})
+    assert act("approve_letter", w["case"], w["supervisor"], {"letter_id": letter.id})["status"] == "approved"
+
+
+def test_a_refusal_does_not_wait_for_the_consultation(db, letter_world):
+    from caseapp.consultations.operations import consult
+
+    w = letter_world
+    consult(w["case"], actor=w["clerk"], kind="third_party", question="是否同意公开？",
+            third_party={"name": "示范化工有限公司"})
+    letter = letter_ops.draft_letter(w["case"], actor=w["clerk"], template="withheld.third_party",
+                                     fields={"interest": "第三方的商业秘密", "reason": "该信息涉及第三方商业秘密。"})
+    letter_ops.submit_letter(letter, actor=w["clerk"])
+    db.session.commit()
+    assert act("approve_letter", w["case"], w["supervisor"], {"letter_id": letter.id})["status"] == "approved"
