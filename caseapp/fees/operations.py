@@ -130,6 +130,12 @@ def propose_fee(case, *, actor, basis, count, note: str | None = None, today: da
         covered = [(k, c) for k, c in enumerate(month, start=1) if k > FREE_REQUESTS and c.id not in charged]
         quote = quote_units(basis, [k for k, _ in covered])
         quote = FeeQuote(basis, len(month), quote.amount, quote.lines)
+        if covered and case.id not in {c.id for _, c in covered}:
+            # The notice pauses, and unpaid closes, the request it is proposed on: that must be one it charges.
+            place = next(k for k, c in enumerate(month, start=1) if c.id == case.id)
+            message = _l("This is the applicant's request no. %(k)s of the month, which is not charged: propose the "
+                         "fee on a request it charges (from %(first)s).", k=place, first=covered[0][1].tracking_number)
+            raise ValidationError(message, errors={"basis": message})
     else:
         quote = quote_fee(basis, count)
     if quote.amount == 0:

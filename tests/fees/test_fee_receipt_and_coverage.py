@@ -122,3 +122,33 @@ def test_the_notice_writes_consecutive_requests_as_a_range():
     assert compact_numbers(numbers) == ("SFJY-2026-000011至SFJY-2026-000013、SFJY-2026-000015、SFJY-2026-000016、"
                                         "SFZJ-2026-000017")
     assert compact_numbers([]) == ""
+
+
+def test_a_per_request_fee_is_proposed_on_a_request_it_charges(db, busy_applicant, client, login):
+    """Issue 20 H4: the fee notice pauses, and when unpaid closes, the case it is proposed on; a
+    request within the free ten is refused, through the API and the office form, and nothing is written."""
+    from caseapp.accounts.operations import create_token
+    from caseapp.fees.models import Fee
+    from tests.conftest import csrf_from
+
+    w, month = busy_applicant
+    free = month[2]  # the applicant's third request of the month: free
+    token = create_token(w["clerk"])
+    db.session.commit()
+    resp = client.post(f"/api/v1/cases/{free.tracking_number}/actions", headers={"Authorization": f"Bearer {token}"},
+                       json={"action": "propose_fee", "version": free.version, "basis": "requests", "count": 35})
+    assert resp.status_code == 422, resp.get_json()
+    said = resp.get_json()["error"]["fields"]["basis"]
+    assert "当月第3件申请，不予收费" in said and month[10].tracking_number in said
+    login(w["clerk"])
+    page = client.get(f"/office/letters/case/{free.tracking_number}").get_data(as_text=True)
+    resp = client.post(f"/office/cases/{free.tracking_number}/propose-fee",
+                       data={"csrf_token": csrf_from(page), "version": str(free.version),
+                             "basis": "requests", "count": "35"})
+    assert resp.status_code in (302, 422)
+    html = resp.get_data(as_text=True) if resp.status_code == 422 else client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "当月第3件申请，不予收费" in html
+    db.session.rollback()
+    assert db.session.query(Fee).count() == 0 and db.session.get(type(free), free.id).status == "in_progress"
+    # On a charged one (the 11th), the same proposal goes through.
+    assert fee_ops.propose_fee(month[10], actor=w["clerk"], basis="requests", count=35, today=SERVED).amount == 3000
