@@ -151,7 +151,11 @@ register(
     Action(
         name="approve_publication", label=_l("Approve and publish"), domain="disclosure", target="public_entry",
         roles=SUPERVISORS, versioned=False, style="success",
-        operation=lambda ctx, data: ops.approve_publication(ctx.target, actor=ctx.user, today=ctx.today),
+        guards=(lambda ctx: ops.publication_four_eyes_refusal(ctx.target, ctx.user),),
+        input=Schema(Field("entry_version", "int", _l("Version of the entry approved"),
+                           schema={"description": "The entry's version the approver saw: a later change is 409."})),
+        operation=lambda ctx, data: ops.approve_publication(ctx.target, actor=ctx.user, today=ctx.today,
+                                                            expected_version=data.get("entry_version")),
         result=_entry_result, done=_l("The entry was approved and published in the public column."),
     ),
     Action(

@@ -167,9 +167,8 @@ def approve(entry_id: int):
     back = url_for("disclosure.entry", entry_id=found.id)
     if not form.validate_on_submit():
         abort(400)
-    if form_version(form) is not None and form_version(form) != found.version:
-        return refused(StaleVersionError(), back)
-    return run_action("approve_publication", case_of_entry(found), {}, back=back, target=found)
+    return run_action("approve_publication", case_of_entry(found), {"entry_version": form_version(form)}, back=back,
+                      target=found)
 
 
 # --- Applicants' suggestions --------------------------------------------------------------------------

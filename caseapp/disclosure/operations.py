@@ -21,6 +21,7 @@ from caseapp.disclosure.models import (
 )
 from caseapp.disclosure.queries import SUGGESTIONS, cases_of_item, is_disclosed, item_of_case
 from caseapp.extensions import db
+from caseapp.letters.operations import self_approval_allowed
 
 PUBLICATION_TARGET_DAYS = 20  # working days from the decision to publish (SPEC §9, after Reg. 26)
 MAX_TITLE = 300
@@ -210,6 +211,23 @@ def _require_draft(entry: PublicEntry) -> None:
         raise TransitionError(_l("This entry is already published and can no longer be changed."))
 
 
+def _changed(entry: PublicEntry) -> None:
+    """What an approval covers changed (a document, a finding): the entry's version moves on, so
+    that an approval given on an older page is refused as stale."""
+    entry.updated_at = utcnow()
+
+
+def publication_four_eyes_refusal(entry: PublicEntry, user) -> ForbiddenError | None:
+    """Four eyes, as for letters: the approver is not whoever drafted the entry, uploaded one of its
+    documents or cleared one of its findings (unless the agency allows self-approval)."""
+    authors = ({entry.created_by_id} | {d.uploaded_by_id for d in entry.documents}
+               | {f.resolved_by_id for f in entry.findings}) - {None}
+    if user is not None and user.id in authors and not self_approval_allowed(entry.agency):
+        return ForbiddenError(_l("A public entry must be approved by someone other than whoever drafted it, "
+                                 "added its documents or cleared its findings."))
+    return None
+
+
 def edit_public_entry(entry: PublicEntry, *, title: str, summary: str, topic: str, actor,
                       expected_version: int | None = None) -> PublicEntry:
     """Change a draft's title, summary or topic; the redaction check runs again."""
@@ -251,6 +269,7 @@ def add_document(entry: PublicEntry, upload: Upload, *, actor) -> PublicDocument
                          size=stored.size, sha256=stored.sha256, storage_key=stored.storage_key, text=text,
                          uploaded_by_id=actor.id)
     db.session.add(doc)
+    _changed(entry)
     db.session.flush()
     db.session.refresh(entry, ["documents"])
     check_redaction(entry)
@@ -270,6 +289,7 @@ def remove_document(entry: PublicEntry, document: PublicDocument, *, actor) -> N
     db.session.execute(sa.update(RedactionFinding).where(RedactionFinding.document_id == document.id)
                        .values(document_id=None))
     db.session.delete(document)
+    _changed(entry)
     db.session.flush()
     db.session.refresh(entry, ["documents", "findings"])
     check_redaction(entry)
@@ -341,6 +361,7 @@ def mark_not_personal(finding: RedactionFinding, *, reason: str, actor) -> Redac
     if finding.status != "open":
         raise TransitionError(_l("This finding is already resolved."))
     finding.status, finding.reason, finding.resolved_by_id, finding.resolved_at = "not_personal", reason, actor.id, utcnow()
+    _changed(entry)
     record_event("disclosure.finding_resolved", actor=actor, agency_id=entry.agency_id,
                  after={"entry_id": entry.id, "finding_id": finding.id, "kind": finding.kind, "reason": reason})
     db.session.flush()
