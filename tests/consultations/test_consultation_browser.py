@@ -125,3 +125,34 @@ def test_supervisor_dashboard_and_supervision_order(browser, live_server, db, ma
     assert "督办单" in page.locator("#supervision-order").inner_text()
     screenshot("supervision-order-on-case", page)
     ctx.close()
+
+
+def test_clerk_cancels_a_third_party_consultation(browser, live_server, db, make_agency, make_user, make_case):
+    """The consultation's page offers the cancellation with its reason; afterwards it says when and why."""
+    from caseapp.consultations.operations import consult
+
+    agency = make_agency("SFSW", "示范市商务局")
+    clerk = make_user("clerk", agency=agency, username="sw_clerk")
+    case = make_case(status="in_progress", agency=agency, handler=clerk,
+                     description="申请公开示范市2026年外资企业名录及其投资额。")
+    c = consult(case, actor=clerk, kind="third_party", question="是否同意公开贵公司的投资额？",
+                third_party={"name": "示范外贸有限公司", "address": "示范市港口路8号"})
+    db.session.commit()
+
+    ctx = browser.new_context(locale="zh-CN")
+    page = ctx.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    _login(page, live_server, clerk)
+    page.goto(f"{live_server}/office/consultations/{c.id}")
+    assert "撤销征求意见" in page.locator("#cancel-form").inner_text()
+    page.fill("#cancel-reason", "申请人已撤回投资额部分，无需再征求意见。")
+    screenshot("consultation-cancel-form", page)
+    page.click("#cancel-form button[type=submit]")
+    page.wait_for_url(re.compile(rf"/office/cases/{case.tracking_number}"))  # back to the case's consultations
+    assert "征求意见已撤销。" in page.locator(".alert-success").inner_text()
+    assert "已撤销" in page.locator("#consultations").inner_text()
+    page.goto(f"{live_server}/office/consultations/{c.id}")
+    assert "申请人已撤回投资额部分" in page.locator("#consultation-cancelled").inner_text()
+    assert page.locator("#cancel-form").count() == 0 and page.locator("#record-form").count() == 0
+    screenshot("consultation-cancelled", page)
+    ctx.close()
