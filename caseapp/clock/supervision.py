@@ -22,14 +22,18 @@ from caseapp.extensions import db
 
 
 class SupervisionOrder(db.Model):
-    """One supervision order per overdue case: when it was opened and when the case closed it."""
+    """A supervision order of an overdue case: when it was opened and when the case closed it. One
+    per due date missed: a case reopened by a review decision that runs late again gets a new one."""
 
     __tablename__ = "supervision_orders"
-    __table_args__ = (sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="order"),)
+    __table_args__ = (
+        sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="order"),
+        # One order per missed due date: a second sweep (or a second host) cannot open another.
+        sa.UniqueConstraint("case_id", "due_on", name="uq_supervision_orders_case_due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # One order per case: a second sweep (or a second host) cannot open another.
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, unique=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False, index=True)
     opened_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     due_on: Mapped[date] = mapped_column(sa.Date, nullable=False)  # the due date the case missed
@@ -50,13 +54,22 @@ def supervisors_of(agency_id: int) -> list:
 
 
 def order_for_case(case_id: int) -> SupervisionOrder | None:
-    """The case's supervision order, if one was ever opened."""
-    return db.session.scalar(sa.select(SupervisionOrder).where(SupervisionOrder.case_id == case_id))
+    """The case's latest supervision order, if one was ever opened."""
+    return db.session.scalar(sa.select(SupervisionOrder).where(SupervisionOrder.case_id == case_id)
+                             .order_by(SupervisionOrder.id.desc()).limit(1))
+
+
+def _has_order(case) -> bool:
+    """Whether the case's lateness is already supervised: an order is open, or one was opened for
+    the due date it now misses."""
+    return db.session.scalar(sa.select(SupervisionOrder.id).where(
+        SupervisionOrder.case_id == case.id,
+        sa.or_(SupervisionOrder.closed_on.is_(None), SupervisionOrder.due_on == case.due_on)).limit(1)) is not None
 
 
 def open_supervision_order(case, *, today: date) -> SupervisionOrder | None:
     """Open the order of an overdue case and notify its recipients; None if it has one already."""
-    if order_for_case(case.id) is not None:
+    if _has_order(case):
         return None
     order = SupervisionOrder(case_id=case.id, agency_id=case.agency_id, opened_on=today, due_on=case.due_on,
                              handler_id=case.handler_id)
@@ -70,7 +83,7 @@ def open_supervision_order(case, *, today: date) -> SupervisionOrder | None:
         recipients.append(case.handler_id)
     for user_id in recipients:
         notify(user_id, "supervision_order", message, case_id=case.id, subject_id=order.id,
-               dedupe_key=f"supervision:{order.case_id}")
+               dedupe_key=f"supervision:{order.id}")
     return order
 
 
@@ -101,9 +114,10 @@ def open_orders_for_overdue(today: date) -> int:
     from caseapp.cases.models import Case
     from caseapp.cases.states import CLOCK_RUNNING
 
-    q = (sa.select(Case).outerjoin(SupervisionOrder, SupervisionOrder.case_id == Case.id)
-         .where(Case.status.in_([s.value for s in CLOCK_RUNNING]), Case.due_on < today,
-                SupervisionOrder.id.is_(None))
+    supervised = sa.exists().where(SupervisionOrder.case_id == Case.id, sa.or_(
+        SupervisionOrder.closed_on.is_(None), SupervisionOrder.due_on == Case.due_on))
+    q = (sa.select(Case)
+         .where(Case.status.in_([s.value for s in CLOCK_RUNNING]), Case.due_on < today, ~supervised)
          .order_by(Case.id))
     opened = 0
     for case in db.session.scalars(q).all():

@@ -106,6 +106,27 @@ def test_overdue_opens_one_supervision_order_closed_with_the_case(db, running, c
     assert supervision_order_json(case) == {"opened_on": "2026-12-01", "closed_on": "2026-12-03"}
 
 
+def test_a_reopened_case_that_runs_late_again_gets_a_new_order(db, running):
+    """One order per due date missed, not one per case ever (issue 20)."""
+    from caseapp.cases import operations as case_ops
+
+    case, clerk, supervisor = running
+    _sweep(db, date(2026, 12, 1))
+    with writing():
+        case_ops.close_case(case, actor=clerk, outcome="disclosed", today=date(2026, 12, 3))
+        case_ops.reopen_case(case, actor=supervisor, reason="示范市人民政府行政复议决定书责令重新答复",
+                             today=date(2026, 12, 7))
+        db.session.commit()
+    assert case.due_on == date(2027, 1, 5)  # 20 working days from the reopening, across New Year
+    assert _sweep(db, date(2027, 1, 5))["supervision_orders_opened"] == 0  # the last day still counts
+    assert _sweep(db, date(2027, 1, 6))["supervision_orders_opened"] == 1
+    assert _sweep(db, date(2027, 1, 7))["supervision_orders_opened"] == 0
+    orders = db.session.scalars(sa.select(SupervisionOrder).order_by(SupervisionOrder.id)).all()
+    assert [(o.opened_on, o.due_on, o.closed_on) for o in orders] == [
+        (date(2026, 12, 1), DUE, date(2026, 12, 3)), (date(2027, 1, 6), date(2027, 1, 5), None)]
+    assert len(_notes(db, "supervision_order")) == 4  # the clerk and the supervisor, once per order
+
+
 def test_two_sweeps_at_once_do_the_work_once(app, db, running):
     case, clerk, supervisor = running
     if db.engine.url.database in (None, "", ":memory:"):
