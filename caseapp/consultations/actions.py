@@ -16,8 +16,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from caseapp.consultations import operations as ops
-from caseapp.consultations.models import KINDS, OPINIONS
-from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS
+from caseapp.consultations.models import KINDS, OPINIONS, PURPOSES
+from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS, PURPOSE_LABELS
 from caseapp.core.actions import Action, Ctx, register
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS
@@ -49,6 +49,7 @@ def _consult(ctx: Ctx, data: dict):
     return ops.consult(ctx.case, actor=ctx.user, kind=data.get("kind"), question=data.get("question"),
                        department=data.get("department"), agency=data.get("agency"),
                        agency_name=data.get("agency_name"), agency_address=data.get("agency_address"),
+                       purpose=data.get("purpose"),
                        third_party=data.get("third_party"), sent_on=data.get("sent_on"),
                        delivered_on=data.get("delivered_on"), due_days=data.get("due_days"), today=ctx.today)
 
@@ -57,6 +58,11 @@ def _record(ctx: Ctx, data: dict):
     c = ops.get_case_consultation(ctx.case, data.get("consultation_id"))
     return ops.record_opinion(c, actor=ctx.user, opinion=data.get("opinion"), reasons=data.get("reasons"),
                               received_on=data.get("received_on"), today=ctx.today)
+
+
+def _receipt(ctx: Ctx, data: dict):
+    c = ops.get_case_consultation(ctx.case, data.get("consultation_id"))
+    return ops.record_letter_receipt(c, actor=ctx.user, received_on=data.get("received_on"), today=ctx.today)
 
 
 def _cancel(ctx: Ctx, data: dict):
@@ -81,6 +87,9 @@ register(
             Field("agency_name", "text", _l("Agency not on the platform"), max_length=200,
                   schema={"description": "An agency off the platform, consulted by letter (instead of `agency`)."}),
             Field("agency_address", "text", _l("Its address"), max_length=300),
+            Field("purpose", "choice", _l("Why the agency is consulted"), choices=lambda ctx: list(PURPOSE_LABELS.items()),
+                  schema={"enum": list(PURPOSES), "description": "Agencies only: joint_production (Reg. 34: the "
+                          "clock pauses, silence is deemed consent) or opinion (the clock runs)."}),
             Field("third_party", "object", _l("Third party"), reader=_third_party_from_form, schema={
                 "properties": {"name": {"type": "string", "maxLength": 200},
                                "address": {"type": "string", "maxLength": 300},
@@ -94,7 +103,8 @@ register(
         operation=_consult, result=_consultation_json, after=_panel,
         done=lambda ctx, c: _l("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat()),
         description=_l("{kind: department|agency|third_party, department|agency|third_party{name, address, phone}, "
-                       "question, sent_on, delivered_on, due_days} -> consultation_id"),
+                       "purpose (agency: joint_production|opinion), question, sent_on, delivered_on, due_days} "
+                       "-> consultation_id"),
     ),
     Action(
         name="record_opinion", label=_l("Record an answer received on paper"), domain="consultations",
@@ -111,6 +121,19 @@ register(
         operation=_record, result=_consultation_json, after=_panel,
         done=_l("The opinion was recorded."),
         description=_l("{consultation_id, opinion: agree|disagree|partial, reasons, received_on}"),
+    ),
+    Action(
+        name="record_letter_receipt", label=_l("Record the letter's receipt"), domain="consultations",
+        roles=HANDLERS, path="consultation-letter-received",
+        input=Schema(
+            Field("consultation_id", "id", _l("Consultation"), required=True),
+            Field("received_on", "date", _l("The addressee received the letter on"), required=True,
+                  message=_l("Please enter the date the addressee received the letter.")),
+        ),
+        operation=_receipt, result=_consultation_json, after=_panel,
+        done=lambda ctx, c: _l("The receipt was recorded; the answer is due on %(day)s.", day=c.due_on.isoformat()),
+        description=_l("{consultation_id, received_on}: a posted letter's receipt date; its 15 working days count "
+                       "from it"),
     ),
     Action(
         name="cancel_consultation", label=_l("Cancel the consultation"), domain="consultations",

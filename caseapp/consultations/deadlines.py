@@ -18,17 +18,19 @@ from caseapp.extensions import db
 
 
 def lapse_consultation(c: Consultation, *, today: date) -> Consultation:
-    """An outside consultation's 15 working days passed: an agency's silence is deemed consent, a third
-    party's consultation lapses (the agency decides itself). The pause ends on the lapse day."""
+    """An outside consultation's 15 working days passed: the silence of an agency that made the
+    information jointly is deemed consent (Reg. 34); any other consultation lapses and the agency
+    decides itself. The pause ends on the lapse day."""
     if c.kind not in PAUSE_KINDS or c.status != "sent" or not today > c.due_on:
         raise TransitionError(_l("This consultation cannot lapse now."))
     before = _snapshot(c)
-    c.status = "deemed_consent" if c.kind == "agency" else "lapsed"
+    deemed = c.kind == "agency" and c.purpose == "joint_production"
+    c.status = "deemed_consent" if deemed else "lapsed"
     c.lapsed_on = c.due_on
     _end_pause(c, c.due_on, today)
-    _event("consultation.deemed_consent" if c.kind == "agency" else "consultation.lapsed", c, before, actor=None)
+    _event("consultation.deemed_consent" if deemed else "consultation.lapsed", c, before, actor=None)
     message = (f"{c.case.tracking_number}：{c.addressee_name}逾期未答复，"
-               + ("视为同意公开。" if c.kind == "agency" else "由本机关依法决定。"))
+               + ("视为同意公开。" if deemed else "由本机关依法决定。"))
     for user_id in _asking_users(c):
         notify(user_id, "consultation_overdue", message, case_id=c.case_id, subject_id=c.id,
                dedupe_key=f"consultation:{c.id}:lapsed")

@@ -12,7 +12,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 
 from caseapp.cases.forms import DateText
 from caseapp.core.forms import choices
-from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS
+from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS, PURPOSE_LABELS
 
 
 class CheckboxList(SelectMultipleField):
@@ -29,6 +29,8 @@ class ConsultForm(FlaskForm):
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
     agency_name = StringField(_l("Or an agency not on the platform (consulted by letter)"), render_kw={"maxlength": 200})
     agency_address = StringField(_l("Its address"), render_kw={"maxlength": 300})
+    purpose = RadioField(_l("Why the agency is consulted"), choices=choices(PURPOSE_LABELS.items()),
+                         validate_choice=False)
     third_party_name = StringField(_l("Name of the third party"), render_kw={"maxlength": 200})
     third_party_address = StringField(_l("Address"), render_kw={"maxlength": 300})
     third_party_phone = StringField(_l("Phone"), render_kw={"maxlength": 40})

@@ -24,6 +24,10 @@ class ConsultationStatus(enum.StrEnum):
 
 STATUSES = tuple(s.value for s in ConsultationStatus)
 OPINIONS = ("agree", "disagree", "partial")
+# Why another agency is consulted (SPEC §5): the information was made jointly with it (Reg. 34: the
+# clock pauses, silence after 15 working days is deemed consent), or any other question (the clock
+# runs, silence is no consent).
+PURPOSES = ("joint_production", "opinion")
 ANSWER_CHANNELS = ("platform", "paper")
 FILE_ROLES = ("material", "answer")
 # The pause kind each outside consultation puts on the case's clock (departments never pause).
@@ -36,6 +40,8 @@ class Consultation(db.Model):
     __tablename__ = "consultations"
     __table_args__ = (
         sa.CheckConstraint(sql_in("kind", KINDS), name="kind"),
+        sa.CheckConstraint(f"(kind = 'agency' AND {sql_in('purpose', PURPOSES)}) OR (kind != 'agency' AND purpose IS NULL)",
+                           name="purpose"),
         sa.CheckConstraint(sql_in("status", STATUSES), name="status"),
         sa.CheckConstraint(f"opinion IS NULL OR {sql_in('opinion', OPINIONS)}", name="opinion"),
         sa.CheckConstraint(f"answer_channel IS NULL OR {sql_in('answer_channel', ANSWER_CHANNELS)}",
@@ -61,6 +67,7 @@ class Consultation(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False)  # the asking agency
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    purpose: Mapped[str | None] = mapped_column(sa.String(20))  # agencies only: see PURPOSES
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     addressee_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     third_party_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -109,7 +116,8 @@ class Consultation(db.Model):
 
     @property
     def pauses_clock(self) -> bool:
-        return self.kind in PAUSE_KINDS
+        """A third party's consultation, or another agency's on jointly made information (Reg. 32, 34)."""
+        return self.kind == "third_party" or (self.kind == "agency" and self.purpose == "joint_production")
 
     @property
     def materials(self) -> list[ConsultationFile]:

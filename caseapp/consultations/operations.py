@@ -21,7 +21,7 @@ from caseapp.cases.attachments import Attachment, Upload, check_upload, clean_fi
 from caseapp.cases.models import Case, ClockPause
 from caseapp.clock.rules import CONSULTATION_DAYS
 from caseapp.clock.service import refresh_due
-from caseapp.consultations.models import KINDS, OPINIONS, PAUSE_KINDS, Consultation, ConsultationFile
+from caseapp.consultations.models import KINDS, OPINIONS, PAUSE_KINDS, PURPOSES, Consultation, ConsultationFile
 from caseapp.core import filestore
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today
@@ -141,7 +141,8 @@ class ThirdParty:
 
 def consult(
     case: Case, *, actor: User, kind: str, question: str, department=None, agency=None, third_party=None,
-    agency_name=None, agency_address=None, sent_on=None, delivered_on=None, due_days=None, attachment_ids: Iterable[int] = (),
+    agency_name=None, agency_address=None, purpose=None, sent_on=None, delivered_on=None, due_days=None,
+    attachment_ids: Iterable[int] = (),
     uploads: Sequence[Upload] = (), today: date | None = None, expected_version: int | None = None,
 ) -> Consultation:
     """Send a consultation to a department, another agency or a third party; outside ones pause the clock."""
@@ -185,6 +186,11 @@ def consult(
         c.third_party_name = _text(tp.name, "third_party_name", _l("Please give the third party's name."), limit=200)
         c.third_party_address = _text(tp.address, "third_party_address", "", required=False, limit=300)
         c.third_party_phone = _text(tp.phone, "third_party_phone", "", required=False, limit=40)
+    if kind == "agency":
+        if purpose not in PURPOSES:
+            raise _invalid("purpose", _l("Please say why the agency is consulted: the information was made jointly "
+                                         "with it, or another question."))
+        c.purpose = purpose
     c.question = _text(question, "question", _l("Please write the question to be answered."))
     duplicate = open_consultation_of(case, c)
     if duplicate is not None:
@@ -238,7 +244,7 @@ def consult(
     _store_files(c, list(uploads or ()), role="material", actor=actor)
 
     db.session.add(c)
-    if kind in PAUSE_KINDS:
+    if c.pauses_clock:
         pause = ClockPause(kind=PAUSE_KINDS[kind], started_on=sent, counted_from=delivered, reference="consultation")
         case.pauses.append(pause)
         c.pause = pause
@@ -248,8 +254,10 @@ def consult(
         from caseapp.letters.operations import draft_letter
 
         # The letter itself goes through the usual workflow (draft, approval, issue).
-        draft_letter(case, actor=actor, template=LETTER_TEMPLATES[kind], fields={"addressee": c.addressee_name},
-                     today=today)
+        fields = {"addressee": c.addressee_name, "question": c.question}
+        if kind == "agency":
+            fields["purpose"] = c.purpose  # the letter speaks of 共同制作 only for jointly made information
+        draft_letter(case, actor=actor, template=LETTER_TEMPLATES[kind], fields=fields, today=today)
     message = f"{case.tracking_number}：{case.agency.name}征求意见，请于{c.due_on.isoformat()}前答复。"
     for user_id in _addressee_users(c):
         notify(user_id, "consultation_request", message, case_id=case.id, subject_id=c.id,
@@ -407,6 +415,31 @@ def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, t
         "reasons": reasons})
 
 
+def record_letter_receipt(c: Consultation, *, actor: User, received_on, today: date) -> Consultation:
+    """The addressee's receipt of a posted consultation letter (the post's return receipt): its 15
+    working days, and the end of its pause, count from that day (SPEC §5), not from the posting."""
+    if c.status != "sent" or c.kind not in LETTER_TEMPLATES:
+        raise TransitionError(_l("Only a consultation sent by letter and still awaiting its answer has a receipt date "
+                                 "to record."))
+    received = _day(received_on, "received_on")
+    if received is None:
+        raise _invalid("received_on", _l("Please enter the date the addressee received the letter."))
+    if received < c.sent_on:
+        raise _invalid("received_on", _l("The letter cannot have been received before it was sent (%(day)s).",
+                                         day=c.sent_on.isoformat()))
+    if received > today:
+        raise _invalid("received_on", _l("The receipt date cannot be in the future."))
+    before = _snapshot(c)
+    c.delivered_on = received
+    c.due_on = load_calendar().add_working_days(received, CONSULTATION_DAYS)
+    if c.pause is not None:
+        c.pause.counted_from = received
+        if not states.is_final(c.case.status):
+            refresh_due(c.case, today)
+    _event("consultation.letter_received", c, before, actor=actor)
+    return c
+
+
 def cancel_consultation(c: Consultation, *, actor: User | None, reason, today: date) -> Consultation:
     """Withdraw a consultation still awaiting its answer, with the reason: its pause ends that day
     and its addressees on the platform are told (SPEC §5)."""
@@ -446,10 +479,13 @@ DISCLOSING_REPLIES = ("disclosed", "partially_disclosed")
 
 def _disclosure_waits(case: Case) -> TransitionError | None:
     """Reg. 32 and 34: a reply that discloses waits for the third party's or the co-author agency's
-    answer (or the end of its time limit) while that consultation is open."""
+    answer (or the end of its time limit) while that consultation is open (an agency asked another
+    question does not hold it up)."""
     c = db.session.scalar(sa.select(Consultation).where(
         Consultation.case_id == case.id, Consultation.status == "sent",
-        Consultation.kind.in_(tuple(PAUSE_KINDS))).order_by(Consultation.due_on).limit(1))
+        sa.or_(Consultation.kind == "third_party",
+               sa.and_(Consultation.kind == "agency", Consultation.purpose == "joint_production")))
+        .order_by(Consultation.due_on).limit(1))
     if c is None:
         return None
     return TransitionError(_l("%(name)s has not answered the consultation yet (its time limit ends on %(day)s): a "

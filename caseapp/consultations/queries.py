@@ -24,6 +24,12 @@ STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 OPINION_LABELS = {"agree": _l("Agrees"), "disagree": _l("Disagrees"), "partial": _l("Agrees in part")}
+PURPOSE_LABELS = {
+    "joint_production": _l("The information was made jointly with it (Reg. 34: the clock pauses; silence is "
+                           "deemed consent)"),
+    "opinion": _l("Another question, e.g. whether the information is in force or whose it is (the clock runs; "
+                  "silence is no consent)"),
+}
 
 
 def addressed_to(user) -> sa.ColumnElement | None:

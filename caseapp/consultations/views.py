@@ -110,6 +110,7 @@ def consult(tracking_number: str):
                 agency=form.agency.data if kind == "agency" else None,
                 agency_name=form.agency_name.data if kind == "agency" else None,
                 agency_address=form.agency_address.data if kind == "agency" else None,
+                purpose=form.purpose.data if kind == "agency" else None,
                 third_party={"name": form.third_party_name.data, "address": form.third_party_address.data,
                              "phone": form.third_party_phone.data} if kind == "third_party" else None,
                 sent_on=form.sent_on.data, delivered_on=form.delivered_on.data,
@@ -273,7 +274,8 @@ def _notification_labels() -> dict:
             "consultation_request": _l("Opinion requested"), "consultation_answered": _l("Opinion received"),
             "consultation_reminder": _l("Consultation due today"),
             "consultation_overdue": _l("Consultation overdue"),
-            "consultation_cancelled": _l("Consultation cancelled")}
+            "consultation_cancelled": _l("Consultation cancelled"),
+            "correction_received": _l("Correction received")}
 
 
 @bp.post("/notifications/<int:notification_id>/read")

@@ -108,6 +108,8 @@ EVENTS: dict[str, EventType] = _table(
      _l("A clerk recorded an opinion that arrived on paper, with the date it was received.")),
     ("consultation.deemed_consent", _l("Deemed consent"),
      _l("The consulted agency did not answer within 15 working days: deemed to consent to disclosure.")),
+    ("consultation.letter_received", _l("Consultation letter received"),
+     _l("The date the addressee received the posted consultation letter was recorded; its time limit counts from it.")),
     ("consultation.cancelled", _l("Consultation cancelled"),
      _l("The asking agency withdrew the consultation, or its case was closed or withdrawn.")),
     ("consultation.lapsed", _l("Consultation lapsed"),

@@ -150,6 +150,7 @@ ACTIONS = {
                                                   "question": "请核实该文件的定密情况。"})),
     "record_opinion": (HANDLERS, lambda w: _with_consultation(w)),
     "cancel_consultation": (HANDLERS, lambda w: _with_consultation(w, cancel=True)),
+    "record_letter_receipt": (HANDLERS, lambda w: _with_consultation(w, receipt=True)),
     # proactive disclosure (caseapp/disclosure/actions.py)
     "start_item": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]), {"title": "学区划分方案"})),
     "link_item": (HANDLERS, lambda w: _with_item(w, "link_item")),
@@ -219,7 +220,7 @@ def _with_fee(world, served, payload=None, method="hand"):
     return case, payload or {}
 
 
-def _with_consultation(world, cancel=False):
+def _with_consultation(world, cancel=False, receipt=False):
     """A case with a third party consulted: to record the opinion that came back on paper, or to cancel."""
     from caseapp.core.actions import act
 
@@ -229,6 +230,8 @@ def _with_consultation(world, cancel=False):
         "question": "是否同意公开贵公司报送的应急预案？"})
     if cancel:
         return case, {"consultation_id": sent["consultation_id"], "reason": "申请人已撤回该项内容。"}
+    if receipt:
+        return case, {"consultation_id": sent["consultation_id"], "received_on": TODAY}
     return case, {"consultation_id": sent["consultation_id"], "opinion": "agree", "reasons": "同意公开。",
                   "received_on": TODAY}
 

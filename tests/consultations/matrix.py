@@ -40,9 +40,11 @@ CONSULTATION_EXPECTED: dict[tuple, set] = {
     ("office.case_action", "POST", "consult"): HANDLERS,
     ("office.case_action", "POST", "record-opinion"): HANDLERS,
     ("office.case_action", "POST", "cancel-consultation"): HANDLERS,
+    ("office.case_action", "POST", "consultation-letter-received"): HANDLERS,
 }
 CONSULTATION_ACTION_PATHS = {"consult": "consult", "record-opinion": "record_opinion",
-                             "cancel-consultation": "cancel_consultation"}
+                             "cancel-consultation": "cancel_consultation",
+                             "consultation-letter-received": "record_letter_receipt"}
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Received Mon 2026-11-02, due Mon 2026-11-30: overdue from 2026-12-01 (no holiday in between).
@@ -80,7 +82,7 @@ def _addressed_to_agency_a(world):
     """A consultation that agency B sends to agency A (answered by A's clerks and supervisors)."""
     from caseapp.consultations import operations as ops
 
-    return ops.consult(_case(world, "b"), actor=_user(world, agency="b"), kind="agency", agency=world["a"].code,
+    return ops.consult(_case(world, "b"), actor=_user(world, agency="b"), kind="agency", purpose="joint_production", agency=world["a"].code,
                        question="该文件系联合制发，是否同意公开？")
 
 

@@ -40,7 +40,7 @@ def _post(client, db, case, user, body):
 
 def test_consult_and_record_opinion_by_api(client, db, case):
     clerk = case.clerk
-    answer = _post(client, db, case, clerk, {"action": "consult", "kind": "agency", "agency": "SFTJ",
+    answer = _post(client, db, case, clerk, {"action": "consult", "kind": "agency", "purpose": "joint_production", "agency": "SFTJ",
                                              "question": "该统计数据系联合发布，是否同意公开？"})
     assert answer.status_code == 200, answer.json
     cid = answer.json["consultation_id"]
@@ -107,7 +107,7 @@ def test_issuing_the_consultation_letter_sends_the_consultation(db, make_agency,
     supervisor = make_user("supervisor", agency=agency)
     case = make_case(status="in_progress", agency=agency, handler=clerk, received_on=date(2026, 11, 2),
                      today=date(2026, 11, 2))
-    c = ops.consult(case, actor=clerk, kind="agency", agency="SFSL", question="该监测报告系联合发布，是否同意公开？",
+    c = ops.consult(case, actor=clerk, kind="agency", purpose="joint_production", agency="SFSL", question="该监测报告系联合发布，是否同意公开？",
                     sent_on=date(2026, 11, 3), today=date(2026, 11, 3))
     db.session.commit()
     assert c.due_on == date(2026, 11, 24)
@@ -203,3 +203,86 @@ def test_closing_or_withdrawing_a_case_cancels_its_open_consultations(db, make_c
     db.session.commit()
     act("withdraw", other, case.clerk, {"reason": "申请人撤回"})
     assert (d.status, d.cancel_reason) == ("cancelled", "申请已撤回。")
+
+
+def test_an_agency_consultation_needs_its_purpose(client, db, case, login):
+    """SPEC §5: the clerk says why another agency is asked; through the API and the office's form."""
+    resp = _post(client, db, case, case.clerk, {"action": "consult", "kind": "agency", "agency": "SFTJ",
+                                                "question": "该统计数据是否仍然有效？"})
+    assert resp.status_code == 422 and "请选择征求该机关意见的事由" in resp.json["error"]["fields"]["purpose"]
+    from tests.conftest import csrf_from
+
+    login(case.clerk)
+    page = client.get(f"/office/cases/{case.tracking_number}/consult").get_data(as_text=True)
+    assert 'name="purpose" type="radio" value="joint_production"' in page or 'value="joint_production"' in page
+    resp = client.post(f"/office/cases/{case.tracking_number}/consult", data={
+        "csrf_token": csrf_from(page), "kind": "agency", "agency": "SFTJ", "question": "该统计数据是否仍然有效？",
+        "sent_on": local_today().isoformat()})
+    assert resp.status_code == 422 and "请选择征求该机关意见的事由" in resp.get_data(as_text=True)
+    assert _events_of(db, case, "consultation.sent") == []
+
+
+def test_an_agency_asked_another_question_neither_pauses_the_clock_nor_consents_by_silence(client, db, case):
+    """SPEC §5: purpose `opinion` — the clock runs, its letter does not speak of joint production, its
+    silence lapses without consent, and a disclosing reply does not wait for it."""
+    from caseapp.consultations.deadlines import lapse_consultation
+    from caseapp.letters.models import Letter
+
+    due = case.due_on
+    resp = _post(client, db, case, case.clerk, {"action": "consult", "kind": "agency", "agency": "SFTJ",
+                                                "purpose": "opinion", "question": "该统计公报是否仍然有效"})
+    assert resp.status_code == 200, resp.json
+    db.session.rollback()
+    c = db.session.get(Consultation, resp.json["consultation_id"])
+    assert (c.purpose, c.pause, c.pauses_clock) == ("opinion", None, False)
+    assert db.session.get(type(case), case.id).due_on == due
+    letter = db.session.scalar(sa.select(Letter).where(Letter.case_id == case.id,
+                                                       Letter.template == "consultation_agency"))
+    assert letter.fields["purpose"] == "opinion" and letter.fields["question"] == "该统计公报是否仍然有效"
+    from caseapp.letters import rendering
+    from caseapp.letters.values import agency_values, case_values
+
+    html = rendering.render_html("consultation_agency", rendering.build_context(
+        key="consultation_agency", agency=agency_values(case.agency), case=case_values(case), fields=letter.fields,
+        number=None, dated=local_today()))
+    assert "共同制作" not in html and "视为同意" not in html and "征求意见事项：该统计公报是否仍然有效。" in html
+    with writing():
+        lapse_consultation(c, today=load_calendar_day(c.due_on))
+        db.session.commit()
+    assert c.status == "lapsed" and _events_of(db, case, "consultation.deemed_consent") == []
+
+
+def load_calendar_day(day):
+    """The working day after `day`."""
+    from caseapp.calendar.service import load_calendar
+
+    return load_calendar().next_working_day(day, inclusive=False)
+
+
+def test_a_posted_letters_receipt_date_starts_its_fifteen_working_days(client, db, case, make_case):
+    """SPEC §5 (issue 20 M2): by post, the 15 working days count from the addressee's receipt."""
+    case = make_case("in_progress", agency=case.agency, handler=case.clerk, received_on=date(2026, 11, 2))
+    sent = _post(client, db, case, case.clerk, {
+        "action": "consult", "kind": "third_party", "third_party": {"name": "示范数据有限公司"},
+        "question": "是否同意公开？", "sent_on": "2026-11-03"})
+    cid = sent.json["consultation_id"]
+    assert sent.json["result"]["due_on"] == "2026-11-24"  # 15 working days from the posting, until known
+    early = _post(client, db, case, case.clerk, {"action": "record_letter_receipt", "consultation_id": cid,
+                                                 "received_on": "2026-11-02"})
+    assert early.status_code == 422 and "不能早于函件发出日期（2026-11-03）" in early.json["error"]["fields"]["received_on"]
+    later = _post(client, db, case, case.clerk, {"action": "record_letter_receipt", "consultation_id": cid,
+                                                 "received_on": "2026-11-30"})
+    assert later.status_code == 422 and "received_on" in later.json["error"]["fields"]  # in the future
+    done = _post(client, db, case, case.clerk, {"action": "record_letter_receipt", "consultation_id": cid,
+                                                "received_on": "2026-11-06"})
+    assert done.status_code == 200, done.json
+    assert done.json["result"]["due_on"] == "2026-11-27"  # 11/9-11/13, 11/16-11/20, 11/23-11/27
+    db.session.rollback()
+    c = db.session.get(Consultation, cid)
+    assert (c.delivered_on, c.pause.counted_from) == (date(2026, 11, 6), date(2026, 11, 6))
+    assert len(_events_of(db, case, "consultation.letter_received")) == 1
+    dept = _post(client, db, case, case.clerk, {"action": "consult", "kind": "department", "department": "BGS",
+                                                "question": "请核实。"}).json["consultation_id"]
+    refused = _post(client, db, case, case.clerk, {"action": "record_letter_receipt", "consultation_id": dept,
+                                                   "received_on": "2026-11-10"})
+    assert refused.status_code == 409

@@ -32,7 +32,7 @@ def setup(db, make_agency, make_user, make_case):
     db.session.commit()
     dept = ops.consult(case, actor=clerk, kind="department", department=agency.departments[0].code,
                        question="请核实该项目是否已批复。", today=today)
-    outside = ops.consult(case, actor=clerk, kind="agency", agency="SFGT", question="该文件系联合制发，是否同意公开？",
+    outside = ops.consult(case, actor=clerk, kind="agency", purpose="joint_production", agency="SFGT", question="该文件系联合制发，是否同意公开？",
                           today=today)
     db.session.commit()
     return dict(agency=agency, clerk=clerk, supervisor=supervisor, liaison=liaison, liaison2=liaison_other_dept,

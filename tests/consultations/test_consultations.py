@@ -65,7 +65,7 @@ def test_base_due_date_across_national_day(world):
 
 def test_agency_consultation_pauses_the_clock_across_national_day(db, world):
     case = world.case
-    c = ops.consult(case, actor=world.clerk, kind="agency", agency="SFCZ", question="该文件系两部门联合制发，是否同意公开？",
+    c = ops.consult(case, actor=world.clerk, kind="agency", purpose="joint_production", agency="SFCZ", question="该文件系两部门联合制发，是否同意公开？",
                     sent_on=date(2026, 9, 29), delivered_on=date(2026, 9, 30), today=date(2026, 9, 30))
     db.session.commit()
     # 15 working days from the addressee's receipt (9/30): 10/8, 10/9, 10/10 (make-up), 10/12 ... 10/27.
@@ -105,7 +105,7 @@ def test_deemed_consent_on_the_16th_working_day(db, world):
     from caseapp.clock.sweep import sweep
 
     case = world.case
-    c = ops.consult(case, actor=world.clerk, kind="agency", agency="SFCZ", question="是否同意公开？",
+    c = ops.consult(case, actor=world.clerk, kind="agency", purpose="joint_production", agency="SFCZ", question="是否同意公开？",
                     sent_on=date(2026, 9, 29), delivered_on=date(2026, 9, 30), today=date(2026, 9, 30))
     db.session.commit()
     assert c.due_on == date(2026, 10, 27)  # the 15th working day
@@ -157,7 +157,7 @@ def test_consult_refuses_bad_input_and_changes_nothing(db, world):
     case = world.case
     version = case.version
     with pytest.raises(ValidationError):
-        ops.consult(case, actor=world.clerk, kind="agency", agency="SFJY", question="?", today=date(2026, 9, 30))
+        ops.consult(case, actor=world.clerk, kind="agency", purpose="joint_production", agency="SFJY", question="?", today=date(2026, 9, 30))
     db.session.rollback()
     with pytest.raises(ValidationError):
         ops.consult(case, actor=world.clerk, kind="department", department="BGS", question="问题",
@@ -253,7 +253,7 @@ def test_an_agency_off_the_platform_is_consulted_by_letter_and_its_silence_is_co
 
     clerk = make_user("clerk")
     case = make_case("in_progress", agency=clerk.agency, handler=clerk, received_on=date(2026, 11, 2))
-    c = ops.consult(case, actor=clerk, kind="agency", question="该文件是否由贵局共同制作？",
+    c = ops.consult(case, actor=clerk, kind="agency", purpose="joint_production", question="该文件是否由贵局共同制作？",
                     agency_name="某省交通运输厅", agency_address="某市某路1号", sent_on=date(2026, 11, 10),
                     today=date(2026, 11, 10))
     db.session.commit()
