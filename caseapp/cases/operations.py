@@ -29,6 +29,7 @@ from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.db import flush_or_stale, next_counter_value
 from caseapp.core.errors import StaleVersionError, TransitionError, ValidationError
+from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS
 from caseapp.extensions import db
 
@@ -183,6 +184,8 @@ def request_correction(
     case.correction_requested_on = today
     case.correction_due_on = correction_due(today, cal, period_days)
     case.correction_count += 1
+    if case.handler_id is None and actor is not None and actor.role in CASE_HANDLERS:
+        case.handler_id = actor.id  # whoever asked handles the corrected request: it comes back to them
     late = today > deadline
     _finish(case, "case.correction_requested", before, actor=actor, actor_label="system",
             note=details)
@@ -228,6 +231,10 @@ def receive_correction(
     case.clock_started_on = received_on
     refresh_due(case, today)
     _finish(case, "case.correction_received", before, actor=actor, actor_label="applicant", note=text)
+    if case.handler_id is not None and (actor is None or actor.id != case.handler_id):
+        notify(case.handler_id, "correction_received",
+               f"{case.tracking_number}：申请人已提交补正，办理期限自{received_on.isoformat()}起重新计算，请重新审查。",
+               case_id=case.id, dedupe_key=f"correction:{case.id}:{case.correction_count}")
     return case
 
 

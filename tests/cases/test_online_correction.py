@@ -35,3 +35,24 @@ def test_a_correction_entered_by_a_clerk_keeps_the_date_given(db, make_case):
     ops.receive_correction(case, actor=case.clerk, text="补充了文号。", received_on=date(2026, 10, 3),
                            today=date(2026, 10, 12))
     assert case.correction_received_on == date(2026, 10, 3)  # a paper correction: the day it was handed in
+
+
+def test_the_clerk_who_asked_for_the_correction_is_told_when_it_arrives(db, make_agency, make_user, make_case):
+    """Issue 20: a correction that arrives comes back to whoever asked for it (the case's handler)."""
+    import sqlalchemy as sa
+
+    from caseapp.core.outbox import Notification
+    from caseapp.intake.operations import submit_correction
+
+    agency = make_agency()
+    clerk = make_user("clerk", agency=agency)
+    case = make_case(agency=agency, handler=clerk)  # registered, not yet accepted: nobody handles it
+    assert case.handler_id is None
+    ops.request_correction(case, actor=clerk, details="请写明所需文件的名称或文号。")
+    assert case.handler_id == clerk.id
+    db.session.commit()
+    submit_correction(case, text="文件名称为《学区划分方案》。")
+    db.session.commit()
+    [note] = db.session.scalars(sa.select(Notification).where(Notification.user_id == clerk.id)).all()
+    assert note.kind == "correction_received" and case.tracking_number in note.message
+    assert "重新计算" in note.message
