@@ -160,6 +160,20 @@ def db(app):
 
 
 @pytest.fixture
+def drop_2027(db):
+    """The calendar tables outlive a test (KEEP_TABLES): drop a 2027 the test imported afterwards."""
+    yield
+    from caseapp.calendar.models import CalendarDay, CalendarYear
+    from caseapp.calendar.service import invalidate_calendar_cache
+
+    db.session.rollback()
+    db.session.execute(sa.delete(CalendarDay).where(CalendarDay.year == 2027))
+    db.session.execute(sa.delete(CalendarYear).where(CalendarYear.year == 2027))
+    db.session.commit()
+    invalidate_calendar_cache()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -6,20 +6,10 @@ import json
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
-from caseapp.calendar.models import CalendarDay, CalendarYear
+from caseapp.calendar.models import CalendarYear
 from caseapp.cases.models import Case
 from tests.conftest import csrf_from
-
-
-@pytest.fixture
-def drop_2027(db):
-    yield
-    db.session.rollback()
-    db.session.execute(sa.delete(CalendarDay).where(CalendarDay.year == 2027))
-    db.session.execute(sa.delete(CalendarYear).where(CalendarYear.year == 2027))
-    db.session.commit()
 
 
 def _upload(client, content: bytes):

@@ -103,16 +103,23 @@ def test_still_unclear_after_a_received_correction_may_close(db, make_case, make
     assert case.outcome == "unavailable.unclear_after_correction"
 
 
-@pytest.mark.frozen_at("2026-11-20")
-def test_a_fee_cannot_be_closed_as_unpaid_before_its_payment_period_ends(db, client, letter_world, office, submit):
-    w = letter_world
+def _fee_notice_served(db, w, delivery: dict):
+    """A fee on 150 pages, proposed, approved and its notice issued on Thursday 2026-11-12."""
     case = w["case"]
     fee_ops.propose_fee(case, actor=w["clerk"], basis="pages", count=150, today=date(2026, 11, 12))
     fee = fee_ops.approve_fee(case, actor=w["supervisor"], how_to_pay="通过非税收入缴款平台缴纳",
                               today=date(2026, 11, 12))
-    letter_ops.issue_letter(db.session.get(Letter, fee.letter_id), actor=w["clerk"],
-                            delivery={"method": "hand", "date": "2026-11-12"}, today=date(2026, 11, 12))
+    letter_ops.issue_letter(db.session.get(Letter, fee.letter_id), actor=w["clerk"], delivery=delivery,
+                            today=date(2026, 11, 12))
     db.session.commit()
+    return fee
+
+
+@pytest.mark.frozen_at("2026-11-20")
+def test_a_fee_cannot_be_closed_as_unpaid_before_its_payment_period_ends(db, client, letter_world, office, submit):
+    w = letter_world
+    case = w["case"]
+    fee = _fee_notice_served(db, w, {"method": "hand", "date": "2026-11-12"})
     assert (case.status, fee.pay_by) == ("awaiting_fee", date(2026, 12, 10))
     _refused_both_ways(db, client, office, submit, w["supervisor"], case,
                        {"action": "close", "outcome": "other.fee_unpaid", "reason": "逾期未缴费"},
@@ -123,13 +130,7 @@ def test_a_fee_cannot_be_closed_as_unpaid_before_its_payment_period_ends(db, cli
 def test_a_posted_fee_notice_whose_receipt_is_not_recorded_cannot_lapse(db, letter_world):
     w = letter_world
     case = w["case"]
-    fee_ops.propose_fee(case, actor=w["clerk"], basis="pages", count=150, today=date(2026, 11, 12))
-    fee = fee_ops.approve_fee(case, actor=w["supervisor"], how_to_pay="通过非税收入缴款平台缴纳",
-                              today=date(2026, 11, 12))
-    letter_ops.issue_letter(db.session.get(Letter, fee.letter_id), actor=w["clerk"],
-                            delivery={"method": "post", "date": "2026-11-12", "reference": "XA123456789CN"},
-                            today=date(2026, 11, 12))
-    db.session.commit()
+    fee = _fee_notice_served(db, w, {"method": "post", "date": "2026-11-12", "reference": "XA123456789CN"})
     assert fee.pay_by is None  # the 20 working days run from the applicant's receipt, not yet recorded
     with pytest.raises(ValidationError) as err:
         act("close", case, w["supervisor"], {"outcome": "other.fee_unpaid", "reason": "逾期未缴费"})

@@ -10,8 +10,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from caseapp.calendar.models import CalendarDay, CalendarYear
-from caseapp.calendar.service import invalidate_calendar_cache, load_calendar
+from caseapp.calendar.service import load_calendar
 from caseapp.cases.models import Case
 from caseapp.clock.service import describe_clock
 from caseapp.core.audit import AuditEvent
@@ -45,17 +44,6 @@ def machine_zone():
     else:
         os.environ["TZ"] = saved
     time.tzset()
-
-
-@pytest.fixture
-def without_2027(db):
-    """The calendar tables outlive a test: drop an imported 2027 again afterwards."""
-    yield
-    db.session.rollback()
-    db.session.execute(sa.delete(CalendarDay).where(CalendarDay.year == 2027))
-    db.session.execute(sa.delete(CalendarYear).where(CalendarYear.year == 2027))
-    db.session.commit()
-    invalidate_calendar_cache()
 
 
 @pytest.mark.frozen_at("2026-12-31T20:00:00+00:00")  # 2027-01-01 04:00 in Beijing
@@ -97,7 +85,7 @@ NOTICE_2027 = {"year": 2027, "official": True, "source": "国务院办公厅通�
 
 @pytest.mark.frozen_at("2026-12-28")
 def test_due_dates_in_a_provisional_new_year_show_and_settle_on_import(app, db, make_agency, make_user, make_case,
-                                                                        office, tmp_path, without_2027):
+                                                                        office, tmp_path, drop_2027):
     assert not load_calendar().is_official(2027)
     agency = make_agency("SFJY", "示范市教育局")
     clerk = make_user("clerk", agency=agency)
