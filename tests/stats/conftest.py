@@ -35,7 +35,8 @@ class Script:
         if outcome == "other.correction_lapsed":  # a one-day period, run out by `on`
             ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", period_days=1,
                                    today=max(case.received_on, on - timedelta(days=20)))
-        elif outcome == "unavailable.unclear_after_correction":  # corrected, and still unclear
+        elif outcome == "unavailable.unclear_after_correction" and case.correction_received_on is None:
+            # corrected, and still unclear (a correction is asked for before acceptance: see closable)
             ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", today=case.received_on)
             ops.receive_correction(case, actor=None, text="所需信息为相关文件。", today=case.received_on)
             ops.accept_case(case, actor=self.clerk, today=case.received_on)
@@ -45,6 +46,13 @@ class Script:
         ops.close_case(case, actor=self.clerk, outcome=outcome, today=on)
         self.db.session.commit()
         return case
+
+    @staticmethod
+    def closable(case, outcome: str) -> bool:
+        """Whether the history can still reach `outcome`: "still unclear after correction" needs a
+        correction, which is asked for only before the request is accepted (Reg. 30, once)."""
+        return (outcome != "unavailable.unclear_after_correction" or case.status == "submitted"
+                or case.correction_received_on is not None)
 
     def withdraw(self, case, on: date):
         ops.withdraw_case(case, actor=None, reason="申请人撤回", today=on)

@@ -29,7 +29,7 @@ def _play(s: Script, applicant_type, offset, steps):
         if action == "reopen" and closed:
             s.reopen(case, day)
             closed = False
-        elif action == "close" and not closed:
+        elif action == "close" and not closed and s.closable(case, outcome):
             s.close(case, outcome, day)
             closed = True
         elif action == "withdraw" and not closed:
