@@ -24,6 +24,7 @@ from caseapp.core.permissions import CASE_HANDLERS
 from caseapp.letters.operations import add_issue_hook
 
 HANDLERS = frozenset(CASE_HANDLERS)
+CONSULTATION_ID = Field("consultation_id", "id", _l("Consultation"), required=True)  # one of the case's
 
 # Issuing a consultation letter sends the consultation it was drafted for (its date counts).
 for _template in ops.LETTER_TEMPLATES.values():
@@ -110,7 +111,7 @@ register(
         name="record_opinion", label=_l("Record an answer received on paper"), domain="consultations",
         roles=HANDLERS, path="record-opinion",
         input=Schema(
-            Field("consultation_id", "id", _l("Consultation"), required=True),
+            CONSULTATION_ID,
             Field("opinion", "choice", _l("Opinion"), required=True,
                   message=_l("Please choose agree, disagree or partial."),
                   choices=lambda ctx: list(OPINION_LABELS.items()), schema={"enum": list(OPINIONS)}),
@@ -126,7 +127,7 @@ register(
         name="record_letter_receipt", label=_l("Record the letter's receipt"), domain="consultations",
         roles=HANDLERS, path="consultation-letter-received",
         input=Schema(
-            Field("consultation_id", "id", _l("Consultation"), required=True),
+            CONSULTATION_ID,
             Field("received_on", "date", _l("The addressee received the letter on"), required=True,
                   message=_l("Please enter the date the addressee received the letter.")),
         ),
@@ -140,7 +141,7 @@ register(
         roles=HANDLERS, path="cancel-consultation", style="outline-danger",
         confirm=_l("Cancel this consultation? Its addressee is told not to answer; its pause of the clock ends today."),
         input=Schema(
-            Field("consultation_id", "id", _l("Consultation"), required=True),
+            CONSULTATION_ID,
             Field("reason", "longtext", _l("Why it is cancelled"), required=True, max_length=2000,
                   message=_l("Please give the reason for cancelling.")),
         ),
