@@ -1,21 +1,17 @@
 """Office pages: the liaison inbox, a consultation's page (answer, paper answer), sending one from a
-case, the notifications list, the supervisor dashboard and the supervision order PDF.
+case, and the notifications list.
 
 Each view loads (404), checks access (403/404), validates, calls one operation, then commits once.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
-from caseapp.calendar.service import load_calendar
 from caseapp.cases.attachments import attachments_for_case, read_uploads
 from caseapp.cases.models import Case
 from caseapp.cases.queries import get_case
-from caseapp.clock.supervision import order_for_case, render_supervision_order_pdf
-from caseapp.consultations import dashboard
 from caseapp.consultations import operations as ops
 from caseapp.consultations import queries
 from caseapp.consultations.forms import AnswerForm, ConsultForm, DisclosureNoticeForm, PlainForm, RecordOpinionForm
@@ -64,7 +60,6 @@ def _panel_helpers():
         return {
             "consultations": queries.consultations_for_case(case),
             "objections": queries.objections(case),
-            "order": order_for_case(case.id),
             "can_consult": current_user.is_authenticated and current_user.role in CASE_HANDLERS
             and current_user.agency_id == case.agency_id,
             "kind_labels": queries.KIND_LABELS, "status_labels": queries.STATUS_LABELS,
@@ -302,34 +297,3 @@ def notifications_read_all():
         mark_all_read(current_user.id)
         db.session.commit()
     return redirect(url_for("consultations.notifications"))
-
-
-# --- Supervisor dashboard and the supervision order ----------------------------------------------------
-
-@bp.get("/supervision")
-@login_required
-@roles_required(Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
-def supervision():
-    """Due soon, overdue, open supervision orders and consultations waiting, per clerk."""
-    today = local_today()
-    board = dashboard.supervisor_board(current_user.agency_id, today, load_calendar())
-    return render_template("consultations/dashboard.html", board=board, today=today)
-
-
-@bp.get("/cases/<tracking_number>/supervision-order.pdf")
-@login_required
-@roles_required(*CASE_READERS)
-def supervision_order_pdf(tracking_number: str):
-    """The case's supervision order (督办单) as a one-page PDF."""
-    from caseapp.letters import fonts
-
-    case = _load_case(tracking_number)
-    order = order_for_case(case.id)
-    if order is None:
-        abort(404)
-    html = render_template("consultations/supervision_order_pdf.html", case=case, order=order,
-                           consultations=queries.consultations_for_case(case), status_labels=queries.STATUS_LABELS,
-                           font_face_css=Markup(fonts.font_face_css()), font_stack=Markup(fonts.font_stack()))
-    pdf = render_supervision_order_pdf(order, html)
-    return current_app.response_class(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="supervision-{case.tracking_number}.pdf"'})

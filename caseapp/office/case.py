@@ -15,6 +15,7 @@ from caseapp.cases.notes import list_notes
 from caseapp.cases.outcomes import get_outcome
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
+from caseapp.clock.supervision import order_for_case
 from caseapp.core import filestore
 from caseapp.core.actions import Ctx, get_action, offers
 from caseapp.core.clock import local_today
@@ -56,7 +57,7 @@ def case_page(tracking_number: str):
         note_form=note_action.input.form_class(ctx, versioned=False)(), reveal_form=RevealForm(),
         can_note=any(o.action is note_action for o in offers(ctx, domain="cases")),
         outcome=get_outcome(case.outcome) if case.outcome else None, get_outcome=get_outcome,
-        panels=case_panels(ctx), **labels(),
+        panels=case_panels(ctx), supervision_order=order_for_case(case.id), **labels(),
     )
 
 

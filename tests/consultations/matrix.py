@@ -34,8 +34,8 @@ CONSULTATION_EXPECTED: dict[tuple, set] = {
     ("consultations.notifications", "GET"): EVERYONE,
     ("consultations.notification_read", "POST"): EVERYONE,
     ("consultations.notifications_read_all", "POST"): EVERYONE,
-    ("consultations.supervision", "GET"): OVERSIGHT,
-    ("consultations.supervision_order_pdf", "GET"): READERS,
+    ("office.supervision", "GET"): OVERSIGHT,
+    ("office.supervision_order_pdf", "GET"): READERS,
     # the declared actions through the office's action route (payloads: tests/api/test_staff_api_access.py)
     ("office.case_action", "POST", "consult"): HANDLERS,
     ("office.case_action", "POST", "record-opinion"): HANDLERS,
@@ -162,6 +162,6 @@ CONSULTATION_TARGETS = {
     "consultations.notifications": lambda w: _done("/office/notifications"),
     "consultations.notification_read": _notification_read,
     "consultations.notifications_read_all": lambda w: _done("/office/notifications/read-all"),
-    "consultations.supervision": lambda w: _done("/office/supervision"),
-    "consultations.supervision_order_pdf": _supervision_order,
+    "office.supervision": lambda w: _done("/office/supervision"),
+    "office.supervision_order_pdf": _supervision_order,
 }

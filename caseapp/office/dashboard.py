@@ -1,4 +1,4 @@
-"""The supervisor dashboard: due soon, overdue, open supervision orders and consultations waiting, per clerk.
+"""The supervisors' dashboard (/office/supervision): due soon, overdue, open supervision orders and consultations waiting, per clerk.
 
 Each figure is an SQL aggregate grouped by handling clerk; each links to the inbox filtered the same
 way (`/office/cases?tab=...&handler=...`).
