@@ -116,7 +116,6 @@ def _import_models() -> None:
     import caseapp.cases.closures  # noqa: F401
     import caseapp.cases.models  # noqa: F401
     import caseapp.cases.notes  # noqa: F401
-    import caseapp.clock.supervision  # noqa: F401
     import caseapp.consultations.models  # noqa: F401
     import caseapp.core.audit  # noqa: F401
     import caseapp.core.db  # noqa: F401
@@ -124,6 +123,7 @@ def _import_models() -> None:
     import caseapp.disclosure.models  # noqa: F401
     import caseapp.fees.models  # noqa: F401
     import caseapp.intake.models  # noqa: F401
+    import caseapp.jobs.supervision  # noqa: F401
     import caseapp.letters.models  # noqa: F401
     import caseapp.stats.reviews  # noqa: F401
 
@@ -131,10 +131,10 @@ def _import_models() -> None:
 def _register_actions() -> None:
     """Import every domain's action registry (each declares its actions once, on import)."""
     import caseapp.cases.actions  # noqa: F401
-    import caseapp.clock.sweep  # noqa: F401 - its subscriber recomputes due dates after a calendar import
     import caseapp.consultations.actions  # noqa: F401
     import caseapp.disclosure.actions  # noqa: F401
     import caseapp.fees.actions  # noqa: F401
+    import caseapp.jobs.sweep  # noqa: F401 - its subscriber recomputes due dates after a calendar import
     import caseapp.letters.actions  # noqa: F401
 
 

@@ -219,7 +219,7 @@ def demo_cmd(n_cases, if_empty, seed):
 @click.option("--today", help="Run as if today were this date (YYYY-MM-DD).")
 def sweep_cmd(today):
     """Move clocks forward: lapse corrections, recompute provisional due dates."""
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.sweep import sweep
 
     with writing():
         counts = sweep(_parse_day(today) or local_today())

@@ -20,7 +20,7 @@ if "CASEAPP_INSTANCE_DIR" not in os.environ:
     os.environ["CASEAPP_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="caseapp-test-instance-")
     atexit.register(shutil.rmtree, os.environ["CASEAPP_INSTANCE_DIR"], ignore_errors=True)
 
-# Tests never run the in-process scheduler (nor do the servers they start): see caseapp/clock/scheduler.py.
+# Tests never run the in-process scheduler (nor do the servers they start): see caseapp/jobs/scheduler.py.
 os.environ.setdefault("CASEAPP_SCHEDULER", "0")
 
 from flask.testing import FlaskClient  # noqa: E402

@@ -24,12 +24,12 @@ from caseapp.cases.identity import mask_id
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, Case
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
-from caseapp.clock.supervision import supervision_order_json
 from caseapp.consultations.queries import consultations_for_case_json
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
 from caseapp.extensions import db
+from caseapp.jobs.supervision import supervision_order_json
 from caseapp.letters.queries import letters_for_case
 
 REQUEST_FIELDS = ("description", "document_ref", "purpose", "form", "delivery", "needs_assistance", "assistance_note")

@@ -1,6 +1,7 @@
 """The consultations' deadlines, run by the daily sweep: a department reminded on its due day and
 escalated after it; an outside consultation lapsing after 15 working days (an agency's silence is
-deemed consent, a third party's consultation lapses and the agency decides itself)."""
+deemed consent, a third party's consultation lapses and the agency decides itself). The sweep
+(caseapp.jobs.sweep) calls `lapse_due_consultations`."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from caseapp.accounts.queries import supervisors_of
 from caseapp.cases import states
-from caseapp.clock.supervision import supervisors_of
 from caseapp.consultations.models import PAUSE_KINDS, Consultation
 from caseapp.consultations.operations import _addressee_users, _asking_users, _end_pause, _event, _snapshot
 from caseapp.core.errors import TransitionError

@@ -109,19 +109,8 @@ def on_letter_issued(event) -> None:
 
 
 def register_subscribers() -> None:
-    """Subscribe the applicant's e-mails to their audit events, close supervision orders with their
-    case, and add the consultations' lapses to the sweep (idempotent)."""
+    """Subscribe the applicant's e-mails to their audit events (idempotent)."""
     subscribe("case.registered", on_registered)
     subscribe("case.correction_requested", on_correction_requested)
     subscribe("fee.notified", on_fee_notified)
     subscribe("letter.issued", on_letter_issued)
-    # A supervision order stays open until its case closes (caseapp.clock.supervision).
-    from caseapp.clock.supervision import close_order_on_event
-
-    subscribe("case.closed", close_order_on_event)
-    subscribe("case.withdrawn", close_order_on_event)
-    # The sweep lapses consultations through a step it is given (the clock imports no domain above it).
-    from caseapp.clock.sweep import add_sweep_step
-    from caseapp.consultations.deadlines import lapse_due_consultations
-
-    add_sweep_step(lapse_due_consultations)

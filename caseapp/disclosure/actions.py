@@ -10,14 +10,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from caseapp.calendar.service import load_calendar
-from caseapp.clock.sweep import add_sweep_step
 from caseapp.core.actions import Action, Ctx, register, register_target
 from caseapp.core.errors import NotFoundError, TransitionError, ValidationError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.disclosure import operations as ops
 from caseapp.disclosure import queries
-from caseapp.disclosure.index import index_unindexed
 from caseapp.disclosure.labels import DECISION_LABELS, TOPICS
 from caseapp.disclosure.models import RedactionFinding
 from caseapp.extensions import db
@@ -172,14 +170,3 @@ register(
         done=_l("The answer was recorded; the applicant sees it on the tracking page."),
     ),
 )
-
-
-BACKLOG_PER_SWEEP = 5000  # requests indexed per daily sweep when older data has none (about 6 s)
-
-
-def index_backlog(today) -> dict[str, int]:
-    """The sweep's step: index requests filed before the similarity index (a bounded batch a day)."""
-    return {"requests_indexed": index_unindexed(limit=BACKLOG_PER_SWEEP)}
-
-
-add_sweep_step(index_backlog)

@@ -15,13 +15,13 @@ from caseapp.cases.notes import list_notes
 from caseapp.cases.outcomes import get_outcome
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
-from caseapp.clock.supervision import order_for_case
 from caseapp.core import filestore
 from caseapp.core.actions import Ctx, get_action, offers
 from caseapp.core.clock import local_today
 from caseapp.core.events import event_label
 from caseapp.core.permissions import CASE_READERS, require_agency, roles_required
 from caseapp.extensions import db
+from caseapp.jobs.supervision import order_for_case
 from caseapp.office import bp
 from caseapp.office.labels import labels
 from caseapp.office.panels import case_panels

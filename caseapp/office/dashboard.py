@@ -14,10 +14,10 @@ from caseapp.accounts.models import User
 from caseapp.calendar.rules import WorkingCalendar
 from caseapp.cases.models import Case
 from caseapp.cases.states import CLOCK_RUNNING
-from caseapp.clock.reminders import DEFAULT_DUE_SOON_DAYS
-from caseapp.clock.supervision import SupervisionOrder
 from caseapp.consultations.queries import overdue_waiting, waiting_by_handler
 from caseapp.extensions import db
+from caseapp.jobs.reminders import DEFAULT_DUE_SOON_DAYS
+from caseapp.jobs.supervision import SupervisionOrder
 
 
 @dataclass

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from caseapp.calendar.service import load_calendar
-from caseapp.clock.supervision import order_for_case, render_supervision_order_pdf
 from caseapp.consultations import queries as consultation_queries
 from caseapp.core.clock import local_today
 from caseapp.core.permissions import CASE_READERS, Role, roles_required
+from caseapp.jobs.supervision import order_for_case, render_supervision_order_pdf
 from caseapp.letters import fonts
 from caseapp.office import bp
 from caseapp.office.case import load_case

@@ -90,7 +90,7 @@ def test_correction_only_once_and_lateness_reported(db, make_case, make_user):
 
 
 def test_correction_lapse_closes_the_case(db, make_case):
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.sweep import sweep
 
     case = make_case(status="correction_requested", received_on=date(2026, 11, 2), today=date(2026, 11, 4))
     assert sweep(date(2026, 11, 25))["corrections_lapsed"] == 0  # the due day itself still counts

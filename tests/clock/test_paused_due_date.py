@@ -9,7 +9,7 @@ from datetime import date
 from caseapp.accounts.operations import create_token
 from caseapp.calendar.service import load_calendar
 from caseapp.clock.service import compute_due, facts_for
-from caseapp.clock.sweep import sweep
+from caseapp.jobs.sweep import sweep
 from caseapp.fees import operations as fee_ops
 from caseapp.letters import operations as ops
 from caseapp.letters.models import Letter

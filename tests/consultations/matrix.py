@@ -130,8 +130,8 @@ def _notification_read(w):
 
 def _supervision_order(w):
     """A case overdue on the sweep's day, whose supervision order the sweep opens."""
-    from caseapp.clock.supervision import order_for_case
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.supervision import order_for_case
+    from caseapp.jobs.sweep import sweep
     from caseapp.core.db import writing
     from caseapp.extensions import db
 

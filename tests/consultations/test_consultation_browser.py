@@ -90,7 +90,7 @@ def test_supervisor_dashboard_and_supervision_order(browser, live_server, db, ma
     from datetime import timedelta
 
     from caseapp.calendar.service import load_calendar
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.sweep import sweep
     from caseapp.core.db import writing
 
     agency = make_agency("SFSJ", "示范市审计局")

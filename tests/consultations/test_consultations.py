@@ -102,7 +102,7 @@ def test_department_consultation_never_pauses(db, world):
 
 
 def test_deemed_consent_on_the_16th_working_day(db, world):
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.sweep import sweep
 
     case = world.case
     c = ops.consult(case, actor=world.clerk, kind="agency", purpose="joint_production", agency="SFCZ", question="是否同意公开？",
@@ -124,7 +124,7 @@ def test_deemed_consent_on_the_16th_working_day(db, world):
 
 
 def test_third_party_lapses_and_department_escalates(db, world):
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.sweep import sweep
 
     case = world.case
     tp = ops.consult(case, actor=world.clerk, kind="third_party", question="公开是否损害贵公司商业秘密？",
@@ -248,7 +248,7 @@ def test_an_agency_off_the_platform_is_consulted_by_letter_and_its_silence_is_co
     from datetime import date
 
     from caseapp.calendar.service import load_calendar
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.sweep import sweep
     from caseapp.consultations import operations as ops
 
     clerk = make_user("clerk")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from caseapp.accounts.models import Department
-from caseapp.clock import scheduler
+from caseapp.jobs import scheduler
 from tests.conftest import csrf_from
 
 

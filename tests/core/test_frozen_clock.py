@@ -105,8 +105,8 @@ def test_the_scheduler_thread_sees_the_frozen_time(app, db, make_case):
     """The scheduler's start-up sweep, run in APScheduler's own thread, sweeps the frozen today."""
     from apscheduler.events import EVENT_JOB_EXECUTED
 
-    from caseapp.clock.scheduler import build_scheduler
-    from caseapp.clock.supervision import SupervisionOrder
+    from caseapp.jobs.scheduler import build_scheduler
+    from caseapp.jobs.supervision import SupervisionOrder
 
     overdue = make_case("in_progress", received_on=date(2026, 10, 9))  # due 2026-11-05 (10/10 a make-up day)
     assert overdue.due_on < local_today()

@@ -6,7 +6,7 @@ def test_the_sweep_indexes_requests_filed_before_the_index(db, make_case):
 
     import sqlalchemy as sa
 
-    from caseapp.clock.sweep import sweep
+    from caseapp.jobs.sweep import sweep
     from caseapp.disclosure.models import Posting, Signature
 
     case = make_case("in_progress")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from caseapp.calendar.service import load_calendar
-from caseapp.clock.sweep import sweep
+from caseapp.jobs.sweep import sweep
 from caseapp.core.errors import ValidationError
 from caseapp.core.filestore import open_path
 from caseapp.fees import operations as fee_ops

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from caseapp.calendar.service import load_calendar
-from caseapp.clock.sweep import sweep
+from caseapp.jobs.sweep import sweep
 from caseapp.core.errors import DomainError, TransitionError, ValidationError
 from caseapp.extensions import db as _db
 from caseapp.fees import operations as fee_ops

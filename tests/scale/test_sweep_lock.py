@@ -20,7 +20,7 @@ def test_concurrent_sweeps_lapse_each_correction_once(app, db, make_case):
     def sweep_once():
         try:
             with app.app_context():
-                from caseapp.clock.sweep import sweep
+                from caseapp.jobs.sweep import sweep
 
                 start.wait()
                 counts = sweep(date(2026, 12, 31))

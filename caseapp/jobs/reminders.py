@@ -13,10 +13,13 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from caseapp.accounts.models import Agency
+from caseapp.accounts.queries import supervisors_of
 from caseapp.calendar.rules import WorkingCalendar
 from caseapp.calendar.service import load_calendar
+from caseapp.cases.models import Case
+from caseapp.cases.states import CLOCK_RUNNING
 from caseapp.clock.rules import days_left
-from caseapp.clock.supervision import supervisors_of
 from caseapp.core.outbox import notify
 from caseapp.extensions import db
 
@@ -62,10 +65,6 @@ def _remind(user_id: int, case, part: str, reached: list[int], left: int) -> int
 
 def send_due_reminders(today: date, cal: WorkingCalendar | None = None) -> dict[str, int]:
     """Remind clerks and supervisors of the running cases that reached a threshold; returns counts."""
-    from caseapp.accounts.models import Agency
-    from caseapp.cases.models import Case
-    from caseapp.cases.states import CLOCK_RUNNING
-
     cal = cal or load_calendar()
     counts = {"due_soon": 0, "overdue": 0, "clerk_reminders": 0, "supervisor_reminders": 0}
     settings: dict[int, dict] = {}

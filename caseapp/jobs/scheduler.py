@@ -15,7 +15,11 @@ import logging
 import os
 from datetime import timedelta
 
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
+from caseapp.core.db import writing
+from caseapp.core.outbox import deliver_due
+from caseapp.extensions import db
+from caseapp.jobs.sweep import sweep
 
 log = logging.getLogger(__name__)
 _started: dict[int, object] = {}
@@ -30,11 +34,6 @@ def scheduler_enabled(app) -> bool:
 
 def run_sweep(app) -> dict | None:
     """One sweep for today (Shanghai), committed; failures are logged and retried the next time."""
-    from caseapp.clock.sweep import sweep
-    from caseapp.core.clock import local_today
-    from caseapp.core.db import writing
-    from caseapp.extensions import db
-
     with app.app_context():
         try:
             with writing():
@@ -50,9 +49,6 @@ def run_sweep(app) -> dict | None:
 
 def run_outbox(app) -> None:
     """Deliver the outbox messages whose retry is due."""
-    from caseapp.core.db import writing
-    from caseapp.core.outbox import deliver_due
-
     with app.app_context():
         try:
             with writing():

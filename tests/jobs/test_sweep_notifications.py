@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from caseapp.clock.supervision import SupervisionOrder
-from caseapp.clock.sweep import sweep
+from caseapp.jobs.supervision import SupervisionOrder
+from caseapp.jobs.sweep import sweep
 from caseapp.core.clock import utcnow
 from caseapp.core.db import writing
 from caseapp.core.outbox import MAX_ATTEMPTS, Notification, OutboxMessage, deliver_due, retry_delay
@@ -101,7 +101,7 @@ def test_overdue_opens_one_supervision_order_closed_with_the_case(db, running, c
         case_ops.close_case(case, actor=clerk, outcome="disclosed", today=date(2026, 12, 3))
         db.session.commit()
     assert orders[0].closed_on == date(2026, 12, 3)
-    from caseapp.clock.supervision import supervision_order_json
+    from caseapp.jobs.supervision import supervision_order_json
 
     assert supervision_order_json(case) == {"opened_on": "2026-12-01", "closed_on": "2026-12-03"}
 

@@ -15,8 +15,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.accounts.queries import supervisors_of
+from caseapp.cases.models import Case
+from caseapp.cases.states import CLOCK_RUNNING, FINAL
 from caseapp.core.audit import record_event
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
+from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.extensions import db
 
@@ -43,14 +47,6 @@ class SupervisionOrder(db.Model):
 
     case = relationship("Case")
     handler = relationship("User")
-
-
-def supervisors_of(agency_id: int) -> list:
-    """The active supervisors of an agency (they receive supervision orders and escalations)."""
-    from caseapp.accounts.models import User
-
-    return list(db.session.scalars(sa.select(User).where(
-        User.agency_id == agency_id, User.role == "supervisor", User.active.is_(True)).order_by(User.id)))
 
 
 def order_for_case(case_id: int) -> SupervisionOrder | None:
@@ -104,16 +100,16 @@ def close_order_on_event(event) -> None:
     order = db.session.scalar(sa.select(SupervisionOrder).where(
         SupervisionOrder.case_id == event.case_id, SupervisionOrder.closed_on.is_(None)))
     if order is not None:
-        from caseapp.core.clock import local_today
-
         close_supervision_order(order, closed_on=order.case.closed_on or local_today())
+
+
+# An order stays open until its case closes: closed at once, in the closing transaction.
+subscribe("case.closed", close_order_on_event)
+subscribe("case.withdrawn", close_order_on_event)
 
 
 def open_orders_for_overdue(today: date) -> int:
     """Open an order for every running case past its due date that has none; returns how many."""
-    from caseapp.cases.models import Case
-    from caseapp.cases.states import CLOCK_RUNNING
-
     supervised = sa.exists().where(SupervisionOrder.case_id == Case.id, sa.or_(
         SupervisionOrder.closed_on.is_(None), SupervisionOrder.due_on == Case.due_on))
     q = (sa.select(Case)
@@ -128,9 +124,6 @@ def open_orders_for_overdue(today: date) -> int:
 
 def close_finished_orders(today: date) -> int:
     """Close the open orders whose case is closed or withdrawn; returns how many."""
-    from caseapp.cases.models import Case
-    from caseapp.cases.states import FINAL
-
     q = (sa.select(SupervisionOrder, Case).join(Case, Case.id == SupervisionOrder.case_id)
          .where(SupervisionOrder.closed_on.is_(None), Case.status.in_([s.value for s in FINAL])))
     closed = 0

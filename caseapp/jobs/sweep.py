@@ -2,36 +2,39 @@
 supervision orders and the outbox."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
 
+from caseapp.accounts.models import User
 from caseapp.calendar.service import load_calendar
 from caseapp.cases import operations as case_ops
 from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.states import OPEN, Status
 from caseapp.clock.service import refresh_due
+from caseapp.consultations.deadlines import lapse_due_consultations
 from caseapp.core.audit import record_event
 from caseapp.core.db import next_counter_value
 from caseapp.core.events import subscribe
+from caseapp.core.outbox import request_delivery
+from caseapp.disclosure.index import index_backlog
 from caseapp.extensions import db
+from caseapp.fees.sweep import lapse_unpaid_fees
+from caseapp.jobs.reminders import send_due_reminders
+from caseapp.jobs.supervision import close_finished_orders, open_orders_for_overdue
+from caseapp.letters.operations import draft_letter
 
 
 def sweep(today: date) -> dict[str, int]:
     """Move every clock forward to `today`; returns counts of what changed. The caller commits.
 
-    In order: lapse corrections (each closing letter drafted), fees and consultations; recompute
-    provisional due dates; remind clerks and supervisors; open and close supervision orders; ask for
-    the outbox's due e-mails to be delivered after the commit. Every step finds its own work from
-    the database, so a second run on the same day does nothing more.
+    In order: lapse corrections (each closing letter drafted), fees and consultations; index a batch
+    of older requests for similarity; recompute provisional due dates; remind clerks and supervisors;
+    open and close supervision orders; ask for the outbox's due e-mails to be delivered after the
+    commit. Every step finds its own work from the database, so a second run on the same day does
+    nothing more.
     """
     lock_sweep()
-    from caseapp.clock.reminders import send_due_reminders
-    from caseapp.clock.supervision import close_finished_orders, open_orders_for_overdue
-    from caseapp.core.outbox import request_delivery
-    from caseapp.fees.sweep import lapse_unpaid_fees
-
     lapsed = 0
     for case in db.session.scalars(
         sa.select(Case).where(
@@ -42,8 +45,8 @@ def sweep(today: date) -> dict[str, int]:
         draft_closing_letter(case, today=today)
         lapsed += 1
     counts = {"corrections_lapsed": lapsed, "fees_lapsed": lapse_unpaid_fees(today)}
-    for step in _STEPS:  # the domains' own lapses (consultations), registered at start-up
-        counts.update(step(today))
+    counts.update(lapse_due_consultations(today))
+    counts.update(index_backlog(today))
     counts["due_dates_recomputed"] = recompute_provisional_dues(today)
     counts["paused_due_dates_moved"] = refresh_paused_dues(today)
     counts.update(send_due_reminders(today))
@@ -53,19 +56,8 @@ def sweep(today: date) -> dict[str, int]:
     return counts
 
 
-_STEPS: list[Callable[[date], dict[str, int]]] = []
-
-
-def add_sweep_step(step: Callable[[date], dict[str, int]]) -> None:
-    """Let a domain above the clock add its part to the sweep: step(today) -> counts (it flushes only)."""
-    if step not in _STEPS:
-        _STEPS.append(step)
-
-
 def closing_letter_drafter(case):
     """Whose name a sweep-drafted closing letter carries: the handling clerk, else a supervisor, else a clerk."""
-    from caseapp.accounts.models import User
-
     if case.handler is not None and case.handler.active and case.handler.role in ("clerk", "supervisor"):
         return case.handler
     for role in ("supervisor", "clerk"):
@@ -79,8 +71,6 @@ def closing_letter_drafter(case):
 def draft_closing_letter(case, *, today: date):
     """Draft the closing notice of a case the sweep closed (the outcome's template), for the usual
     approval and issue; None when the agency has no staff to draft it for."""
-    from caseapp.letters.operations import draft_letter
-
     drafter = closing_letter_drafter(case)
     if drafter is None:
         return None

@@ -1,0 +1,13 @@
+"""Reads of accounts that other packages share."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from caseapp.accounts.models import User
+from caseapp.extensions import db
+
+
+def supervisors_of(agency_id: int) -> list[User]:
+    """The active supervisors of an agency (they receive supervision orders and escalations)."""
+    return list(db.session.scalars(sa.select(User).where(
+        User.agency_id == agency_id, User.role == "supervisor", User.active.is_(True)).order_by(User.id)))
