@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (portal_bp, accounts_bp, office_bp, letters_bp, fees_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
     _register_consultations(app)
+    _register_notifications(app)
     _register_stats(app)
     from caseapp.disclosure.api import bp as disclosure_api_bp
     from caseapp.disclosure.public_views import bp as public_bp
@@ -184,18 +185,30 @@ def _register_stats(app: Flask) -> None:
 
 
 def _register_consultations(app: Flask) -> None:
-    """Consultations, notifications and supervision: office pages, staff API (own blueprint under
-    /api/v1, with its OpenAPI paths) and the subscribers that queue the applicant's e-mails."""
+    """Consultations: office pages and staff API (own blueprint under /api/v1, with its OpenAPI paths)."""
     from caseapp.admin.departments import bp as departments_bp
     from caseapp.api.openapi import register_paths
     from caseapp.consultations.api import OPENAPI_PATHS, OPENAPI_TAGS
     from caseapp.consultations.api import bp as consultations_api_bp
-    from caseapp.consultations.notify import register_subscribers
     from caseapp.consultations.views import bp as consultations_bp
 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(consultations_api_bp)
     app.register_blueprint(departments_bp)
+    register_paths(OPENAPI_PATHS, tags=OPENAPI_TAGS)
+
+
+def _register_notifications(app: Flask) -> None:
+    """Notifications: the office page and bell, the staff API (own blueprint under /api/v1, with its
+    OpenAPI paths) and the subscribers that queue the applicant's e-mails."""
+    from caseapp.api.openapi import register_paths
+    from caseapp.notifications.api import OPENAPI_PATHS, OPENAPI_TAGS
+    from caseapp.notifications.api import bp as notifications_api_bp
+    from caseapp.notifications.applicant import register_subscribers
+    from caseapp.notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(notifications_api_bp)
     register_paths(OPENAPI_PATHS, tags=OPENAPI_TAGS)
     register_subscribers()
 

@@ -2,5 +2,6 @@
 
 Models in `models`, writes in `operations` (one audit event each), reads in `queries`, the office
 pages in `views` (liaison inbox, answer pages, the case panel), the staff API in `api`, and the
-in-transaction subscribers that queue the applicant's e-mails in `notify`.
+deadlines the daily sweep runs in `deadlines`. Notifications and the applicant's e-mails are
+caseapp.notifications.
 """

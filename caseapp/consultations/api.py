@@ -1,10 +1,11 @@
-"""Staff API (bearer token) for consultations and notifications, on its own blueprint under /api/v1.
+"""Staff API (bearer token) for consultations, on its own blueprint under /api/v1.
 
 - `GET /api/v1/consultations`: those addressed to the caller (liaison: their department; clerk or
   supervisor: their agency).
 - `GET /api/v1/consultations/{id}`: 404 for anyone neither addressed nor of the asking agency.
 - `POST /api/v1/consultations/{id}/answer` {opinion, reasons}: 409 once answered.
-- `GET /api/v1/notifications`, `POST /api/v1/notifications/{id}/read`.
+
+The caller's notifications are caseapp.notifications.api.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from caseapp.core.errors import (
     NotFoundError,
     ValidationError,
 )
-from caseapp.core.outbox import get_notification, mark_read, notifications_for
 from caseapp.core.permissions import Role, acting_user, roles_required
 from caseapp.extensions import csrf, db
 
@@ -76,34 +76,6 @@ def answer_consultation(consultation_id: int):
     return jsonify(queries.consultation_json(c, detail=True))
 
 
-def _notification_json(note) -> dict:
-    from caseapp.cases.models import Case
-
-    case = db.session.get(Case, note.case_id) if note.case_id else None
-    return {"id": note.id, "kind": note.kind, "tracking_number": case.tracking_number if case else None,
-            "message": note.message, "created_at": note.created_at.isoformat(), "read": note.read}
-
-
-@bp.get("/notifications")
-@roles_required(*STAFF)
-def list_notifications():
-    """The caller's notifications, newest first."""
-    items = notifications_for(acting_user().id, limit=200)
-    return jsonify({"notifications": [_notification_json(n) for n in items]})
-
-
-@bp.post("/notifications/<int:notification_id>/read")
-@roles_required(*STAFF)
-def read_notification(notification_id: int):
-    """Mark one of the caller's notifications read."""
-    note = get_notification(acting_user().id, notification_id)
-    if note is None:
-        raise NotFoundError()
-    mark_read(note)
-    db.session.commit()
-    return jsonify(_notification_json(note))
-
-
 def _op(summary: str, responses: dict, *, body: dict | None = None, params: list | None = None) -> dict:
     op = {"tags": ["consultations"], "summary": summary, "security": [{"bearerAuth": []}], "responses": responses}
     if params:
@@ -114,7 +86,6 @@ def _op(summary: str, responses: dict, *, body: dict | None = None, params: list
 
 
 _ID = [{"name": "consultation_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
-_NID = [{"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
 _ERR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -139,11 +110,6 @@ OPENAPI_PATHS = {
         "type": "object", "required": ["opinion", "reasons"], "properties": {
             "opinion": {"type": "string", "enum": ["agree", "disagree", "partial"]},
             "reasons": {"type": "string", "minLength": 1, "maxLength": 5000}}})},
-    "/notifications": {"get": _op("The caller's notifications, newest first", {
-        "200": _resp("The notifications"), "401": _err("No or invalid token"), "403": _err("Role not allowed")})},
-    "/notifications/{notification_id}/read": {"post": _op("Mark a notification read", {
-        "200": _resp("The notification"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
-        "404": _err("Not the caller's notification")}, params=_NID)},
 }
 
-OPENAPI_TAGS = [{"name": "consultations", "description": "Consultations and notifications"}]
+OPENAPI_TAGS = [{"name": "consultations", "description": "Consultations"}]

@@ -54,7 +54,3 @@ class RecordOpinionForm(AnswerForm):
 class DisclosureNoticeForm(FlaskForm):
     content = TextAreaField(_l("Information to be disclosed"), render_kw={"rows": 3, "maxlength": 5000})
     reasons = TextAreaField(_l("Public-interest reasons"), render_kw={"rows": 3, "maxlength": 5000})
-
-
-class PlainForm(FlaskForm):
-    """A form with only its CSRF token (buttons such as "mark as read")."""

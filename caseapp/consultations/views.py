@@ -1,5 +1,5 @@
-"""Office pages: the liaison inbox, a consultation's page (answer, paper answer), sending one from a
-case, and the notifications list.
+"""Office pages: the liaison inbox, a consultation's page (answer, paper answer) and sending one from
+a case.
 
 Each view loads (404), checks access (403/404), validates, calls one operation, then commits once.
 """
@@ -14,12 +14,11 @@ from caseapp.cases.models import Case
 from caseapp.cases.queries import get_case
 from caseapp.consultations import operations as ops
 from caseapp.consultations import queries
-from caseapp.consultations.forms import AnswerForm, ConsultForm, DisclosureNoticeForm, PlainForm, RecordOpinionForm
+from caseapp.consultations.forms import AnswerForm, ConsultForm, DisclosureNoticeForm, RecordOpinionForm
 from caseapp.core import filestore
 from caseapp.core.clock import local_today
 from caseapp.core.errors import DomainError, ValidationError
 from caseapp.core.forms import apply_errors, choices
-from caseapp.core.outbox import get_notification, mark_all_read, mark_read, notifications_for, unread_count
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
 from caseapp.extensions import db
 
@@ -66,13 +65,7 @@ def _panel_helpers():
             "opinion_labels": queries.OPINION_LABELS,
         }
 
-    def notification_count():
-        """Unread notifications of the logged-in user (the bell in the office bar)."""
-        if not current_user.is_authenticated:
-            return 0
-        return unread_count(current_user.id)
-
-    return {"consultation_panel": consultation_panel, "notification_count": notification_count}
+    return {"consultation_panel": consultation_panel}
 
 
 # --- Sending a consultation ------------------------------------------------------------------------
@@ -237,63 +230,3 @@ def file(consultation_id: int, file_id: int):
         abort(404)
     return send_file(filestore.open_path(found.storage_key), mimetype=found.content_type, as_attachment=True,
                      download_name=found.original_name)
-
-
-# --- Notifications ------------------------------------------------------------------------------
-
-def notification_link(note) -> str | None:
-    """Where a notification leads: the consultation, else the case."""
-    if note.kind.startswith("consultation") and note.subject_id:
-        return url_for("consultations.detail", consultation_id=note.subject_id)
-    if note.case_id:
-        case = db.session.get(Case, note.case_id)
-        if case is not None and current_user.role in CASE_READERS:
-            return url_for("office.case_page", tracking_number=case.tracking_number)
-    return None
-
-
-@bp.get("/notifications")
-@login_required
-@roles_required(*ANYONE)
-def notifications():
-    """The user's notifications, newest first."""
-    items = notifications_for(current_user.id, limit=200)
-    return render_template("consultations/notifications.html", items=items, form=PlainForm(),
-                           link=notification_link, labels=_notification_labels())
-
-
-def _notification_labels() -> dict:
-    from flask_babel import lazy_gettext as _l
-
-    return {"due_reminder": _l("Due-date reminder"), "supervision_order": _l("Supervision order"),
-            "consultation_request": _l("Opinion requested"), "consultation_answered": _l("Opinion received"),
-            "consultation_reminder": _l("Consultation due today"),
-            "consultation_overdue": _l("Consultation overdue"),
-            "consultation_cancelled": _l("Consultation cancelled"),
-            "correction_received": _l("Correction received")}
-
-
-@bp.post("/notifications/<int:notification_id>/read")
-@login_required
-@roles_required(*ANYONE)
-def notification_read(notification_id: int):
-    """Mark one notification read."""
-    form = PlainForm()
-    note = get_notification(current_user.id, notification_id)
-    if note is None:
-        abort(404)
-    if form.validate_on_submit():
-        mark_read(note)
-        db.session.commit()
-    return redirect(url_for("consultations.notifications"))
-
-
-@bp.post("/notifications/read-all")
-@login_required
-@roles_required(*ANYONE)
-def notifications_read_all():
-    """Mark all of the user's notifications read."""
-    if PlainForm().validate_on_submit():
-        mark_all_read(current_user.id)
-        db.session.commit()
-    return redirect(url_for("consultations.notifications"))

@@ -6,7 +6,7 @@ rolled-back operation sends nothing. After the commit, an `after_commit` hook on
 delivers the queued e-mails in a fresh session: by SMTP when `MAIL_SERVER` is set, otherwise as
 `.eml` files under `$CASEAPP_DATA_DIR/mail/`. A failed delivery stays in the table and is retried
 with exponential back-off by `deliver_due()` (the sweep calls it); after MAX_ATTEMPTS it is marked
-`failed` for good.
+`failed` for good. Staff read and mark their notifications through caseapp.notifications.
 
 Nothing is sent twice: an in-app notification or message with a `dedupe_key` is stored once per
 (user, key) or key (a unique constraint; `notify` checks first and the constraint decides a race),
@@ -138,43 +138,6 @@ def queue_email(recipient: str, subject: str, body: str, *, kind: str, case_id: 
 def request_delivery() -> None:
     """Ask for the due messages to be delivered once the current transaction commits."""
     db.session.info[_PENDING_FLAG] = True
-
-
-# --- Reading --------------------------------------------------------------------------------------
-
-def notifications_for(user_id: int, *, limit: int = 100, unread_only: bool = False) -> list[Notification]:
-    """A user's notifications, newest first."""
-    q = sa.select(Notification).where(Notification.user_id == user_id)
-    if unread_only:
-        q = q.where(Notification.read_at.is_(None))
-    return list(db.session.scalars(q.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
-
-
-def unread_count(user_id: int) -> int:
-    """How many of a user's notifications are unread."""
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
-
-
-def get_notification(user_id: int, notification_id: int) -> Notification | None:
-    """One of the user's own notifications (None for anyone else's)."""
-    note = db.session.get(Notification, notification_id)
-    return note if note is not None and note.user_id == user_id else None
-
-
-def mark_read(note: Notification) -> Notification:
-    """Mark a notification read (once; reading it again changes nothing)."""
-    if note.read_at is None:
-        note.read_at = utcnow()
-        db.session.flush()
-    return note
-
-
-def mark_all_read(user_id: int) -> int:
-    """Mark every unread notification of the user read; returns how many."""
-    result = db.session.execute(sa.update(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow()))
-    return result.rowcount or 0
 
 
 # --- Delivery (after the commit, in its own session) ----------------------------------------------
