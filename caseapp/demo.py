@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from caseapp.accounts.models import Agency
 from caseapp.accounts.operations import create_agency, create_department, create_user
 from caseapp.calendar.service import load_calendar, seed_calendar
-from caseapp.cases.identity import _ID_CHECK, _ID_WEIGHTS, _USCC_ALPHABET, _USCC_WEIGHTS, applicant_key, format_tracking_number, hash_query_code
+from caseapp.cases.identity import (
+    USCC_ALPHABET,
+    applicant_key,
+    format_tracking_number,
+    hash_query_code,
+    make_resident_id,
+    make_uscc,
+)
 from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.outcomes import CODES
 from caseapp.clock.rules import ClockFacts, Pause, compute_due, correction_due, fee_payment_deadline
@@ -89,15 +96,11 @@ assert set(OUTCOME_WEIGHTS) == set(CODES)
 def _resident_id(rng: random.Random) -> str:
     region = rng.choice(("310101", "310104", "320102", "330106", "110105", "440305"))
     born = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 55))
-    body = f"{region}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
-    return body + _ID_CHECK[total % 11]
+    return make_resident_id(region, born, rng.randrange(0, 1000))
 
 
 def _uscc(rng: random.Random) -> str:
-    body = "91" + "310000" + "".join(rng.choice(_USCC_ALPHABET) for _ in range(9))
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
-    return body + _USCC_ALPHABET[(31 - total % 31) % 31]
+    return make_uscc("91" + "310000" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9)))
 
 
 def _fill(template: str, rng: random.Random, year: int) -> str:

@@ -14,12 +14,34 @@ from flask import current_app
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 # GB 32100-2015: the unified social credit code alphabet (no I, O, Z, S, V) and weights.
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 # Query codes avoid look-alike characters (0/O, 1/I/L, 5/S, 2/Z, 8/B).
 QUERY_CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 QUERY_CODE_LENGTH = 10
 _PBKDF2_ROUNDS = 20_000
+
+
+def resident_id_check(body: str) -> str:
+    """The check character (GB 11643) of the first 17 digits of a resident ID number."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def make_resident_id(region: str, born: date, sequence: int) -> str:
+    """A resident ID number from its 6-digit region code, birth date and sequence (0-999), with its check digit."""
+    body = f"{region}{born:%Y%m%d}{sequence:03d}"
+    return body + resident_id_check(body)
+
+
+def uscc_check(body: str) -> str:
+    """The check character (GB 32100) of the first 17 characters of a unified social credit code."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def make_uscc(body: str) -> str:
+    """A unified social credit code from its first 17 characters (of USCC_ALPHABET), with its check character."""
+    return body + uscc_check(body)
 
 
 def valid_resident_id(value: str) -> bool:
@@ -33,8 +55,7 @@ def valid_resident_id(value: str) -> bool:
         return False
     if born.year < 1900:
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == value[17]
+    return resident_id_check(value[:17]) == value[17]
 
 
 def uscc_problem(value: str) -> str | None:
@@ -43,11 +64,9 @@ def uscc_problem(value: str) -> str | None:
     value = value.strip().upper()
     if len(value) != 18:
         return "length"
-    if any(c not in _USCC_ALPHABET for c in value):
+    if any(c not in USCC_ALPHABET for c in value):
         return "characters"
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
-    check = (31 - total % 31) % 31
-    return None if _USCC_ALPHABET[check] == value[17] else "check"
+    return None if uscc_check(value[:17]) == value[17] else "check"
 
 
 def valid_uscc(value: str) -> bool:
