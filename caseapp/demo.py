@@ -197,6 +197,7 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             asked = min(asked, today)
             correction = dict(correction_details="请补充所需信息的文件名称、文号或者其他特征描述，以及形成时间范围。",
                               correction_requested_on=asked, correction_due_on=correction_due(asked, cal),
+                              correction_notified_on=asked, correction_period_days=15,  # notice issued that day
                               correction_count=1)
         pauses: tuple[Pause, ...] = ()
         fee = None
@@ -234,6 +235,8 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             correction_details=correction.get("correction_details"),
             correction_requested_on=correction.get("correction_requested_on"),
             correction_due_on=correction.get("correction_due_on"),
+            correction_notified_on=correction.get("correction_notified_on"),
+            correction_period_days=correction.get("correction_period_days"),
             created_at=now, updated_at=now, version=1,
         ))
         if fee:

@@ -256,11 +256,12 @@ def request_data():
 
 @pytest.fixture
 def make_case(db, make_agency, make_user, request_data):
-    """Factory: a case brought to `status` through the real operations."""
+    """Factory: a case brought to `status` through the real operations (a requested correction has its
+    notice served the same day, so its period runs, unless notice_served=False)."""
     from caseapp.cases import operations as ops
 
     def make(status: str = "submitted", agency=None, received_on: date | None = None,
-             today: date | None = None, handler=None, **fields):
+             today: date | None = None, handler=None, notice_served: bool = True, **fields):
         from caseapp.core.clock import local_today
 
         # By default the case was received a few working days before today and acted on today.
@@ -275,6 +276,8 @@ def make_case(db, make_agency, make_user, request_data):
             ops.accept_case(case, actor=clerk, today=today)
         if status == "correction_requested":
             ops.request_correction(case, actor=clerk, details="请补充文件名称。", today=today)
+            if notice_served:  # its correction notice reached the applicant that day (period from it)
+                ops.serve_correction_notice(case, served_on=today)
         if status == "awaiting_fee":
             ops.await_fee(case, actor=clerk, today=today)
         if status == "closed":

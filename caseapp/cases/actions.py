@@ -9,7 +9,7 @@ from caseapp.cases import operations as ops
 from caseapp.cases import states
 from caseapp.cases.notes import add_note
 from caseapp.cases.outcomes import OUTCOMES
-from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, REPLY_DAYS, correction_due, correction_notice_deadline
+from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, REPLY_DAYS, correction_notice_deadline
 from caseapp.core.actions import Action, Ctx, register
 from caseapp.core.errors import ValidationError
 from caseapp.core.inputs import Field, Schema
@@ -39,8 +39,7 @@ def correction_period(case) -> int:
 def _correction_preview(ctx: Ctx) -> dict:
     cal = load_calendar()
     deadline = correction_notice_deadline(ctx.case.clock_started_on, cal)
-    return {"notice_deadline": deadline, "late": ctx.today > deadline,
-            "correction_due_on": correction_due(ctx.today, cal, correction_period(ctx.case))}
+    return {"notice_deadline": deadline, "late": ctx.today > deadline}
 
 
 def _request_correction(ctx: Ctx, data: dict):
@@ -94,7 +93,8 @@ register(
                   schema={"minimum": 1, "maximum": 60}),
         ),
         operation=_request_correction, preview=_correction_preview, warning=_late_correction,
-        done=_l("The correction notice was recorded; the clock stops until the correction arrives."),
+        done=_l("The correction was recorded and the clock stops until it arrives. Issue the correction notice "
+                "now: the correction period counts from its issue."),
         description="{details, period_days}",
     ),
     Action(

@@ -110,6 +110,10 @@ class Case(Versioned, db.Model):
     # Correction (Reg. 30).
     correction_details: Mapped[str | None] = mapped_column(sa.Text)
     correction_requested_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The period chosen when the correction was requested; it counts from the notice's service
+    # (correction_notified_on, the correction notice's issue), and only then is there a due date.
+    correction_period_days: Mapped[int | None] = mapped_column(sa.Integer)
+    correction_notified_on: Mapped[date | None] = mapped_column(sa.Date)
     correction_due_on: Mapped[date | None] = mapped_column(sa.Date)
     correction_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     correction_response: Mapped[str | None] = mapped_column(sa.Text)

@@ -35,7 +35,7 @@ from caseapp.extensions import db
 
 SNAPSHOT_FIELDS = (
     "status", "outcome", "closed_on", "handler_id", "clock_started_on", "due_on", "due_provisional",
-    "correction_due_on", "extension_days", "deferred_to",
+    "correction_notified_on", "correction_due_on", "extension_days", "deferred_to",
 )
 
 
@@ -164,7 +164,11 @@ def request_correction(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> CorrectionRequest:
-    """Tell the applicant, once, everything to correct and by when (Reg. 30)."""
+    """Decide, once, everything the applicant must correct and the period to do it in (Reg. 30).
+
+    The period runs from the day the correction notice (补正告知书) is issued to the applicant
+    (`serve_correction_notice`), not from this decision: until then there is no correction due
+    date, and nothing can lapse."""
     before = _begin(case, "request_correction", expected_version)
     details = (details or "").strip()
     if not details:
@@ -182,7 +186,8 @@ def request_correction(
     case.status = states.Status.CORRECTION_REQUESTED.value
     case.correction_details = details
     case.correction_requested_on = today
-    case.correction_due_on = correction_due(today, cal, period_days)
+    case.correction_period_days = period_days
+    case.correction_notified_on = case.correction_due_on = None
     case.correction_count += 1
     if case.handler_id is None and actor is not None and actor.role in CASE_HANDLERS:
         case.handler_id = actor.id  # whoever asked handles the corrected request: it comes back to them
@@ -312,6 +317,33 @@ def outcome_refusal(case: Case, code: str, today: date) -> ValidationError | Tra
                                   status=states.STATUS_LABELS[states.Status(required)]))
     message = outcome_rule_refusal(case, code, today)
     return ValidationError(message, errors={"outcome": message}) if message is not None else None
+
+
+def correction_notice_refusal(case: Case) -> TransitionError | None:
+    """Why a correction notice cannot be issued on the case now: only while its correction is
+    requested, and once (Reg. 30: everything to correct is told at one time); None when it can."""
+    if case.status != states.Status.CORRECTION_REQUESTED.value:
+        return TransitionError(_l("A correction notice is issued only while a correction of the request is awaited."))
+    if case.correction_notified_on is not None:
+        return TransitionError(_l("The correction notice was already issued on %(day)s: a correction is requested "
+                                  "only once (Reg. 30).", day=case.correction_notified_on.isoformat()))
+    return None
+
+
+def serve_correction_notice(case: Case, *, served_on: date) -> Case:
+    """The correction notice reached the applicant on `served_on` (its issue: handed over, sent, or
+    posted): the correction period counts from that day (Reg. 30). Part of the letter's issue (its
+    audit event, letter.issued), which prints the due date set here."""
+    refused = correction_notice_refusal(case)
+    if refused is not None:
+        raise refused
+    period = case.correction_period_days or getattr(case.agency, "correction_period_days", None) \
+        or DEFAULT_CORRECTION_PERIOD
+    case.correction_period_days = period
+    case.correction_notified_on = served_on
+    case.correction_due_on = correction_due(served_on, load_calendar(), period)
+    flush_or_stale()
+    return case
 
 
 def lapse_correction(case: Case, *, today: date) -> Case:

@@ -98,8 +98,12 @@ def outcome_rule_refusal(case, code: str, today: date):
 
 
 def _correction_period_over(case, today: date):
-    """Reg. 30: a correction lapses only once its period has run out (the last day still counts)."""
-    if case.correction_due_on is not None and today <= case.correction_due_on:
+    """Reg. 30: a correction lapses only once the applicant was told (the correction notice issued)
+    and the period counted from that notice has run out (its last day still counts)."""
+    if case.correction_notified_on is None or case.correction_due_on is None:
+        return _l("The correction notice has not been issued: the applicant was never told what to correct, so "
+                  "the correction period has not started and the request cannot be closed as lapsed.")
+    if today <= case.correction_due_on:
         return _l("The correction period runs until %(day)s: the request cannot be closed as lapsed before then.",
                   day=case.correction_due_on.isoformat())
     return None

@@ -477,7 +477,7 @@ subscribe("case.withdrawn", _cancel_with_the_case)
 DISCLOSING_REPLIES = ("disclosed", "partially_disclosed")
 
 
-def _disclosure_waits(case: Case) -> TransitionError | None:
+def _disclosure_waits(letter) -> TransitionError | None:
     """Reg. 32 and 34: a reply that discloses waits for the third party's or the co-author agency's
     answer (or the end of its time limit) while that consultation is open (an agency asked another
     question does not hold it up)."""
@@ -495,3 +495,4 @@ def _disclosure_waits(case: Case) -> TransitionError | None:
 
 for _reply in DISCLOSING_REPLIES:
     add_letter_rule(_reply, _disclosure_waits)
+    case = letter.case

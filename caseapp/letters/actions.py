@@ -144,7 +144,7 @@ register(
         name="approve_letter", label=_l("Approve"), domain="letters", target="letter", roles=SUPERVISORS,
         path="approve", when=letter_status("approve_letter"), style="success",
         guards=(lambda ctx: ops.four_eyes_refusal(ctx.letter, ctx.user), _settings_refusal,
-                lambda ctx: ops.letter_rule_refusal(ctx.letter)),
+                lambda ctx: ops.letter_rule_refusal(ctx.letter, "approve")),
         confirm=_l("Approve this letter? Once approved its text can no longer be changed; it can then be issued."),
         operation=lambda ctx, data: ops.approve_letter(ctx.letter, actor=ctx.user),
         result=letter_json, done=_l("The letter was approved."), description="{letter_id}",
@@ -160,7 +160,7 @@ register(
     ),
     Action(
         name="issue_letter", label=_l("Issue"), domain="letters", target="letter", roles=HANDLERS, path="issue",
-        when=letter_status("issue_letter"), style="primary", guards=(lambda ctx: ops.letter_rule_refusal(ctx.letter),),
+        when=letter_status("issue_letter"), style="primary", guards=(lambda ctx: ops.letter_rule_refusal(ctx.letter, "issue"),),
         confirm=_l("Issue this letter? It is numbered and its PDF and DOCX are frozen; a reply also closes the "
                    "case with its outcome. This cannot be undone."),
         input=Schema(

@@ -40,24 +40,46 @@ def add_issue_hook(template: str, hook: Callable) -> None:
     _ISSUE_HOOKS[template] = hook
 
 
-# What must hold on a case before a letter of a template is approved or issued, set by the domains
-# above letters: template -> rules(case) -> the DomainError that refuses, or None.
-_LETTER_RULES: dict[str, list[Callable]] = {}
+# What must hold before a letter of a template is approved or issued, set by the domains above
+# letters (and by letters for the case's own notices): template -> [(rule(letter) -> the
+# DomainError that refuses, or None; the steps it guards)]. The approve_letter and issue_letter
+# actions run them as guards (a disabled button with the reason, 409 through the API).
+LETTER_STEPS = ("approve", "issue")
+_LETTER_RULES: dict[str, list[tuple[Callable, tuple[str, ...]]]] = {}
 
 
-def add_letter_rule(template: str, rule: Callable) -> None:
-    """Refuse approving and issuing letters of `template` while `rule(case)` gives a DomainError."""
-    if rule not in _LETTER_RULES.setdefault(template, []):
-        _LETTER_RULES[template].append(rule)
+def add_letter_rule(template: str, rule: Callable, *, steps: tuple[str, ...] = LETTER_STEPS) -> None:
+    """Refuse the `steps` ("approve", "issue") of letters of `template` while `rule(letter)` gives a
+    DomainError."""
+    if any(s not in LETTER_STEPS for s in steps):
+        raise ValueError(f"letter steps are {LETTER_STEPS}, not {steps!r}")
+    rules = _LETTER_RULES.setdefault(template, [])
+    if all(r is not rule for r, _ in rules):
+        rules.append((rule, tuple(steps)))
 
 
-def letter_rule_refusal(letter: Letter):
-    """The first rule of the letter's template its case does not meet (its DomainError), or None."""
-    for rule in _LETTER_RULES.get(letter.template, ()):
-        err = rule(letter.case)
-        if err is not None:
-            return err
+def letter_rule_refusal(letter: Letter, step: str):
+    """The first rule of the letter's template for `step` that the letter does not meet (its
+    DomainError), or None."""
+    for rule, steps in _LETTER_RULES.get(letter.template, ()):
+        if step in steps:
+            err = rule(letter)
+            if err is not None:
+                return err
     return None
+
+
+# Checks of the delivery itself, run when a letter of a template is issued, before anything is
+# numbered or written: template -> [check(letter, served_on) -> the DomainError, or None]. A rule
+# that depends on the day the letter reaches its addressee (which the guards cannot know yet).
+_ISSUE_CHECKS: dict[str, list[Callable]] = {}
+
+
+def add_issue_check(template: str, check: Callable) -> None:
+    """Refuse issuing a letter of `template` with a delivery date for which `check(letter, served_on)`
+    gives a DomainError."""
+    if check not in _ISSUE_CHECKS.setdefault(template, []):
+        _ISSUE_CHECKS[template].append(check)
 
 
 def _snapshot(letter: Letter) -> dict:
@@ -232,6 +254,10 @@ def issue_letter(letter: Letter, *, actor, delivery: dict, expected_version: int
     letter.delivery_method, letter.delivery_on, letter.delivery_reference = (
         clean["method"], clean["date"], clean["reference"])
 
+    for check in _ISSUE_CHECKS.get(letter.template, ()):
+        err = check(letter, clean["date"])
+        if err is not None:
+            raise err
     # Side effects on the case first: if the case cannot take them, nothing is numbered or stored.
     if spec.is_reply:
         if case_states.is_final(case.status):
@@ -286,3 +312,20 @@ def preview_letter_pdf(letter: Letter) -> bytes:
 def reply_outcome_templates() -> tuple[str, ...]:
     """Template keys that are replies (closing the case with the outcome of the same code)."""
     return OUTCOME_CODES
+
+
+# --- The case's own notices -----------------------------------------------------------------------
+
+def _correction_notice_fits(letter: Letter):
+    """A correction notice goes out while the correction is awaited, once (Reg. 30)."""
+    return case_ops.correction_notice_refusal(letter.case)
+
+
+def _correction_notice_served(case: Case, *, letter, actor, served_on: date, today: date) -> None:
+    """Issuing the correction notice tells the applicant: the correction period counts from its
+    delivery (SPEC §4), and the letter prints the due date that results."""
+    case_ops.serve_correction_notice(case, served_on=served_on)
+
+
+add_letter_rule("correction_notice", _correction_notice_fits)
+add_issue_hook("correction_notice", _correction_notice_served)

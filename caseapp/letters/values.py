@@ -60,6 +60,9 @@ def case_values(case: Case) -> dict:
         "legal_basis": outcome.basis if outcome else "",
         "correction_details": case.correction_details or "",
         "correction_requested_on": iso(case.correction_requested_on),
+        # The notice's issue: the date the letters that follow it quote as "the notice sent on".
+        "correction_notified_on": iso(case.correction_notified_on),
+        "correction_period_days": case.correction_period_days or "",
         "correction_due_on": iso(case.correction_due_on),
         "correction_received_on": iso(case.correction_received_on),
         "extension_days": case.extension_days or "",

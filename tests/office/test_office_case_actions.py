@@ -339,5 +339,9 @@ def test_the_correction_form_starts_from_the_agencys_own_period(db, make_agency,
     assert re.search(r'name="period_days"[^>]*value="10"', page) or re.search(r'value="10"[^>]*name="period_days"', page)
     resp = submit(client, _url(case, "request-correction"), {"details": "请写明所需文件的名称或文号。"})
     assert resp.status_code == 302
-    # 10 working days from the notice of Tuesday 2026-11-10: Tuesday 2026-11-24.
-    assert _reload(db, case).correction_due_on == date(2026, 11, 24)
+    case = _reload(db, case)
+    assert (case.correction_period_days, case.correction_due_on) == (10, None)  # counted from the notice
+    # 10 working days from the notice served on Tuesday 2026-11-10: Tuesday 2026-11-24.
+    from caseapp.cases.operations import serve_correction_notice
+
+    assert serve_correction_notice(case, served_on=date(2026, 11, 10)).correction_due_on == date(2026, 11, 24)
