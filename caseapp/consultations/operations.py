@@ -481,6 +481,7 @@ def _disclosure_waits(letter) -> TransitionError | None:
     """Reg. 32 and 34: a reply that discloses waits for the third party's or the co-author agency's
     answer (or the end of its time limit) while that consultation is open (an agency asked another
     question does not hold it up)."""
+    case = letter.case
     c = db.session.scalar(sa.select(Consultation).where(
         Consultation.case_id == case.id, Consultation.status == "sent",
         sa.or_(Consultation.kind == "third_party",
@@ -495,4 +496,3 @@ def _disclosure_waits(letter) -> TransitionError | None:
 
 for _reply in DISCLOSING_REPLIES:
     add_letter_rule(_reply, _disclosure_waits)
-    case = letter.case
