@@ -11,10 +11,26 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from caseapp.accounts.models import User
+from caseapp.accounts.operations import (
+    create_agency,
+    create_token,
+    create_user,
+    get_agency_by_code,
+    get_department,
+    update_agency_settings,
+)
+from caseapp.admin.departments import add_department
+from caseapp.calendar.operations import import_calendar_text
+from caseapp.calendar.service import seed_calendar, year_summary
+from caseapp.core.audit import verify_chain
+from caseapp.core.backup import BackupError, create_backup, read_manifest, restore_backup
 from caseapp.core.clock import local_today
 from caseapp.core.db import writing
 from caseapp.core.errors import DomainError
+from caseapp.demo import load_demo
 from caseapp.extensions import db
+from caseapp.jobs.sweep import sweep
 
 caseapp_cli = AppGroup("caseapp", help="caseapp administration commands.")
 calendar_cli = AppGroup("calendar", help="The working-day calendar.")
@@ -89,8 +105,6 @@ def _fail_settings(err: DomainError):
 @_agency_options
 def create_agency_cmd(code, name, **options):
     """Create an agency."""
-    from caseapp.accounts.operations import create_agency
-
     settings = _settings_from_options(options)
     with writing():
         try:
@@ -107,8 +121,6 @@ def create_agency_cmd(code, name, **options):
 @_agency_options
 def update_agency_cmd(code, name, **options):
     """Change the settings of agency CODE (only the options given); the change is audited."""
-    from caseapp.accounts.operations import get_agency_by_code, update_agency_settings
-
     settings = _settings_from_options(options)
     if name is not None:
         settings["name"] = name
@@ -135,9 +147,6 @@ def update_agency_cmd(code, name, **options):
 @click.argument("name")
 def create_department_cmd(agency_code, code, name):
     """Add a department (内设机构) CODE NAME to the agency AGENCY_CODE."""
-    from caseapp.accounts.operations import get_agency_by_code
-    from caseapp.admin.departments import add_department
-
     with writing():
         agency = get_agency_by_code(agency_code)
         if agency is None:
@@ -159,8 +168,6 @@ def create_department_cmd(agency_code, code, name):
 @click.option("--name", "display_name", help="Display name.")
 def create_user_cmd(username, role, agency_code, department_code, password, display_name):
     """Create a staff user."""
-    from caseapp.accounts.operations import create_user, get_agency_by_code, get_department
-
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with writing():
@@ -189,9 +196,6 @@ def create_user_cmd(username, role, agency_code, department_code, password, disp
 @click.option("--label", help="What the token is for.")
 def create_token_cmd(username, label):
     """Print a new bearer token for USERNAME (shown once)."""
-    from caseapp.accounts.models import User
-    from caseapp.accounts.operations import create_token
-
     with writing():
         user = db.session.scalar(sa.select(User).where(User.username == username))
         if user is None:
@@ -207,8 +211,6 @@ def create_token_cmd(username, label):
 @click.option("--seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
 def demo_cmd(n_cases, if_empty, seed):
     """Load demo agencies, users and realistic cases."""
-    from caseapp.demo import load_demo
-
     with writing():
         result = load_demo(n_cases=n_cases, if_empty=if_empty, seed=seed)
         db.session.commit()
@@ -219,8 +221,6 @@ def demo_cmd(n_cases, if_empty, seed):
 @click.option("--today", help="Run as if today were this date (YYYY-MM-DD).")
 def sweep_cmd(today):
     """Move clocks forward: lapse corrections, recompute provisional due dates."""
-    from caseapp.jobs.sweep import sweep
-
     with writing():
         counts = sweep(_parse_day(today) or local_today())
         db.session.commit()
@@ -230,8 +230,6 @@ def sweep_cmd(today):
 @calendar_cli.command("seed")
 def calendar_seed_cmd():
     """Store the official years the calendar libraries know (never overwrites a stored year)."""
-    from caseapp.calendar.service import seed_calendar
-
     with writing():
         added = seed_calendar()
         db.session.commit()
@@ -242,8 +240,6 @@ def calendar_seed_cmd():
 @click.argument("year", type=int)
 def calendar_show_cmd(year):
     """Print a year's holidays and make-up working days."""
-    from caseapp.calendar.service import year_summary
-
     summary = year_summary(year)
     state = "official" if summary["official"] else "PROVISIONAL (estimated)"
     click.echo(f"{year}: {state}; source: {summary['source']}")
@@ -261,8 +257,6 @@ def calendar_show_cmd(year):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def calendar_import_cmd(file: Path):
     """Import a year from FILE (JSON); replaces the stored year."""
-    from caseapp.calendar.operations import import_calendar_text
-
     with writing():
         try:
             year = import_calendar_text(file.read_text(encoding="utf-8-sig"), source=None)
@@ -278,8 +272,6 @@ def calendar_import_cmd(file: Path):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_cmd(path: Path):
     """Write the database and the data folder to PATH (a .tar.gz archive)."""
-    from caseapp.core.backup import BackupError, create_backup
-
     try:
         result = create_backup(path)
     except BackupError as err:
@@ -293,8 +285,6 @@ def backup_cmd(path: Path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_cmd(path: Path, yes: bool):
     """Replace the database and the data folder with the backup at PATH (stop the app first)."""
-    from caseapp.core.backup import BackupError, read_manifest, restore_backup
-
     try:
         manifest = read_manifest(path)
         if not yes:
@@ -314,8 +304,6 @@ caseapp_cli.add_command(audit_cli)
 @audit_cli.command("verify")
 def audit_verify_cmd():
     """Check the audit trail's hash chain; names the first broken link (exit status 1)."""
-    from caseapp.core.audit import verify_chain
-
     report = verify_chain()
     if not report.ok:
         click.echo(f"Audit chain BROKEN at event #{report.broken_id}: {report.reason}. "

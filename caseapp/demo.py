@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from caseapp.accounts.models import Agency
 from caseapp.accounts.operations import create_agency, create_department, create_user
 from caseapp.calendar.service import load_calendar, seed_calendar
+from caseapp.cases.closures import backfill_closures
 from caseapp.cases.identity import (
     USCC_ALPHABET,
     applicant_key,
@@ -19,10 +20,12 @@ from caseapp.cases.identity import (
 )
 from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.outcomes import CODES
+from caseapp.cases.search import index_rows
 from caseapp.clock.rules import ClockFacts, Pause, compute_due, correction_due, fee_payment_deadline
 from caseapp.core.audit import AuditEvent, chain_rows
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.db import Counter
+from caseapp.disclosure.demo import load_demo_disclosure
 from caseapp.extensions import db
 from caseapp.fees.models import Fee
 from caseapp.fees.rules import compute_fee
@@ -243,16 +246,14 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
             fees.append({**fee, "tracking_number": rows[-1]["tracking_number"]})
     for chunk in range(0, len(rows), 5000):
         db.session.execute(sa.insert(Case), rows[chunk:chunk + 5000])
-    from caseapp.cases.closures import backfill_closures  # the annual report counts closure records
-    backfill_closures()
+    backfill_closures()  # the annual report counts closure records
     _insert_events(rows, fee_served={fee["tracking_number"]: fee["served_on"] for fee in fees})
     _insert_fees(fees, supervisors={agency.id: handlers[2].id for agency, handlers, _ in agencies})
     _index_search(rows)
     for (agency_id, year), value in seqs.items():
         db.session.add(Counter(name="tracking", scope=f"{agency_id}:{year}", value=value))
     db.session.flush()
-    from caseapp.disclosure.demo import load_demo_disclosure  # similarity index, items, a filled public column
-    load_demo_disclosure(today)
+    load_demo_disclosure(today)  # similarity index, items, a filled public column
     # Fresh statistics after a bulk load, so that the query planner picks the selective indexes.
     db.session.execute(sa.text("ANALYZE"))
     return f"Loaded {len(agencies)} agencies and {len(rows)} demo cases (password {DEMO_PASSWORD}, query code {DEMO_QUERY_CODE})."
@@ -276,8 +277,6 @@ def _insert_fees(fees: list[dict], *, supervisors: dict[int, int]) -> None:
 
 def _index_search(rows: list[dict]) -> None:
     """Bulk-inserted cases bypass the ORM hook that indexes them for full-text search: index them here."""
-    from caseapp.cases.search import index_rows
-
     ids = dict(db.session.execute(sa.select(Case.tracking_number, Case.id)).all())
     index_rows({**row, "id": ids[row["tracking_number"]]} for row in rows)
 

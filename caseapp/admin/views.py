@@ -20,6 +20,7 @@ from caseapp.calendar.service import year_summary
 from caseapp.core.errors import ValidationError
 from caseapp.core.permissions import ROLE_LABELS, Role, roles_required
 from caseapp.extensions import db
+from caseapp.letters.rendering import missing_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/office/admin")
 
@@ -84,8 +85,6 @@ def _visible_agencies():
 @roles_required(Role.ADMIN)
 def agencies():
     """Each agency's settings, and what it still lacks before its letters can be approved."""
-    from caseapp.letters.rendering import missing_settings
-
     rows = [(a, missing_settings(a)) for a in _visible_agencies()]
     return render_template("admin/agencies.html", rows=rows, format_days=format_reminder_days)
 

@@ -30,6 +30,7 @@ from caseapp.core.i18n import select_locale
 from caseapp.core.stamped_cache import StampedCache
 from caseapp.core.text import loads_json
 from caseapp.core.throttle import failed
+from caseapp.disclosure.queries import search_public_items
 from caseapp.extensions import db
 from caseapp.intake import queries
 from caseapp.intake.limits import limited_filing, limited_lookup
@@ -396,8 +397,6 @@ def correction(tracking_number: str):
 @bp.get("/public-items")
 def public_items():
     """Search the public column "依申请公开转主动公开": ?q= (Chinese words), &agency=CODE, &year=YYYY."""
-    from caseapp.disclosure.queries import search_public_items
-
     q = (request.args.get("q") or "").strip()[:200]
     year = request.args.get("year", type=int)
     return jsonify({"q": q, "items": search_public_items(q, agency=request.args.get("agency"),

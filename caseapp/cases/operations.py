@@ -23,7 +23,12 @@ from caseapp.cases.identity import (
 from caseapp.cases.models import Case
 from caseapp.cases.outcomes import REQUIRED_STATUS, WITHDRAWAL_OUTCOME, get_outcome, outcome_rule_refusal
 from caseapp.cases.validation import validate_channel, validate_request
-from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, correction_due, correction_notice_deadline
+from caseapp.clock.rules import (
+    DEFAULT_CORRECTION_PERIOD,
+    MAX_EXTENSION_DAYS,
+    correction_due,
+    correction_notice_deadline,
+)
 from caseapp.clock.service import refresh_due
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today, utcnow
@@ -423,8 +428,6 @@ def reveal_id_number(case: Case, *, actor: User) -> str | None:
 def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = None,
                     expected_version: int | None = None, today: date | None = None) -> Case:
     """Extend the reply period by up to 20 working days, once per case (Reg. 33); the due date moves."""
-    from caseapp.clock.rules import MAX_EXTENSION_DAYS
-
     before = _begin(case, "extend", expected_version)
     if case.extension_days:
         raise TransitionError(_l("The reply period may be extended only once (Reg. 33)."))

@@ -26,12 +26,12 @@ from caseapp.core import filestore
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today
 from caseapp.core.db import flush_or_stale
-from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
+from caseapp.core.errors import ForbiddenError, NotFoundError, StaleVersionError, TransitionError, ValidationError
 from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.extensions import db
-from caseapp.letters.operations import add_letter_rule
+from caseapp.letters.operations import add_letter_rule, draft_letter
 
 DEFAULT_DEPARTMENT_DAYS = 5
 MAX_DEPARTMENT_DAYS = 60
@@ -124,8 +124,6 @@ def consult_refusal(case: Case) -> TransitionError | None:
 
 def get_case_consultation(case: Case, consultation_id) -> Consultation:
     """A consultation of this case (NotFoundError for any other id)."""
-    from caseapp.core.errors import NotFoundError
-
     c = db.session.get(Consultation, consultation_id) if isinstance(consultation_id, int) else None
     if c is None or c.case_id != case.id:
         raise NotFoundError()
@@ -251,8 +249,6 @@ def consult(
         refresh_due(case, today, cal)
     _event("consultation.sent", c, None, actor=actor)
     if kind in LETTER_TEMPLATES:
-        from caseapp.letters.operations import draft_letter
-
         # The letter itself goes through the usual workflow (draft, approval, issue).
         fields = {"addressee": c.addressee_name, "question": c.question}
         if kind == "agency":
@@ -402,8 +398,6 @@ def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_o
 def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, today: date | None = None):
     """Disclosing over a third party's objection in the public interest: draft the notice to the third
     party (Reg. 32) for the usual approval and issue."""
-    from caseapp.letters.operations import draft_letter
-
     if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != c.agency_id:
         raise ForbiddenError()
     if c.kind != "third_party" or c.opinion not in ("disagree", "partial"):

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from caseapp.accounts.operations import list_agencies
 from caseapp.cases.attachments import attachments_for_case, read_uploads
 from caseapp.cases.models import Case
 from caseapp.cases.queries import get_case
@@ -71,8 +72,6 @@ def _panel_helpers():
 # --- Sending a consultation ------------------------------------------------------------------------
 
 def _consult_choices(form: ConsultForm, case: Case) -> None:
-    from caseapp.accounts.operations import list_agencies
-
     form.department.choices = choices((d.code, d.name) for d in case.agency.departments)
     form.agency.choices = choices([("", "—")] + [(a.code, a.name) for a in list_agencies() if a.id != case.agency_id])
     form.attachments.choices = choices((str(a.id), a.original_name) for a in attachments_for_case(case)

@@ -5,6 +5,8 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from caseapp.extensions import db
+
 
 class DomainError(Exception):
     """A refused operation: nothing was changed; `message` is shown to the user."""
@@ -101,8 +103,6 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError):
-        from caseapp.extensions import db
-
         db.session.rollback()
         if wants_json():
             return json_error(err.status_code, err.code, err.message, err.errors)
@@ -130,8 +130,6 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
-        from caseapp.extensions import db
-
         app.logger.exception("Unhandled error")
         db.session.rollback()
         if app.config.get("TESTING") and app.config.get("PROPAGATE_UNEXPECTED", True):

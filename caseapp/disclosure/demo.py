@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from caseapp.accounts.models import Agency, User
+from caseapp.calendar.service import load_calendar
+from caseapp.cases.attachments import Upload
 from caseapp.cases.models import Case
 from caseapp.disclosure import operations as ops
 from caseapp.disclosure.index import bulk_index
@@ -23,8 +25,6 @@ PUBLISHED_PER_AGENCY = 2
 
 def load_demo_disclosure(today: date, *, with_documents: bool = True) -> str:
     """Index the demo requests, group repeated ones into items and publish a few; the caller commits."""
-    from caseapp.calendar.service import load_calendar
-
     cal = load_calendar()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Case)) or 0
     agencies = list(db.session.scalars(sa.select(Agency).order_by(Agency.code)))
@@ -55,8 +55,6 @@ def load_demo_disclosure(today: date, *, with_documents: bool = True) -> str:
                 topic=TOPIC_BY_AGENCY.get(agency.code, "other"),
                 summary=f"该信息曾被多名申请人依申请获取，现转为主动公开。来源机关：{agency.name}。")
             if with_documents:
-                from caseapp.cases.attachments import Upload
-
                 ops.add_document(entry, Upload(f"{item.title[:60]}.pdf", _pdf(item.title, agency.name)), actor=clerk)
             if not [f for f in entry.findings if f.status == "open"]:
                 ops.approve_publication(entry, actor=supervisor, today=min(decided + timedelta(days=7), today))

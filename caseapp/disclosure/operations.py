@@ -12,7 +12,7 @@ from caseapp.core import filestore
 from caseapp.core.audit import record_event
 from caseapp.core.clock import utcnow
 from caseapp.core.db import flush_or_stale
-from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
+from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.disclosure import redaction
 from caseapp.disclosure.labels import TOPICS
@@ -246,8 +246,6 @@ def edit_public_entry(entry: PublicEntry, *, title: str, summary: str, topic: st
 
 def _check_version(entry: PublicEntry, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != entry.version:
-        from caseapp.core.errors import StaleVersionError
-
         raise StaleVersionError()
 
 

@@ -11,11 +11,14 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from caseapp.accounts.models import Agency
+from caseapp.calendar.service import load_calendar
 from caseapp.cases.models import Case
+from caseapp.cases.outcomes import CODES
 from caseapp.extensions import db
 from caseapp.disclosure.models import (
     InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SuggestionAnswer,
 )
+from caseapp.letters.queries import issued_letters
 
 DISCLOSED_OUTCOMES = ("disclosed", "partially_disclosed")
 
@@ -73,9 +76,6 @@ def is_disclosed(case: Case) -> bool:
 
 def reply_letters(case: Case) -> list:
     """The issued reply letters of a request (the answer a clerk may reuse)."""
-    from caseapp.letters.queries import issued_letters
-    from caseapp.cases.outcomes import CODES
-
     return [letter for letter in issued_letters(case) if letter.template in CODES]
 
 
@@ -361,8 +361,6 @@ class PublicationTime:
 
 def days_to_publication(agency_id: int | None = None, year: int | None = None) -> list[PublicationTime]:
     """For each published entry: working days from the decision to publish to publication."""
-    from caseapp.calendar.service import load_calendar
-
     q = sa.select(PublicEntry.id, PublicEntry.agency_id, PublicEntry.decided_on, PublicEntry.published_on,
                   PublicEntry.target_on).where(PublicEntry.status == "published").order_by(PublicEntry.published_on)
     if agency_id is not None:

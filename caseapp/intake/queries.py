@@ -13,13 +13,27 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.models import Agency
+from caseapp.calendar.service import load_calendar
 from caseapp.cases.attachments import Attachment, attachments_for_case
 from caseapp.cases.models import Case
 from caseapp.cases.queries import case_timeline
+from caseapp.cases.states import Status
+from caseapp.clock.rules import compute_due
+from caseapp.clock.service import facts_for
 from caseapp.core.clock import SHANGHAI, local_today, utcnow
 from caseapp.core.text import unsafe_character
 from caseapp.extensions import db
+from caseapp.fees.queries import fees_of_case, open_fee
+from caseapp.fees.states import FeeStatus
 from caseapp.intake.models import ProactiveSuggestion, ReceiptHold, SubmissionKey
+from caseapp.letters.queries import (
+    get_letter,
+    issued_documents_for_applicant as issued_letter_documents,
+    issued_letters,
+    time_requests_of_case,
+)
+from caseapp.letters.rendering import load_spec
+from caseapp.letters.states import TimeRequestStatus
 
 # What each applicant-visible event means, in the applicant's words.
 TIMELINE_LABELS = {
@@ -94,10 +108,6 @@ def applicant_timeline(case: Case) -> list[TimelineEntry]:
     """The events of a case meant for the applicant, oldest first, with plain labels: the audit trail's
     applicant events, every letter issued to the applicant (extension, deferral, fee notice, reply),
     the fee's receipt, payment or lapse, and the consultations that paused the clock."""
-    from caseapp.fees.queries import fees_of_case
-    from caseapp.letters.queries import issued_letters
-    from caseapp.letters.rendering import load_spec
-
     entries = [TimelineEntry(evt.action, _shanghai(evt.occurred_at), str(TIMELINE_LABELS.get(evt.action, evt.action)))
                for evt in case_timeline(case, for_applicant=True)]
     for letter in issued_letters(case):
@@ -146,15 +156,10 @@ class NextStep:
 
 
 def _approved_time_requests(case: Case) -> list:
-    from caseapp.letters.queries import time_requests_of_case
-    from caseapp.letters.states import TimeRequestStatus
-
     return [r for r in time_requests_of_case(case) if r.status == TimeRequestStatus.APPROVED]
 
 
 def _issued_ids(case: Case) -> set[int]:
-    from caseapp.letters.queries import issued_letters
-
     return {letter.id for letter in issued_letters(case)}
 
 
@@ -167,9 +172,6 @@ def applicant_due(case: Case, *, today: date | None = None) -> VisibleDue:
     paused_for = None if open_pause is None else ("fee" if open_pause == "fee" else "consultation")
     if not hidden or case.due_on is None:
         return VisibleDue(case.due_on, bool(case.due_provisional), paused_for)
-    from caseapp.calendar.service import load_calendar
-    from caseapp.clock.rules import compute_due
-    from caseapp.clock.service import facts_for
 
     facts = facts_for(case)
     facts = dataclasses.replace(
@@ -182,11 +184,6 @@ def applicant_due(case: Case, *, today: date | None = None) -> VisibleDue:
 def applicant_next_steps(case: Case) -> list[NextStep]:
     """What happens next, for the tracking page: a fee due (amount, pay-by date, how to pay), an
     extension or deferral once its notice is issued, a consultation pausing the clock."""
-    from caseapp.cases.states import Status
-    from caseapp.fees.queries import open_fee
-    from caseapp.fees.states import FeeStatus
-    from caseapp.letters.queries import get_letter
-
     if case.status in (Status.CLOSED, Status.WITHDRAWN):
         return []
     documents = {doc["id"]: doc for doc in issued_documents_for_applicant(case)}
@@ -241,14 +238,12 @@ def issued_documents_for_applicant(case: Case) -> list[dict]:
 
     The links work only in a session that unlocked the case with its query code.
     """
-    from caseapp.letters.queries import issued_documents_for_applicant as issued
-
     return [
         {**doc, "issued_on": date.fromisoformat(doc["issued_on"]),
          "url": url_for("portal.letter", tracking_number=case.tracking_number, letter_id=doc["id"], ext="pdf"),
          "portal_docx_url": url_for("portal.letter", tracking_number=case.tracking_number, letter_id=doc["id"],
                                     ext="docx")}
-        for doc in issued(case)
+        for doc in issued_letter_documents(case)
     ]
 
 
@@ -339,16 +334,3 @@ def open_lookup_code(held: dict | None) -> str | None:
         return bytes(a ^ b for a, b in zip(sealed, _lookup_pad(held["nonce"], len(sealed)), strict=True)).decode()
     except (ValueError, UnicodeDecodeError):
         return None
-
-
-def search_public_items(q: str) -> list[dict]:
-    """Published items of the public column matching `q`; filled in by the disclosure work.
-
-    Returns a list of dicts (`id`, `title`, `agency`, `published_on`, `url`). The column
-    "依申请公开转主动公开" has no entries until information items can be published.
-    """
-    try:
-        from caseapp.disclosure.queries import search_public_items as search  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return search(q)

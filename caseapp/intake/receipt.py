@@ -10,6 +10,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from caseapp.cases.models import Case
+from caseapp.letters import fonts
 
 
 def qr_data_uri(url: str) -> str:
@@ -35,8 +36,6 @@ def generate_receipt_pdf(html: str, base_url: str | None = None) -> bytes:
 def render_receipt_pdf(case: Case, query_code: str, *, track_url: str, downloaded_on: date | None = None) -> bytes:
     """The receipt of a case, with its query code and a QR code to the tracking page; `downloaded_on`
     marks a copy downloaded again after a lookup."""
-    from caseapp.letters import fonts
-
     link = tracking_url(track_url, case)
     # The letters' prepared font subsets quickly; the full system CJK fonts take about a second.
     html = render_template("portal/receipt_pdf.html", case=case, query_code=query_code, track_link=link,

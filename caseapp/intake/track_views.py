@@ -35,6 +35,8 @@ from caseapp.intake.operations import (
     withdraw_request,
 )
 from caseapp.intake.views import bp, case_page_response, require_unlocked
+from caseapp.letters.files import letter_file_response
+from caseapp.letters.queries import issued_letters
 
 
 @bp.post("/track/<tracking_number>/correction")
@@ -137,9 +139,6 @@ def attachment(tracking_number: str, attachment_id: int):
 @bp.get("/track/<tracking_number>/letters/<int:letter_id>.<any(pdf, docx):ext>")
 def letter(tracking_number: str, letter_id: int, ext: str):
     """Download a letter issued to the applicant (only for a session that unlocked the case)."""
-    from caseapp.letters.files import letter_file_response
-    from caseapp.letters.queries import issued_letters
-
     found = require_unlocked(tracking_number)
     if not isinstance(found, Case):
         return found

@@ -15,9 +15,11 @@ from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, url_for
 
+from caseapp.cases.models import Case
 from caseapp.core.events import subscribe
 from caseapp.core.outbox import queue_email
 from caseapp.extensions import db
+from caseapp.letters.operations import reply_outcome_templates
 
 SIGN_OFF = "\n\n本邮件由系统自动发送，请勿直接回复。如需查询办理进度，请使用申请编号和查询码登录查询页面。"
 
@@ -36,8 +38,6 @@ def tracking_link(case) -> str:
 
 
 def _case(event):
-    from caseapp.cases.models import Case
-
     if event.case_id is None:
         return None
     case = db.session.get(Case, event.case_id)
@@ -100,7 +100,6 @@ def on_letter_issued(event) -> None:
               f"因正当理由，本机关延长答复期限，将于{due}前作出答复（《中华人民共和国政府信息公开条例》第三十三条）。",
               "extension")
         return
-    from caseapp.letters.operations import reply_outcome_templates
 
     if template in reply_outcome_templates():
         _send(case, "applicant_reply", "政府信息公开申请答复",

@@ -10,7 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from caseapp.accounts.models import User
+from caseapp.accounts.models import Agency, User
 from caseapp.calendar.rules import WorkingCalendar
 from caseapp.cases.models import Case
 from caseapp.cases.states import CLOCK_RUNNING
@@ -40,8 +40,6 @@ class Board:
 
 def supervisor_board(agency_id: int | None, today: date, cal: WorkingCalendar) -> Board:
     """The dashboard's figures for an agency (all agencies for a platform-wide user)."""
-    from caseapp.accounts.models import Agency
-
     soon_days = DEFAULT_DUE_SOON_DAYS
     if agency_id is not None:
         agency = db.session.get(Agency, agency_id)

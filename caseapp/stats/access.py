@@ -11,6 +11,7 @@ from caseapp.accounts.models import Agency
 from caseapp.accounts.operations import get_agency_by_code, list_agencies
 from caseapp.core.clock import local_today
 from caseapp.core.permissions import Role
+from caseapp.letters import fonts
 from caseapp.stats import exports
 from caseapp.stats.layout import check_row, report_heading, table3_grid, table4_grid
 from caseapp.stats.report import annual_report
@@ -79,8 +80,6 @@ def _filename(year: int, agency: Agency | None, ext: str) -> str:
 
 def render_report_html(report) -> str:
     """The print HTML of both tables (the PDF's source), with the letters' prepared CJK font."""
-    from caseapp.letters import fonts
-
     return render_template("stats/report_pdf.html", report=report, heading=report_heading(report),
                            t3=table3_grid(report), t4=table4_grid(report), checks=check_row(report),
                            font_face_css=Markup(fonts.font_face_css()),  # server constants, not user input

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from caseapp.accounts.models import Agency, User
 from caseapp.cases.models import Case
 from caseapp.core.audit import AuditEvent
-from caseapp.core.events import event_label
+from caseapp.core.events import EVENTS, event_label
 from caseapp.extensions import db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -80,8 +80,6 @@ def audit_page(filters: AuditFilters, per_page: int = PAGE_SIZE) -> tuple[list[A
 def event_labels() -> dict:
     """Every event's label in the current language (None: the label of an unknown code), for exports
     that run after the request has gone."""
-    from caseapp.core.events import EVENTS
-
     return {None: event_label(""), **{code: event_label(code) for code in EVENTS}}
 
 
