@@ -124,7 +124,7 @@ CASE_SCHEMA = {
         "consultations": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["department", "agency", "third_party"]},
             "status": {"type": "string", "enum": ["sent", "answered", "lapsed", "deemed_consent"]},
-            "opinion": {"type": ["string", "null"]}, "sent_on": {"type": "string", "format": "date"},
+            "opinion": {"type": ["string", "null"]}, "sent_on": {"type": ["string", "null"], "format": "date"},
             "due_on": {"type": ["string", "null"], "format": "date"},
             "answered_on": {"type": ["string", "null"], "format": "date"}}}},
         "supervision_order": {"type": ["object", "null"], "properties": {

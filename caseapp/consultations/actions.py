@@ -39,9 +39,14 @@ def _third_party_from_form(form) -> dict | None:
             "phone": form.get("third_party_phone") or None}
 
 
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _consultation_json(ctx: Ctx, c) -> dict:
+    # sent_on and due_on are null while the letter of a consultation by letter is not issued.
     return {"consultation_id": c.id, "kind": c.kind, "status": c.status, "opinion": c.opinion,
-            "sent_on": c.sent_on.isoformat(), "due_on": c.due_on.isoformat(),
+            "sent_on": _iso(c.sent_on), "due_on": _iso(c.due_on), "letter_id": c.letter_id,
             "answered_on": c.answered_on.isoformat() if c.answered_on else None,
             "case_due_on": ctx.case.due_on.isoformat() if ctx.case.due_on else None}
 
@@ -71,6 +76,14 @@ def _cancel(ctx: Ctx, data: dict):
     return ops.cancel_consultation(c, actor=ctx.user, reason=data.get("reason"), today=ctx.today)
 
 
+def _consult_done(c):
+    if c.due_on is None:
+        return _l("The consultation was recorded and its letter drafted: it is sent, and the clock paused, when the "
+                  "letter is issued.") if c.pauses_clock else _l(
+            "The consultation was recorded and its letter drafted: it is sent when the letter is issued.")
+    return _l("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat())
+
+
 def _panel(ctx: Ctx, _result) -> str:
     return url_for("office.case_page", tracking_number=ctx.case.tracking_number) + "#consultations"
 
@@ -97,12 +110,15 @@ register(
                                "phone": {"type": "string", "maxLength": 40}}}),
             Field("question", "longtext", _l("Question"), required=True, max_length=5000,
                   message=_l("Please write the question to be answered.")),
-            Field("sent_on", "date", _l("Sent on")),
-            Field("delivered_on", "date", _l("Received by the addressee on")),
+            Field("sent_on", "date", _l("Sent on"), schema={
+                "description": "A department or an agency on the platform only: a consultation by letter is sent "
+                               "when its letter is issued (issue_letter), and takes that date."}),
+            Field("delivered_on", "date", _l("Received by the addressee on"), schema={
+                "description": "A department or an agency on the platform only (see sent_on)."}),
             Field("due_days", "int", _l("Time limit (working days)")),
         ),
         operation=_consult, result=_consultation_json, after=_panel,
-        done=lambda ctx, c: _l("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat()),
+        done=lambda ctx, c: _consult_done(c),
         description=_l("{kind: department|agency|third_party, department|agency|third_party{name, address, phone}, "
                        "purpose (agency: joint_production|opinion), question, sent_on, delivered_on, due_days} "
                        "-> consultation_id"),

@@ -22,7 +22,8 @@ def lapse_consultation(c: Consultation, *, today: date) -> Consultation:
     """An outside consultation's 15 working days passed: the silence of an agency that made the
     information jointly is deemed consent (Reg. 34); any other consultation lapses and the agency
     decides itself. The pause ends on the lapse day."""
-    if c.kind not in PAUSE_KINDS or c.status != "sent" or not today > c.due_on:
+    # A consultation whose letter never went out asked nobody: it has no time limit to lapse (SPEC §5).
+    if c.kind not in PAUSE_KINDS or c.status != "sent" or c.due_on is None or not today > c.due_on:
         raise TransitionError(_l("This consultation cannot lapse now."))
     before = _snapshot(c)
     deemed = c.kind == "agency" and c.purpose == "joint_production"

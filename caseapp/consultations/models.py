@@ -12,6 +12,7 @@ from caseapp.cases.models import Case, ClockPause
 from caseapp.core.clock import utcnow
 from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
+from caseapp.letters.models import Letter
 
 KINDS = ("department", "agency", "third_party")
 class ConsultationStatus(enum.StrEnum):
@@ -59,7 +60,18 @@ class Consultation(db.Model):
             " OR (status != 'answered' AND opinion IS NULL)",
             name="answered_has_opinion",
         ),
-        sa.CheckConstraint("delivered_on >= sent_on AND due_on >= delivered_on", name="dates"),
+        # A consultation by letter (a third party, an agency off the platform) is sent when its
+        # letter is issued (SPEC §5): until then it has no dates, pauses nothing and cannot lapse.
+        sa.CheckConstraint(
+            "(sent_on IS NULL AND delivered_on IS NULL AND due_on IS NULL AND status IN ('sent', 'cancelled'))"
+            " OR (sent_on IS NOT NULL AND delivered_on IS NOT NULL AND due_on IS NOT NULL"
+            " AND delivered_on >= sent_on AND due_on >= delivered_on)",
+            name="dates",
+        ),
+        sa.CheckConstraint(
+            "sent_on IS NOT NULL OR kind = 'third_party' OR (kind = 'agency' AND addressee_agency_id IS NULL)",
+            name="sent_unless_by_letter",
+        ),
         sa.Index("ix_consultations_status_due", "status", "due_on"),
     )
 
@@ -74,9 +86,12 @@ class Consultation(db.Model):
     third_party_address: Mapped[str | None] = mapped_column(sa.String(300))
     third_party_phone: Mapped[str | None] = mapped_column(sa.String(40))
     question: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    sent_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    delivered_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    due_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    # The day the question went out: recording, for a department or an agency on the platform; the
+    # issue of its letter for one consulted by letter (None until then). Its 15 working days count
+    # from delivered_on: the same day, or a posted letter's recorded receipt.
+    sent_on: Mapped[date | None] = mapped_column(sa.Date)
+    delivered_on: Mapped[date | None] = mapped_column(sa.Date)
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[ConsultationStatus] = status_column(ConsultationStatus, 20, ConsultationStatus.SENT)
     opinion: Mapped[str | None] = mapped_column(sa.String(20))
     reasons: Mapped[str | None] = mapped_column(sa.Text)
@@ -88,6 +103,8 @@ class Consultation(db.Model):
     cancelled_on: Mapped[date | None] = mapped_column(sa.Date)
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     pause_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clock_pauses.id"))
+    # The consultation letter drafted for it (by letter only): issuing that letter sends it.
+    letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letters.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     # Optimistic locking: an addressee and a clerk recording an answer at once cannot both win.
@@ -102,6 +119,7 @@ class Consultation(db.Model):
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     pause: Mapped[ClockPause | None] = relationship()
+    letter: Mapped[Letter | None] = relationship()
     files: Mapped[list[ConsultationFile]] = relationship(
         back_populates="consultation", order_by="ConsultationFile.id", cascade="all, delete-orphan")
 
@@ -113,6 +131,16 @@ class Consultation(db.Model):
         if self.kind == "agency" and self.addressee_agency is not None:
             return self.addressee_agency.name
         return self.third_party_name or ""
+
+    @property
+    def by_letter(self) -> bool:
+        """Asked by letter (a third party, an agency off the platform): sent when the letter is issued."""
+        return self.kind == "third_party" or (self.kind == "agency" and self.addressee_agency_id is None)
+
+    @property
+    def awaiting_letter(self) -> bool:
+        """Recorded, but its letter not issued yet: nobody has been asked (SPEC §5)."""
+        return self.status == ConsultationStatus.SENT and self.sent_on is None
 
     @property
     def pauses_clock(self) -> bool:

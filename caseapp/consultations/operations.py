@@ -1,9 +1,13 @@
 """Every write on a consultation: one verb-first function per action, each recording one audit event.
 
-Operations flush but never commit. Clock effects (SPEC §4): a consultation of another agency or of
-a third party pauses the reply clock from the day its letter is sent to the day the opinion arrives
-or its 15 working days (counted from the addressee's receipt) lapse; a department's never does.
-What the daily sweep does when those days run out is in consultations/deadlines.py.
+Operations flush but never commit. Clock effects (SPEC §4, §5): a consultation of a third party,
+or of another agency on jointly made information, pauses the reply clock from the day it is
+actually asked to the day the opinion arrives or its 15 working days (counted from the addressee's
+receipt) lapse; a department's never does. Asked on the platform (a department, an agency on it),
+it is asked when recorded: the addressee has it in its inbox at once. Asked by letter (a third
+party, an agency off the platform), it is asked when its letter is issued (`letter_sent`): until
+then it has no dates, pauses nothing and never lapses. What the daily sweep does when those days
+run out is in consultations/deadlines.py.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.extensions import db
+from caseapp.consultations.queries import STATUS_LABELS
 from caseapp.letters.operations import add_letter_rule, draft_letter
 
 DEFAULT_DEPARTMENT_DAYS = 5
@@ -194,34 +199,51 @@ def consult(
     if duplicate is not None:
         field = {"department": "department", "agency": "agency_name" if c.third_party_name else "agency"}.get(
             kind, "third_party_name")
+        if duplicate.sent_on is None:
+            raise _invalid(field, _l("%(name)s is already to be consulted on this request (its letter is not issued "
+                                     "yet): issue that letter, or cancel that consultation first to ask again.",
+                                     name=duplicate.addressee_name))
         raise _invalid(field, _l("An opinion of %(name)s on this request is still awaited (sent on %(day)s): cancel "
                                  "that consultation first to ask again.", name=duplicate.addressee_name,
                                  day=duplicate.sent_on.isoformat()))
 
-    sent = _day(sent_on, "sent_on") or today
-    if sent < case.received_on:
-        raise _invalid("sent_on", _l("The sending date cannot be before the request was received."))
-    if sent > today:
-        raise _invalid("sent_on", _l("The sending date cannot be in the future."))
-    delivered = _day(delivered_on, "delivered_on") or sent
-    if delivered < sent:
-        raise _invalid("delivered_on", _l("The delivery date cannot be before the sending date."))
-    if delivered > today:
-        raise _invalid("delivered_on", _l("The delivery date cannot be in the future."))
-    c.sent_on, c.delivered_on = sent, delivered
-    if kind == "department":
-        days = DEFAULT_DEPARTMENT_DAYS if due_days in (None, "") else due_days
-        try:
-            days = int(days)
-        except (TypeError, ValueError):
-            days = 0
-        if isinstance(due_days, bool) or not 1 <= days <= MAX_DEPARTMENT_DAYS:
-            raise _invalid("due_days", _l("Please give between 1 and %(n)s working days.", n=MAX_DEPARTMENT_DAYS))
-        c.due_on = cal.add_working_days(sent, days)
-    else:
+    if c.by_letter:
+        # Asked by letter: it is sent when the letter is issued (letter_sent), and only then do its
+        # dates, its pause and its 15 working days exist (SPEC §5). The office form's default
+        # sending day (today) says nothing more; any other day contradicts that rule.
+        for name, value in (("sent_on", sent_on), ("delivered_on", delivered_on)):
+            day = _day(value, name)
+            if day is not None and day != today:
+                raise _invalid(name, _l("A consultation by letter is sent when its letter is issued: its dates are "
+                                        "the letter's (its issue date, then the receipt recorded for a posted "
+                                        "letter), and cannot be given here."))
         if due_days not in (None, ""):
             raise _invalid("due_days", _l("The time limit of an outside consultation is fixed at 15 working days."))
-        c.due_on = cal.add_working_days(delivered, CONSULTATION_DAYS)
+    else:
+        sent = _day(sent_on, "sent_on") or today
+        if sent < case.received_on:
+            raise _invalid("sent_on", _l("The sending date cannot be before the request was received."))
+        if sent > today:
+            raise _invalid("sent_on", _l("The sending date cannot be in the future."))
+        delivered = _day(delivered_on, "delivered_on") or sent
+        if delivered < sent:
+            raise _invalid("delivered_on", _l("The delivery date cannot be before the sending date."))
+        if delivered > today:
+            raise _invalid("delivered_on", _l("The delivery date cannot be in the future."))
+        c.sent_on, c.delivered_on = sent, delivered
+        if kind == "department":
+            days = DEFAULT_DEPARTMENT_DAYS if due_days in (None, "") else due_days
+            try:
+                days = int(days)
+            except (TypeError, ValueError):
+                days = 0
+            if isinstance(due_days, bool) or not 1 <= days <= MAX_DEPARTMENT_DAYS:
+                raise _invalid("due_days", _l("Please give between 1 and %(n)s working days.", n=MAX_DEPARTMENT_DAYS))
+            c.due_on = cal.add_working_days(sent, days)
+        else:
+            if due_days not in (None, ""):
+                raise _invalid("due_days", _l("The time limit of an outside consultation is fixed at 15 working days."))
+            c.due_on = cal.add_working_days(delivered, CONSULTATION_DAYS)
 
     ids = []
     for raw in attachment_ids or ():
@@ -242,51 +264,96 @@ def consult(
     _store_files(c, list(uploads or ()), role="material", actor=actor)
 
     db.session.add(c)
-    if c.pauses_clock:
-        pause = ClockPause(kind=PAUSE_KINDS[kind], started_on=sent, counted_from=delivered, reference="consultation")
-        case.pauses.append(pause)
-        c.pause = pause
-        refresh_due(case, today, cal)
+    if c.pauses_clock and not c.by_letter:
+        # On the platform the addressee is asked now (its users are notified below): Reg. 33 leaves
+        # the time spent consulting out from this day.
+        _start_pause(c, c.sent_on, c.delivered_on, today, cal)
     _event("consultation.sent", c, None, actor=actor)
     if kind in LETTER_TEMPLATES:
-        # The letter itself goes through the usual workflow (draft, approval, issue).
+        # The letter itself goes through the usual workflow (draft, approval, issue); by letter, its
+        # issue is what sends the consultation.
         fields = {"addressee": c.addressee_name, "question": c.question}
         if kind == "agency":
             fields["purpose"] = c.purpose  # the letter speaks of 共同制作 only for jointly made information
-        draft_letter(case, actor=actor, template=LETTER_TEMPLATES[kind], fields=fields, today=today)
-    message = f"{case.tracking_number}：{case.agency.name}征求意见，请于{c.due_on.isoformat()}前答复。"
-    for user_id in _addressee_users(c):
-        notify(user_id, "consultation_request", message, case_id=case.id, subject_id=c.id,
-               dedupe_key=f"consultation:{c.id}:request")
+        letter = draft_letter(case, actor=actor, template=LETTER_TEMPLATES[kind], fields=fields, today=today)
+        if c.by_letter:
+            c.letter = letter
+            flush_or_stale()
+    if c.due_on is not None:
+        message = f"{case.tracking_number}：{case.agency.name}征求意见，请于{c.due_on.isoformat()}前答复。"
+        for user_id in _addressee_users(c):
+            notify(user_id, "consultation_request", message, case_id=case.id, subject_id=c.id,
+                   dedupe_key=f"consultation:{c.id}:request")
     return c
 
 
-def letter_sent(case: Case, *, letter, actor, served_on: date, today: date | None = None) -> Consultation | None:
-    """Issue hook of the consultation letters: the letter's sending date is the consultation's.
+def _start_pause(c: Consultation, started_on: date, counted_from: date, today: date, cal=None) -> None:
+    """The case's clock stops from the day the consultation is asked (Reg. 33)."""
+    case = c.case
+    pause = ClockPause(kind=PAUSE_KINDS[c.kind], started_on=started_on, counted_from=counted_from,
+                       reference="consultation")
+    case.pauses.append(pause)
+    c.pause = pause
+    if not states.is_final(case.status):
+        refresh_due(case, today, cal)
 
-    The waiting consultation of the letter's kind and addressee (the latest one) takes the letter's
-    date as its sending day when the letter goes out later than the consultation was recorded; its
-    15 working days then count from that day, and the clock pause starts on it. The change is part
-    of the letter's own audit event (letter.issued).
-    """
+
+def letter_of_consultation(letter) -> Consultation | None:
+    """The consultation a consultation letter was drafted for: linked when drafted; a letter drafted
+    before consultations kept their letter, by its kind and addressee (the latest one waiting)."""
+    c = db.session.scalar(sa.select(Consultation).where(Consultation.letter_id == letter.id))
+    if c is not None:
+        return c
     kind = next((k for k, t in LETTER_TEMPLATES.items() if t == letter.template), None)
     addressee = ((letter.fields or {}).get("addressee") or "").strip()
     candidates = [c for c in db.session.scalars(sa.select(Consultation).where(
-        Consultation.case_id == case.id, Consultation.kind == kind, Consultation.status == "sent")
-        .order_by(Consultation.id.desc())) if c.addressee_name == addressee]
-    if not candidates:
+        Consultation.case_id == letter.case_id, Consultation.kind == kind, Consultation.status == "sent",
+        Consultation.letter_id.is_(None)).order_by(Consultation.id.desc()))
+        if c.by_letter and c.addressee_name == addressee]
+    return candidates[0] if candidates else None
+
+
+def consultation_letter_refusal(letter) -> TransitionError | None:
+    """A consultation letter goes out only for a consultation still awaiting its answer (not one
+    cancelled or answered meanwhile)."""
+    c = db.session.scalar(sa.select(Consultation).where(Consultation.letter_id == letter.id))
+    if c is not None and c.status != "sent":
+        return TransitionError(_l("The consultation of %(name)s this letter was drafted for is no longer awaiting an "
+                                  "answer (%(status)s): the letter is not sent.", name=c.addressee_name,
+                                  status=_status_label(c.status)))
+    return None
+
+
+def _status_label(status: str):
+    return STATUS_LABELS.get(status, status)
+
+
+def letter_sent(case: Case, *, letter, actor, served_on: date, today: date | None = None) -> Consultation | None:
+    """Issue hook of the consultation letters: a consultation by letter is sent on the letter's
+    delivery date (SPEC §5: handed over, e-mailed or sent online that day, or posted that day).
+
+    Its 15 working days count from that day (for a posted letter, until the addressee's receipt is
+    recorded: record_letter_receipt), and a consultation that pauses the clock pauses it from that
+    day. A letter to an agency on the platform changes nothing: that agency was asked on the
+    platform when the consultation was recorded. The change is part of the letter's own audit event
+    (letter.issued)."""
+    c = letter_of_consultation(letter)
+    if c is None or not c.by_letter or c.status != "sent":
         return None
-    c = candidates[0]
-    if served_on <= c.sent_on:
-        return c
+    if c.sent_on is not None and served_on <= c.sent_on:
+        return c  # recorded with its sending day before consultations waited for their letter
+    today = today or local_today()
+    cal = load_calendar()
     c.sent_on = served_on
-    c.delivered_on = max(c.delivered_on, served_on)
-    c.due_on = load_calendar().add_working_days(c.delivered_on, CONSULTATION_DAYS)
-    if c.pause is not None:
-        c.pause.started_on = c.sent_on
-        c.pause.counted_from = c.delivered_on
-        if not states.is_final(case.status):
-            refresh_due(case, today or local_today())
+    c.delivered_on = max(c.delivered_on or served_on, served_on)
+    c.due_on = cal.add_working_days(c.delivered_on, CONSULTATION_DAYS)
+    if c.pauses_clock:
+        if c.pause is None:
+            _start_pause(c, c.sent_on, c.delivered_on, today, cal)
+        else:
+            c.pause.started_on, c.pause.counted_from = c.sent_on, c.delivered_on
+            if not states.is_final(case.status):
+                refresh_due(case, today, cal)
     flush_or_stale()
     return c
 
@@ -378,6 +445,9 @@ def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_o
         raise StaleVersionError()
     if c.status != "sent":
         raise TransitionError(_l("This consultation has already been answered or has lapsed."))
+    if c.awaiting_letter:
+        raise TransitionError(_l("The consultation letter to %(name)s has not been issued yet: no answer can be "
+                                 "recorded before the question was put.", name=c.addressee_name))
     if not answers_on_paper(c):
         raise TransitionError(_l("%(name)s answers on the platform itself: only the answer of a third party or of "
                                  "an agency not on the platform is recorded here.", name=c.addressee_name))
@@ -412,9 +482,16 @@ def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, t
 def record_letter_receipt(c: Consultation, *, actor: User, received_on, today: date) -> Consultation:
     """The addressee's receipt of a posted consultation letter (the post's return receipt): its 15
     working days, and the end of its pause, count from that day (SPEC §5), not from the posting."""
-    if c.status != "sent" or c.kind not in LETTER_TEMPLATES:
+    if c.status != "sent" or not c.by_letter:
         raise TransitionError(_l("Only a consultation sent by letter and still awaiting its answer has a receipt date "
                                  "to record."))
+    if c.sent_on is None:
+        raise TransitionError(_l("The consultation letter has not been issued yet: its receipt can be recorded once it "
+                                 "was posted."))
+    if c.letter is not None and c.letter.delivery_method != "post":
+        raise TransitionError(_l("The consultation letter was delivered on %(day)s (not by post): its 15 working days "
+                                 "count from that day, and there is no receipt date to record.",
+                                 day=c.sent_on.isoformat()))
     received = _day(received_on, "received_on")
     if received is None:
         raise _invalid("received_on", _l("Please enter the date the addressee received the letter."))
@@ -460,7 +537,7 @@ def _cancel_with_the_case(event) -> None:
     today = case.closed_on or local_today()
     for c in db.session.scalars(sa.select(Consultation).where(
             Consultation.case_id == case.id, Consultation.status == "sent").order_by(Consultation.id)).all():
-        cancel_consultation(c, actor=None, reason=reason, today=max(today, c.sent_on))
+        cancel_consultation(c, actor=None, reason=reason, today=max(today, c.sent_on or today))
 
 
 subscribe("case.closed", _cancel_with_the_case)
@@ -480,9 +557,13 @@ def _disclosure_waits(letter) -> TransitionError | None:
         Consultation.case_id == case.id, Consultation.status == "sent",
         sa.or_(Consultation.kind == "third_party",
                sa.and_(Consultation.kind == "agency", Consultation.purpose == "joint_production")))
-        .order_by(Consultation.due_on).limit(1))
+        .order_by(Consultation.id).limit(1))
     if c is None:
         return None
+    if c.due_on is None:
+        return TransitionError(_l("%(name)s is to be consulted, but the consultation letter has not been issued yet: a "
+                                  "reply that discloses waits for its answer or the end of its time limit (Reg. 32, "
+                                  "34).", name=c.addressee_name))
     return TransitionError(_l("%(name)s has not answered the consultation yet (its time limit ends on %(day)s): a "
                               "reply that discloses waits for the answer or the end of the time limit (Reg. 32, 34).",
                               name=c.addressee_name, day=c.due_on.isoformat()))
@@ -490,3 +571,6 @@ def _disclosure_waits(letter) -> TransitionError | None:
 
 for _reply in DISCLOSING_REPLIES:
     add_letter_rule(_reply, _disclosure_waits)
+# A consultation letter goes out only for a consultation still awaiting its answer.
+for _template in LETTER_TEMPLATES.values():
+    add_letter_rule(_template, consultation_letter_refusal)

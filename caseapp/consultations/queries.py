@@ -82,9 +82,9 @@ def visible_consultation(user, consultation_id: int) -> Consultation | None:
 
 
 def consultations_for_case(case: Case) -> list[Consultation]:
-    """A case's consultations, in the order they were sent."""
+    """A case's consultations, in the order they were recorded."""
     return list(db.session.scalars(sa.select(Consultation).where(Consultation.case_id == case.id)
-                                   .order_by(Consultation.sent_on, Consultation.id)))
+                                   .order_by(Consultation.id)))
 
 
 def objections(case: Case) -> list[Consultation]:
@@ -96,7 +96,8 @@ def consultation_json(c: Consultation, *, detail: bool = False) -> dict:
     """One consultation as the API shows it."""
     data = {
         "id": c.id, "kind": c.kind, "status": c.status, "opinion": c.opinion,
-        "sent_on": c.sent_on.isoformat(), "due_on": c.due_on.isoformat(),
+        # null while a consultation by letter waits for its letter's issue (SPEC §5)
+        "sent_on": c.sent_on.isoformat() if c.sent_on else None, "due_on": c.due_on.isoformat() if c.due_on else None,
         "answered_on": c.answered_on.isoformat() if c.answered_on else None,
     }
     if detail:
@@ -105,7 +106,7 @@ def consultation_json(c: Consultation, *, detail: bool = False) -> dict:
             "addressee": {"department": c.department.code if c.department else None,
                           "agency": c.addressee_agency.code if c.addressee_agency else None,
                           "third_party": c.third_party_name},
-            "question": c.question, "reasons": c.reasons, "delivered_on": c.delivered_on.isoformat(),
+            "question": c.question, "reasons": c.reasons, "delivered_on": c.delivered_on.isoformat() if c.delivered_on else None,
             "description": c.case.description,
             "materials": [{"id": f.id, "name": f.original_name, "size": f.size} for f in c.materials],
         })

@@ -51,6 +51,13 @@ def test_consult_and_record_opinion_by_api(client, db, case):
                                              "question": "是否同意公开贵公司报送的数据？"})
     assert answer.status_code == 200 and answer.json["result"]["kind"] == "third_party"
     agency_cid, cid = cid, answer.json["consultation_id"]
+    # By letter: nothing is sent, and no answer can be recorded, until its letter is issued.
+    assert answer.json["result"]["sent_on"] is None and answer.json["result"]["due_on"] is None
+    early = _post(client, db, case, clerk, {"action": "record_opinion", "consultation_id": cid, "opinion": "disagree",
+                                            "reasons": "数据尚未审定。"})
+    assert early.status_code == 409 and "征求意见函件尚未发出" in early.json["error"]["message"]
+    _send_by_api(client, db, case, answer.json["result"]["letter_id"], {"method": "hand",
+                                                                        "date": local_today().isoformat()})
     bad = _post(client, db, case, clerk, {"action": "consult", "kind": "department", "department": "NOPE",
                                           "question": "请核实。"})
     assert bad.status_code == 422 and "department" in bad.json["error"]["fields"]
@@ -94,9 +101,10 @@ def test_consult_refused_on_a_closed_case(db, make_case):
         act("consult", closed, closed.clerk, {"kind": "department", "department": "BGS", "question": "请核实。"})
 
 
-def test_issuing_the_consultation_letter_sends_the_consultation(db, make_agency, make_user, make_case):
-    """The letter drafted for an outside consultation goes through approval; issuing it later makes its
-    date the consultation's sending day (the 15 working days and the pause count from it)."""
+def test_an_agency_on_the_platform_is_asked_when_recorded(db, make_agency, make_user, make_case):
+    """SPEC §5: on the platform the addressee has the question in its inbox at once, so the pause and
+    the 15 working days start on recording; the formal letter drafted for it, issued later, moves
+    nothing."""
     from caseapp.consultations import operations as ops
     from caseapp.letters import operations as letters
     from caseapp.letters.models import Letter
@@ -110,15 +118,38 @@ def test_issuing_the_consultation_letter_sends_the_consultation(db, make_agency,
     c = ops.consult(case, actor=clerk, kind="agency", purpose="joint_production", agency="SFSL", question="该监测报告系联合发布，是否同意公开？",
                     sent_on=date(2026, 11, 3), today=date(2026, 11, 3))
     db.session.commit()
-    assert c.due_on == date(2026, 11, 24)
+    assert (c.sent_on, c.due_on, c.pause.started_on, c.letter_id) == (date(2026, 11, 3), date(2026, 11, 24),
+                                                                      date(2026, 11, 3), None)
     letter = db.session.scalars(sa.select(Letter).where(Letter.case_id == case.id)).one()
     letters.submit_letter(letter, actor=clerk)
     letters.approve_letter(letter, actor=supervisor)
     letters.issue_letter(letter, actor=clerk, delivery={"method": "hand", "date": "2026-11-05"},
                          today=date(2026, 11, 5))
     db.session.commit()
-    assert (c.sent_on, c.delivered_on, c.due_on) == (date(2026, 11, 5), date(2026, 11, 5), date(2026, 11, 26))
-    assert c.pause.started_on == date(2026, 11, 5) and c.pause.counted_from == date(2026, 11, 5)
+    assert (c.sent_on, c.delivered_on, c.due_on) == (date(2026, 11, 3), date(2026, 11, 3), date(2026, 11, 24))
+    assert c.pause.started_on == date(2026, 11, 3) and c.pause.counted_from == date(2026, 11, 3)
+
+
+def _send_by_api(client, db, case, letter_id, delivery):
+    """Submit, approve (another user: a supervisor of the agency) and issue a consultation letter
+    through the staff API, as the office would."""
+    from caseapp.accounts.models import User
+
+    db.session.rollback()
+    supervisor = db.session.scalar(sa.select(User).where(User.agency_id == case.agency_id,
+                                                         User.role == "supervisor").limit(1))
+    if supervisor is None:
+        from caseapp.accounts.operations import create_user
+
+        with writing():
+            supervisor = create_user(f"sup{case.id}", "test-pass-123", "supervisor", agency=case.agency)
+            db.session.commit()
+    for user, body in ((case.clerk, {"action": "submit_letter", "letter_id": letter_id}),
+                       (supervisor, {"action": "approve_letter", "letter_id": letter_id}),
+                       (case.clerk, {"action": "issue_letter", "letter_id": letter_id, "delivery": delivery})):
+        resp = _post(client, db, case, user, body)
+        assert resp.status_code == 200, resp.json
+    return resp
 
 
 def _sent(client, db, case, clerk, **over):
@@ -141,6 +172,11 @@ def test_the_same_party_is_not_consulted_twice_while_its_answer_is_awaited(clien
     assert first.status_code == 200, first.json
     again = _sent(client, db, case, case.clerk, third_party={"name": "示范数据有限公司"})
     assert again.status_code == 422
+    assert "征求意见函件尚未发出）；请发出该函件，或先撤销原征求意见" in again.json["error"]["fields"]["third_party_name"]
+    _send_by_api(client, db, case, first.json["result"]["letter_id"], {"method": "hand",
+                                                                       "date": local_today().isoformat()})
+    again = _sent(client, db, case, case.clerk, third_party={"name": "示范数据有限公司"})
+    assert again.status_code == 422
     assert "尚未答复；如需重新征求，请先撤销原征求意见" in again.json["error"]["fields"]["third_party_name"]
     assert len(_events_of(db, case, "consultation.sent")) == 1
     other = _sent(client, db, case, case.clerk, third_party={"name": "示范科技有限公司"})
@@ -148,7 +184,9 @@ def test_the_same_party_is_not_consulted_twice_while_its_answer_is_awaited(clien
 
 
 def test_a_consultation_is_cancelled_with_its_reason_and_its_pause_ends(client, db, case):
-    cid = _sent(client, db, case, case.clerk).json["consultation_id"]
+    sent = _sent(client, db, case, case.clerk).json["result"]
+    cid = sent["consultation_id"]
+    _send_by_api(client, db, case, sent["letter_id"], {"method": "hand", "date": local_today().isoformat()})
     db.session.rollback()
     c = db.session.get(Consultation, cid)
     assert c.pause is not None and c.pause.ended_on is None
@@ -197,7 +235,7 @@ def test_closing_or_withdrawing_a_case_cancels_its_open_consultations(db, make_c
                 question="是否同意公开？")
     db.session.commit()
     act("close", case, make_user("supervisor", agency=case.agency), {"outcome": "disclosed", "reason": "已提供"})
-    assert (c.status, c.cancel_reason, c.pause.ended_on) == ("cancelled", "案件已办结。", local_today())
+    assert (c.status, c.cancel_reason, c.pause) == ("cancelled", "案件已办结。", None)  # its letter never went out
     other = make_case("in_progress", agency=case.agency, handler=case.clerk)
     d = consult(other, actor=case.clerk, kind="department", department="BGS", question="请核实。")
     db.session.commit()
@@ -264,9 +302,16 @@ def test_a_posted_letters_receipt_date_starts_its_fifteen_working_days(client, d
     case = make_case("in_progress", agency=case.agency, handler=case.clerk, received_on=date(2026, 11, 2))
     sent = _post(client, db, case, case.clerk, {
         "action": "consult", "kind": "third_party", "third_party": {"name": "示范数据有限公司"},
-        "question": "是否同意公开？", "sent_on": "2026-11-03"})
+        "question": "是否同意公开？"})
     cid = sent.json["consultation_id"]
-    assert sent.json["result"]["due_on"] == "2026-11-24"  # 15 working days from the posting, until known
+    unsent = _post(client, db, case, case.clerk, {"action": "record_letter_receipt", "consultation_id": cid,
+                                                  "received_on": "2026-11-06"})
+    assert unsent.status_code == 409 and "征求意见函件尚未发出" in unsent.json["error"]["message"]
+    issued = _send_by_api(client, db, case, sent.json["result"]["letter_id"],
+                          {"method": "post", "date": "2026-11-03", "reference": "XA100000002CN"})
+    assert issued.json["result"]["status"] == "issued"
+    db.session.rollback()
+    assert db.session.get(Consultation, cid).due_on == date(2026, 11, 24)  # 15 WD from the posting, until known
     early = _post(client, db, case, case.clerk, {"action": "record_letter_receipt", "consultation_id": cid,
                                                  "received_on": "2026-11-02"})
     assert early.status_code == 422 and "不能早于函件发出日期（2026-11-03）" in early.json["error"]["fields"]["received_on"]

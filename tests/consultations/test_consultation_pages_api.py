@@ -202,7 +202,14 @@ def test_office_consult_with_material_and_paper_answer(app, db, make_agency, mak
     db.session.rollback()
     consultation = db.session.scalars(sa.select(Consultation)).one()
     assert [(f.role, f.original_name) for f in consultation.files] == [("material", "应急预案.pdf")]
-    assert consultation.pause is not None
+    # Recorded, not sent: nothing pauses until its letter is issued (SPEC §5), and no answer can be recorded.
+    assert consultation.pause is None and consultation.sent_on is None
+    page = c.get(f"/office/consultations/{consultation.id}").get_data(as_text=True)
+    assert "尚未发出：征求意见函件发出之日方为征求意见之日" in page and "登记书面答复意见" not in page
+    from tests.consultations.letters import issue_consultation_letter
+
+    issue_consultation_letter(consultation, clerk=clerk, supervisor=make_user("supervisor", agency=agency), on=today)
+    assert consultation.pause is not None and consultation.pause.started_on == today
     page = c.get(f"/office/consultations/{consultation.id}").get_data(as_text=True)
     assert "应急预案.pdf" in page and "登记书面答复意见" in page
     download = c.get(f"/office/consultations/{consultation.id}/files/{consultation.files[0].id}")

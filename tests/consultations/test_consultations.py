@@ -20,6 +20,7 @@ from caseapp.core.audit import AuditEvent
 from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
 from caseapp.core.events import is_labelled
 from caseapp.core.outbox import Notification
+from tests.consultations.letters import issue_consultation_letter
 
 RECEIVED = date(2026, 9, 21)
 
@@ -129,7 +130,10 @@ def test_third_party_lapses_and_department_escalates(db, world):
     case = world.case
     tp = ops.consult(case, actor=world.clerk, kind="third_party", question="公开是否损害贵公司商业秘密？",
                      third_party={"name": "示范建设有限公司", "address": "示范市江南路8号", "phone": "0571-88880000"},
-                     sent_on=date(2026, 11, 2), delivered_on=date(2026, 11, 4), today=date(2026, 11, 4))
+                     today=date(2026, 11, 2))
+    # Posted on 11/2, received on 11/4 (the post's return receipt): 15 working days from 11/4.
+    issue_consultation_letter(tp, clerk=world.clerk, supervisor=world.supervisor, on=date(2026, 11, 2), method="post")
+    ops.record_letter_receipt(tp, actor=world.clerk, received_on=date(2026, 11, 4), today=date(2026, 11, 4))
     dept = ops.consult(case, actor=world.clerk, kind="department", department="JCJY", question="请核实。", due_days=3,
                        sent_on=date(2026, 11, 2), today=date(2026, 11, 4))
     db.session.commit()
@@ -205,9 +209,10 @@ def test_objection_and_disclosure_notice(db, world):
     c = ops.consult(world.case, actor=world.clerk, kind="third_party", question="是否同意公开？",
                     third_party={"name": "示范建设有限公司"}, today=date(2026, 9, 30))
     db.session.commit()
-    # Sending drafted the consultation letter from its standard template.
+    # Recording drafted the consultation letter from its standard template; issuing it sends it.
     letters = db.session.scalars(sa.select(Letter).where(Letter.case_id == world.case.id)).all()
     assert [(lt.template, lt.fields["addressee"]) for lt in letters] == [("consultation_third_party", "示范建设有限公司")]
+    issue_consultation_letter(c, clerk=world.clerk, supervisor=world.supervisor, on=date(2026, 9, 30))
     with pytest.raises(TransitionError):
         ops.draft_disclosure_notice(c, actor=world.clerk, content="合同全文", reasons="公共利益")
     db.session.rollback()
@@ -258,6 +263,9 @@ def test_an_agency_off_the_platform_is_consulted_by_letter_and_its_silence_is_co
                     today=date(2026, 11, 10))
     db.session.commit()
     assert (c.kind, c.addressee_agency_id, c.third_party_name) == ("agency", None, "某省交通运输厅")
+    assert c.sent_on is None and not case.pauses  # by letter: asked when the letter goes out
+    issue_consultation_letter(c, clerk=clerk, supervisor=make_user("supervisor", agency=clerk.agency),
+                              on=date(2026, 11, 10))
     assert any(p.kind.startswith("consultation") and p.ended_on is None for p in case.pauses)  # the clock pauses
     lapse_day = load_calendar().add_working_days(c.delivered_on, 16)
     sweep(lapse_day)

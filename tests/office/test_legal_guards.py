@@ -177,8 +177,11 @@ def _consulted_with_a_disclosure_submitted(db, w):
     """The case's third party is consulted and a disclosing reply awaits approval."""
     from caseapp.consultations.operations import consult
 
+    from tests.consultations.letters import issue_consultation_letter
+
     c = consult(w["case"], actor=w["clerk"], kind="third_party", question="是否同意公开贵公司报送的材料？",
                 third_party={"name": "示范化工有限公司", "address": "示范市化工园区1号"})
+    issue_consultation_letter(c, clerk=w["clerk"], supervisor=w["supervisor2"], on=date(2026, 11, 10))
     letter = letter_ops.draft_letter(w["case"], actor=w["clerk"], template="disclosed",
                                      fields={"provided": "《示范化工有限公司应急预案》，随本答复书提供。"})
     letter_ops.submit_letter(letter, actor=w["clerk"])
