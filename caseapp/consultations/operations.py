@@ -35,8 +35,10 @@ from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.extensions import db
-from caseapp.consultations.queries import STATUS_LABELS
-from caseapp.letters.operations import add_letter_rule, draft_letter
+from caseapp.consultations.queries import OPINION_LABELS, STATUS_LABELS, objections
+from caseapp.letters.models import Letter
+from caseapp.letters.operations import Objection, add_issue_check, add_letter_rule, add_objection_source, draft_letter
+from caseapp.letters.states import LetterStatus
 
 DEFAULT_DEPARTMENT_DAYS = 5
 MAX_DEPARTMENT_DAYS = 60
@@ -465,18 +467,108 @@ def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_o
     return c
 
 
-def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, today: date | None = None):
-    """Disclosing over a third party's objection in the public interest: draft the notice to the third
-    party (Reg. 32) for the usual approval and issue."""
+def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, disclose_on=None,
+                            today: date | None = None):
+    """Disclosing over a third party's objection: draft the notice to the third party (Reg. 32) of
+    what will be disclosed, why, and from when, for the usual approval and issue. The date of
+    disclosure must leave the third party at least 15 working days after the notice reaches it
+    (checked on approval and issue); by default it is the first working day after that, were the
+    notice issued today. It can still be drafted once the case is closed with a disclosure."""
     if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != c.agency_id:
         raise ForbiddenError()
     if c.kind != "third_party" or c.opinion not in ("disagree", "partial"):
         raise TransitionError(_l("A disclosure notice is only for a third party that objected."))
+    today = today or local_today()
     content = _text(content, "content", _l("Please say what will be disclosed."))
     reasons = _text(reasons, "reasons", _l("Please give the public-interest reasons for disclosing."))
-    return draft_letter(c.case, actor=actor, template="third_party_disclosure_notice", today=today, fields={
+    on = _day(disclose_on, "disclose_on") or earliest_disclosure(today)
+    return draft_letter(c.case, actor=actor, template=DISCLOSURE_NOTICE, today=today, fields={
         "addressee": c.third_party_name, "consulted_on": c.sent_on.isoformat(), "content": content,
-        "reasons": reasons})
+        "reasons": reasons, "disclose_on": on.isoformat()})
+
+
+# --- Disclosing over a third party's objection (Reg. 32, SPEC §5) ------------------------------------
+
+DISCLOSURE_NOTICE = "third_party_disclosure_notice"
+# The third party told of a disclosure over its objection has at least these working days, counted
+# from the day the notice reaches it, before the information goes out (SPEC §5).
+NOTICE_DAYS = 15
+
+
+def earliest_disclosure(served_on: date) -> date:
+    """The first working day after the 15 working days that follow the notice's delivery."""
+    cal = load_calendar()
+    return cal.next_working_day(cal.add_working_days(served_on, NOTICE_DAYS), inclusive=False)
+
+
+def _notice_date(letter) -> date | None:
+    value = (letter.fields or {}).get("disclose_on")
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _notice_too_soon(letter, served_on: date) -> TransitionError | None:
+    """The date of disclosure leaves the third party its 15 working days after the notice's delivery."""
+    on = _notice_date(letter)
+    last = load_calendar().add_working_days(served_on, NOTICE_DAYS)
+    if on is not None and on <= last:
+        return TransitionError(_l("The date of disclosure (%(day)s) must leave the third party at least 15 working "
+                                  "days after the notice reaches it (Reg. 32): delivered on %(served)s, the "
+                                  "information can go out from %(earliest)s. Correct the date in a new notice.",
+                                  day=on.isoformat(), served=served_on.isoformat(),
+                                  earliest=earliest_disclosure(served_on).isoformat()))
+    return None
+
+
+def _notice_approvable(letter) -> TransitionError | None:
+    """Before approval or issue: delivered today at the earliest, the notice must leave the 15 days."""
+    return _notice_too_soon(letter, local_today())
+
+
+def _reply_waits_today(letter) -> TransitionError | None:
+    """The issue button's guard: the reply would go out today at the earliest."""
+    return _reply_waits_for_notice(letter, local_today())
+
+
+def _objections(case: Case) -> list:
+    """The third parties' objections on the case, as the approver of a disclosing reply sees them."""
+    return [Objection(party=c.third_party_name, opinion=OPINION_LABELS[c.opinion], reasons=c.reasons or "",
+                      received_on=c.answered_on) for c in objections(case)]
+
+
+def disclosure_date(case: Case, c: Consultation) -> date | None:
+    """The date of disclosure given to the objecting third party of `c` by an issued notice (the
+    latest issued one), or None when no notice was issued to it. A notice issued before notices gave
+    a date counts from its delivery: the first working day after its 15 working days."""
+    notices = [n for n in db.session.scalars(sa.select(Letter).where(
+        Letter.case_id == case.id, Letter.template == DISCLOSURE_NOTICE, Letter.status == LetterStatus.ISSUED)
+        .order_by(Letter.issued_on, Letter.id))
+        if ((n.fields or {}).get("addressee") or "").strip() == (c.third_party_name or "").strip()]
+    if not notices:
+        return None
+    latest = notices[-1]
+    return _notice_date(latest) or earliest_disclosure(latest.delivery_on or latest.issued_on)
+
+
+def _reply_waits_for_notice(letter, on: date) -> TransitionError | None:
+    """Reg. 32: a reply that discloses over an objection goes out only after the third party was told
+    in writing, and not before the date of disclosure it was given."""
+    if letter.objection_decision == "withhold":
+        return None  # what the third party objects to is withheld: nothing to tell it
+    for c in objections(letter.case):
+        day = disclosure_date(letter.case, c)
+        if day is None:
+            return TransitionError(_l("%(name)s objected to the disclosure: before the reply that discloses over its "
+                                      "objection goes out, the third party must be told in writing what is "
+                                      "disclosed, why and from when (Reg. 32). Issue the notice of disclosure to it "
+                                      "first.", name=c.third_party_name))
+        if on < day:
+            return TransitionError(_l("%(name)s was told that the information is disclosed from %(day)s (Reg. 32: "
+                                      "at least 15 working days after its notice): the reply that discloses it goes "
+                                      "out on or after that day.", name=c.third_party_name, day=day.isoformat()))
+    return None
 
 
 def record_letter_receipt(c: Consultation, *, actor: User, received_on, today: date) -> Consultation:
@@ -574,3 +666,13 @@ for _reply in DISCLOSING_REPLIES:
 # A consultation letter goes out only for a consultation still awaiting its answer.
 for _template in LETTER_TEMPLATES.values():
     add_letter_rule(_template, consultation_letter_refusal)
+# Over an objection: the approval of a disclosing reply decides on it with reasons, the reply waits
+# for the notice to the third party and its date (the guard checks today, the issue its delivery
+# date); the notice itself leaves the third party 15 working days.
+for _reply in DISCLOSING_REPLIES:
+    add_objection_source(_reply, _objections, decided=True)
+    add_letter_rule(_reply, _reply_waits_today, steps=("issue",))
+    add_issue_check(_reply, _reply_waits_for_notice)
+add_objection_source(DISCLOSURE_NOTICE, _objections)
+add_letter_rule(DISCLOSURE_NOTICE, _notice_approvable)
+add_issue_check(DISCLOSURE_NOTICE, _notice_too_soon)

@@ -16,7 +16,7 @@ from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.letters import operations as ops
 from caseapp.letters import rendering
 from caseapp.letters import time_requests as times
-from caseapp.letters.models import DELIVERY_METHODS
+from caseapp.letters.models import DELIVERY_METHODS, OBJECTION_DECISIONS
 from caseapp.letters.queries import get_letter
 from caseapp.letters.states import LETTERS
 
@@ -146,8 +146,24 @@ register(
         guards=(lambda ctx: ops.four_eyes_refusal(ctx.letter, ctx.user), _settings_refusal,
                 lambda ctx: ops.letter_rule_refusal(ctx.letter, "approve")),
         confirm=_l("Approve this letter? Once approved its text can no longer be changed; it can then be issued."),
-        operation=lambda ctx, data: ops.approve_letter(ctx.letter, actor=ctx.user),
-        result=letter_json, done=_l("The letter was approved."), description="{letter_id}",
+        input=Schema(
+            # Reg. 32: a disclosing reply on a case where a third party objected is approved with the
+            # decision on the objection and its reasons (422 without them); no other letter takes them.
+            Field("objection_decision", "choice", _l("Decision on the third party's objection"),
+                  choices=lambda ctx: [("", "—"), *ops.DECISION_LABELS.items()],
+                  schema={"enum": list(OBJECTION_DECISIONS),
+                          "description": "Required when a disclosing reply is approved on a case where a third "
+                                         "party objected: disclose (over the objection) or withhold (what it "
+                                         "objects to; a partial disclosure only)."}),
+            Field("decision_reasons", "longtext", _l("Reasons for the decision"), max_length=2000,
+                  help=_l("Why the information is disclosed over the objection (the public interest it serves, "
+                          "or why the objection has no good reason), or why the objection is followed.")),
+        ),
+        operation=lambda ctx, data: ops.approve_letter(ctx.letter, actor=ctx.user,
+                                                       objection_decision=data.get("objection_decision"),
+                                                       decision_reasons=data.get("decision_reasons")),
+        result=letter_json, done=_l("The letter was approved."),
+        description="{letter_id, objection_decision?, decision_reasons?}",
     ),
     Action(
         name="return_letter", label=_l("Return for changes"), domain="letters", target="letter", roles=SUPERVISORS,

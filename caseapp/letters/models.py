@@ -16,6 +16,9 @@ from caseapp.letters.states import LetterStatus, TimeRequestStatus
 
 LETTER_STATUSES = tuple(s.value for s in LetterStatus)
 DELIVERY_METHODS = ("post", "hand", "email", "online")
+# What the approver of a disclosing reply decided about a third party's objection (Reg. 32): the
+# information it objects to is disclosed all the same, or withheld (a partial disclosure).
+OBJECTION_DECISIONS = ("disclose", "withhold")
 TIME_REQUEST_KINDS = ("extension", "deferral")
 TIME_REQUEST_STATUSES = tuple(s.value for s in TimeRequestStatus)
 
@@ -36,6 +39,8 @@ class Letter(Versioned, db.Model):
             name="issued_complete",
         ),
         sa.UniqueConstraint("agency_id", "number", name="uq_letters_agency_number"),
+        sa.CheckConstraint(f"objection_decision IS NULL OR ({sql_in('objection_decision', OBJECTION_DECISIONS)}"
+                           " AND decision_reasons IS NOT NULL)", name="objection_decision"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +73,9 @@ class Letter(Versioned, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     return_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # The approval's reasoned decision on a third party's objection (a disclosing reply, Reg. 32).
+    objection_decision: Mapped[str | None] = mapped_column(sa.String(20))
+    decision_reasons: Mapped[str | None] = mapped_column(sa.Text)
 
 
     case: Mapped[Case] = relationship()

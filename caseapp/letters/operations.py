@@ -10,6 +10,7 @@ Operations flush; the request commits.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -26,11 +27,14 @@ from caseapp.core.filestore import store_bytes
 from caseapp.extensions import db
 from caseapp.letters import rendering
 from caseapp.letters.fields import clean_delivery, clean_fields
-from caseapp.letters.models import Letter
+from caseapp.letters.models import OBJECTION_DECISIONS, Letter
 from caseapp.letters.states import LETTERS, LetterStatus
 from caseapp.letters.values import agency_values, case_values, prefill
 
 MAX_REASON_CHARS = 2000
+# Letters that may still follow the case's closure, and the outcomes they follow: the notice to a
+# third party of a disclosure over its objection (Reg. 32) is owed whenever the case disclosed.
+AFTER_CLOSURE = {"third_party_disclosure_notice": ("disclosed", "partially_disclosed")}
 # template key -> hook(case, letter=, actor=, served_on=, today=) run when such a letter is issued
 _ISSUE_HOOKS: dict[str, Callable] = {}
 
@@ -82,6 +86,74 @@ def add_issue_check(template: str, check: Callable) -> None:
         _ISSUE_CHECKS[template].append(check)
 
 
+@dataclass(frozen=True)
+class Objection:
+    """A third party's objection to disclosure (Reg. 32), as the approver of a letter must see it."""
+
+    party: str
+    opinion: object  # its label: disagrees, agrees in part
+    reasons: str
+    received_on: date | None
+
+
+# Objections the approver of a letter of a template must weigh, set by the domain that records them
+# (consultations): template -> [source(case) -> list of Objection]. A disclosing reply on a case
+# with objections is approved only with a reasoned decision on them (approve_letter).
+_OBJECTION_SOURCES: dict[str, list[Callable]] = {}
+# Templates whose approval decides on the objections (the others only show them).
+_DECIDED_BY_APPROVAL: set[str] = set()
+DECISION_LABELS = {
+    "disclose": _l("Disclose over the objection (Reg. 32: withholding would seriously harm the public interest, "
+                   "or the objection has no good reason)"),
+    "withhold": _l("Withhold what the third party objects to (the reply discloses the rest only)"),
+}
+
+
+def add_objection_source(template: str, source: Callable, *, decided: bool = False) -> None:
+    """Show the objections `source(case)` gives on the page of letters of `template`; with `decided`,
+    their approval must decide on them, with reasons."""
+    if source not in _OBJECTION_SOURCES.setdefault(template, []):
+        _OBJECTION_SOURCES[template].append(source)
+    if decided:
+        _DECIDED_BY_APPROVAL.add(template)
+
+
+def objections_for(letter: Letter) -> list[Objection]:
+    """The third parties' objections that bear on this letter (empty for most letters)."""
+    return [o for source in _OBJECTION_SOURCES.get(letter.template, ()) for o in source(letter.case)]
+
+
+def needs_objection_decision(letter: Letter) -> bool:
+    """Whether approving this letter takes a reasoned decision on objections (a disclosing reply)."""
+    return letter.template in _DECIDED_BY_APPROVAL and bool(objections_for(letter))
+
+
+def _objection_decision(letter: Letter, decision, reasons) -> tuple[str | None, str | None]:
+    """The approval's decision on the objections, checked: required, with reasons, when the letter
+    is a disclosing reply on a case where a third party objected; refused otherwise."""
+    text = (reasons or "").strip() if isinstance(reasons, str) else ""
+    if not needs_objection_decision(letter):
+        if decision not in (None, "") or text:
+            message = _l("No third party objected to this letter's disclosure: there is no decision to record.")
+            raise ValidationError(message, errors={"objection_decision": message})
+        return None, None
+    errors = {}
+    if decision not in OBJECTION_DECISIONS:
+        errors["objection_decision"] = _l("A third party objected to the disclosure: decide whether the information "
+                                          "it objects to is disclosed all the same or withheld (Reg. 32).")
+    elif decision == "withhold" and letter.template == "disclosed":
+        errors["objection_decision"] = _l("A full disclosure gives out what the third party objects to: decide to "
+                                          "disclose over the objection, or reply with a partial disclosure instead.")
+    if not text:
+        errors["decision_reasons"] = _l("Please give the reasons for the decision on the third party's objection "
+                                        "(Reg. 32): they are kept with the approval.")
+    elif len(text) > MAX_REASON_CHARS:
+        errors["decision_reasons"] = _l("At most %(n)s characters.", n=MAX_REASON_CHARS)
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), errors=errors)
+    return decision, text
+
+
 def _snapshot(letter: Letter) -> dict:
     return {"letter_id": letter.id, "template": letter.template, "status": letter.status, "number": letter.number}
 
@@ -123,6 +195,10 @@ def _check_template_fits_case(spec: rendering.TemplateSpec, case: Case) -> None:
     elif spec.key == "withdrawal_confirmation":
         if status != case_states.Status.WITHDRAWN:
             raise TransitionError(_l("A withdrawal confirmation needs a withdrawn case."))
+    elif spec.key in AFTER_CLOSURE and status == case_states.Status.CLOSED:
+        if case.outcome not in AFTER_CLOSURE[spec.key]:
+            raise TransitionError(_l("This case closed without disclosing anything: there is no disclosure to tell "
+                                     "a third party of."))
     elif spec.key != "receipt" and case_states.is_final(status):
         raise TransitionError(_l("This case is closed; only replies already decided can still be issued."))
 
@@ -189,22 +265,29 @@ def submit_letter(letter: Letter, *, actor, expected_version: int | None = None)
     return letter
 
 
-def approve_letter(letter: Letter, *, actor, expected_version: int | None = None) -> Letter:
-    """Approve a submitted letter (someone other than whoever wrote it: four eyes)."""
+def approve_letter(letter: Letter, *, actor, objection_decision=None, decision_reasons=None,
+                   expected_version: int | None = None) -> Letter:
+    """Approve a submitted letter (someone other than whoever wrote it: four eyes). A disclosing reply
+    on a case where a third party objected is approved with the decision on the objection and its
+    reasons (Reg. 32), kept with the approval and in its audit event."""
     _check_version(letter, expected_version)
     LETTERS.require("approve_letter", letter.status)
     refused = four_eyes_refusal(letter, actor)
     if refused is not None:
         raise refused
     _require_content(letter)
+    decision, reasons = _objection_decision(letter, objection_decision, decision_reasons)
     own = actor.id in {letter.created_by_id, letter.edited_by_id, letter.submitted_by_id}
     before = _snapshot(letter)
     letter.status = LetterStatus.APPROVED
     letter.approver_id = actor.id
     letter.approved_at = utcnow()
     letter.return_comment = None
-    _event("letter.approved", letter, before, actor=actor,
-           note=str(_l("Approved by its own author (the agency allows self-approval).")) if own else None)
+    letter.objection_decision, letter.decision_reasons = decision, reasons
+    notes = [str(_l("Approved by its own author (the agency allows self-approval).")) if own else None,
+             f"{DECISION_LABELS[decision]}：{reasons}" if decision else None]
+    _event("letter.approved", letter, before, actor=actor, note="\n".join(n for n in notes if n) or None,
+           extra={"objection_decision": decision} if decision else None)
     return letter
 
 

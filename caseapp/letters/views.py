@@ -41,6 +41,16 @@ def _action_forms(ctx: Ctx, shown) -> dict:
         data=starting.get(o.action.name, {})) for o in shown if o.action.name != "update_letter"}
 
 
+def _without_decision(forms: dict, letter) -> None:
+    """Only a disclosing reply over a third party's objection is approved with a decision on it
+    (Reg. 32): any other approval form goes without those fields."""
+    form = forms.get("approve_letter")
+    if form is not None and not ops.needs_objection_decision(letter):
+        for name in ("objection_decision", "decision_reasons"):
+            if name in form:
+                delattr(form, name)
+
+
 def _missing_content(spec, errors: dict) -> list[str]:
     """What the draft still lacks, each message once (a group's message already names its fields)."""
     labels = {f.name: str(f.label) for f in spec.fields}
@@ -72,11 +82,13 @@ def render_letter_page(letter, *, failed: tuple | None = None) -> str:
             forms[name] = form
             apply_errors(form, {k: v for k, v in errors.items() if k in form})
             problems = [str(v) for k, v in errors.items() if k not in form]
+    _without_decision(forms, letter)
     by_name = {o.action.name: o for o in shown}
     editable = "update_letter" in by_name and by_name["update_letter"].enabled
     missing = _missing_content(spec, rendering.check_required(letter.template, letter.fields))
     return render_template(
         "letters/letter.html", letter=letter, case=letter.case, spec=spec,
+        objections=ops.objections_for(letter), decision_labels=ops.DECISION_LABELS,
         status_labels={s.value: label for s, label in LETTER_LABELS.items()}, delivery_labels=DELIVERY_LABELS,
         form=fields, editable=editable, submit_offer=by_name.get("submit_letter") if editable else None,
         offers=[o for o in shown if not (editable and o.action.name in composer_actions)
