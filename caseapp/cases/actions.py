@@ -72,8 +72,6 @@ def _close(ctx: Ctx, data: dict):
                           delivered_on=data.get("delivered_on"), today=ctx.today)
 
 
-DATE_HELP = _l("A date like 2026-11-27.")
-
 register(
     Action(
         name="accept", label=_l("Accept"), roles=HANDLERS, when=case_status("accept"), page=True, style="primary",

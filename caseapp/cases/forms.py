@@ -1,7 +1,9 @@
-"""Office forms: registering a paper request, the triage and handling actions, notes, inbox filters.
+"""Office forms of cases: registering a paper request, the ID reveal, the inbox's date filters, and
+the request fields the portal's form shares. The handling actions' forms are built from their
+declared input schemas (caseapp.core.inputs).
 
-Field rules live in caseapp.cases.validation and the operations; these forms carry the values
-(and the case `version` the user saw) and show the messages beside the fields.
+Field rules live in caseapp.cases.validation and the operations; these forms carry the values and
+show the messages beside the fields.
 """
 from __future__ import annotations
 
@@ -11,21 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
 from caseapp.cases.validation import MAX_LENGTHS
 from caseapp.core.forms import Mandatory, choices
 from caseapp.cases.models import CHANNELS
-from caseapp.cases.outcomes import OUTCOMES
-from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD
 from caseapp.cases.labels import (
     APPLICANT_TYPE_LABELS,
     CHANNEL_LABELS,
@@ -108,22 +101,6 @@ class DateText(StringField):
 
 
 
-class VersionedForm(FlaskForm):
-    """A form acting on a case: it carries the case version the user saw (optimistic locking)."""
-
-    version = HiddenField()
-
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
-
-    def validate_version(self, field):
-        if self.expected_version() is None:
-            raise ValidationError(_l("The form is incomplete. Please reload the page and try again."))
-
-
 class RegisterForm(RequestFieldsForm):
     """A paper, post, fax, e-mail, in-person or oral request entered by a clerk (SPEC §2)."""
 
@@ -152,60 +129,6 @@ class RegisterForm(RequestFieldsForm):
         # "online" would make register_case compute the receipt date itself: not for paper requests.
         if field.data not in PAPER_CHANNELS:
             raise ValidationError(_l("Please choose how the request arrived."))
-
-
-class AcceptForm(VersionedForm):
-    pass
-
-
-class CorrectionRequestForm(VersionedForm):
-    details = TextAreaField(_l("What the applicant must correct or complete"), validators=[Mandatory()],
-                            render_kw={"rows": 5, "maxlength": 5000})
-    period_days = IntegerField(
-        _l("Correction period (working days)"), default=DEFAULT_CORRECTION_PERIOD,
-        validators=[InputRequired(message=_l("Please enter the correction period.")),
-                    NumberRange(min=1, max=60, message=_l("The correction period is 1 to 60 working days."))],
-        render_kw={"min": 1, "max": 60},
-    )
-
-
-class ReceiveCorrectionForm(VersionedForm):
-    description = TextAreaField(_l("The corrected or supplemented content"), validators=[Mandatory()],
-                                render_kw={"rows": 5, "maxlength": 5000})
-    received_on = DateText(_l("Date the correction arrived"), validators=[Mandatory()])
-
-    def validate_received_on(self, field):
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Please enter the date the correction arrived."))
-
-
-class AssignForm(VersionedForm):
-    user = SelectField(_l("Handler"), validators=[Mandatory()], validate_choice=False, choices=[])
-
-
-class CloseForm(VersionedForm):
-    outcome = SelectField(_l("Outcome"), validators=[Mandatory()], validate_choice=False,
-                          choices=choices([("", "—")] + [(o.code, o.label) for o in OUTCOMES]))
-    reason = TextAreaField(_l("Reason for closing directly"), validators=[Mandatory()],
-                           render_kw={"rows": 3, "maxlength": 2000})
-
-    def validate_reason(self, field):
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Please give the reason for closing the case directly."))
-
-
-class ReopenForm(VersionedForm):
-    reason = TextAreaField(_l("Decision ordering a new reply (reconsideration or court)"), validators=[Mandatory()],
-                           render_kw={"rows": 3, "maxlength": 2000})
-
-
-class WithdrawForm(VersionedForm):
-    reason = TextAreaField(_l("How the applicant withdrew, and why (optional)"), validators=[Optional()],
-                           render_kw={"rows": 3, "maxlength": 1000})
-
-
-class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Internal note"), validators=[Mandatory()], render_kw={"rows": 3, "maxlength": 5000})
 
 
 class RevealForm(FlaskForm):

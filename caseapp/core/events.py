@@ -130,12 +130,6 @@ def event_label(code: str) -> str:
     return str(found.label) if found else str(_l("Other event"))
 
 
-def event_description(code: str) -> str:
-    """The translated one-line description of an event code."""
-    found = EVENTS.get(code)
-    return str(found.description) if found else ""
-
-
 def is_labelled(code: str) -> bool:
     """Whether the event code has a row in the table."""
     return code in EVENTS

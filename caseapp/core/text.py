@@ -64,11 +64,6 @@ def check_text(value: str, *, multiline: bool = False) -> str:
     return value
 
 
-def is_safe_text(value: str, *, multiline: bool = False) -> bool:
-    """Whether check_text would accept the value."""
-    return unsafe_character(value, multiline=multiline) is None
-
-
 # --- JSON -------------------------------------------------------------------------------------------
 
 # The largest integer a JSON body may carry: ids and numbers are INTEGER columns, 32-bit on PostgreSQL.

@@ -340,15 +340,6 @@ def conversions_per_year(agency_id: int | None) -> dict[int, int]:
     return {int(y): int(n) for y, n in db.session.execute(q).all()}
 
 
-def conversions_by_agency(year: int) -> dict[int, int]:
-    """Entries published in a year, per agency id."""
-    q = (sa.select(PublicEntry.agency_id, sa.func.count(PublicEntry.id))
-         .where(PublicEntry.status == "published", PublicEntry.published_on >= date(year, 1, 1),
-                PublicEntry.published_on <= date(year, 12, 31))
-         .group_by(PublicEntry.agency_id))
-    return {a: int(n) for a, n in db.session.execute(q).all()}
-
-
 @dataclass(frozen=True)
 class PublicationTime:
     entry_id: int

@@ -133,14 +133,6 @@ def close_finished_orders(today: date) -> int:
     return closed
 
 
-def open_orders(agency_id: int | None) -> list[SupervisionOrder]:
-    """The open supervision orders of an agency (all agencies for None), oldest first."""
-    q = sa.select(SupervisionOrder).where(SupervisionOrder.closed_on.is_(None))
-    if agency_id is not None:
-        q = q.where(SupervisionOrder.agency_id == agency_id)
-    return list(db.session.scalars(q.order_by(SupervisionOrder.opened_on, SupervisionOrder.id)))
-
-
 def supervision_order_json(case) -> dict | None:
     """The case's order for the API: {"opened_on", "closed_on"} or None."""
     order = order_for_case(case.id)
