@@ -51,6 +51,9 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
     _register_actions()
     _register_blueprints(app)
     _register_hooks(app)
+    from caseapp.core.actions import install_door
+
+    install_door()  # a request's writes go through the action runner (caseapp.core.actions)
     from caseapp.core.errors import register_error_handlers
 
     register_error_handlers(app)
@@ -130,12 +133,16 @@ def _import_models() -> None:
 
 def _register_actions() -> None:
     """Import every domain's action registry (each declares its actions once, on import)."""
+    import caseapp.admin.actions  # noqa: F401
     import caseapp.cases.actions  # noqa: F401
     import caseapp.consultations.actions  # noqa: F401
     import caseapp.disclosure.actions  # noqa: F401
     import caseapp.fees.actions  # noqa: F401
+    import caseapp.intake.actions  # noqa: F401
+    import caseapp.jobs.actions  # noqa: F401
     import caseapp.jobs.sweep  # noqa: F401 - its subscriber recomputes due dates after a calendar import
     import caseapp.letters.actions  # noqa: F401
+    import caseapp.stats.actions  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

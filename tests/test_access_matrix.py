@@ -113,7 +113,7 @@ ACTION_OF_PATH = {
     "propose-fee": "propose_fee", "approve-fee": "approve_fee", "record-payment": "record_payment",
     "record-fee-receipt": "record_fee_receipt",
     "edit": "update_letter", "submit": "submit_letter", "approve": "approve_letter", "return": "return_letter",
-    "issue": "issue_letter",
+    "issue": "issue_letter", "record-review": "record_review",
 }
 ACTION_OF_PATH.update(DISCLOSURE_ACTION_PATHS)
 ACTION_OF_PATH.update(CONSULTATION_ACTION_PATHS)
@@ -134,10 +134,10 @@ def _office_rules() -> list[tuple]:
                 continue
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 if rule.endpoint == "office.case_action":
-                    keys += [(rule.endpoint, method, a.slug) for a in all_actions(target="case")
+                    keys += [(rule.endpoint, method, a.slug) for a in all_actions(target="case", door="staff")
                              if method == "POST" or a.page]
                 elif rule.endpoint == "office.letter_action":
-                    keys += [(rule.endpoint, method, a.slug) for a in all_actions(target="letter")]
+                    keys += [(rule.endpoint, method, a.slug) for a in all_actions(target="letter", door="staff")]
                 else:
                     keys.append((rule.endpoint, method))
         paths = {r.endpoint: r.rule for r in app.url_map.iter_rules()}

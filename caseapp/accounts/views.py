@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from caseapp.accounts.forms import LoginForm
 from caseapp.accounts.operations import SESSION_GENERATION_KEY, authenticate, end_all_sessions
+from caseapp.core.actions import outside_runner
 from caseapp.core.throttle import client_address, failed
 from caseapp.extensions import db, throttle
 
@@ -25,6 +26,7 @@ def _username_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@outside_runner("signing in: the user's session and last login, before anyone acts")
 @throttle.limit(_login_limit, scope="login", methods=("POST",), failures_only=True)
 @throttle.limit(_login_limit, scope="login-user", key=_username_key, methods=("POST",), failures_only=True)
 def login():
@@ -52,6 +54,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@outside_runner("signing out: the user's own sessions end")
 @login_required
 def logout():
     """Sign the user out (POST with CSRF, so a link cannot log anyone out)."""

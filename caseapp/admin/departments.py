@@ -17,6 +17,7 @@ from wtforms import SelectField, StringField
 
 from caseapp.accounts.models import Agency, Department
 from caseapp.accounts.operations import create_department, list_agencies
+from caseapp.core.actions import Ctx, get_action, message_for, perform
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors, choices
 from caseapp.core.permissions import Role, roles_required
@@ -67,14 +68,14 @@ def departments():
         try:
             if agency is None:
                 raise ValidationError(_l("Please choose an agency."), errors={"agency": _l("Please choose an agency.")})
-            dept = add_department(agency, form.code.data, form.name.data, actor=current_user)
-            db.session.commit()
+            action = get_action("add_department")
+            ctx = Ctx(user=current_user._get_current_object(), case=None, target=agency)
+            dept = perform(action, ctx, {"code": form.code.data, "name": form.name.data}, source="office")
         except ValidationError as err:
-            db.session.rollback()
             apply_errors(form, err.errors)
             flash(str(err.message), "danger")
         else:
-            flash(_("Department %(name)s created.", name=dept.name), "success")
+            flash(message_for(action, ctx, dept), "success")
             return redirect(url_for("admin_departments.departments"))
     status = 422 if request.method == "POST" else 200  # invalid input: the page again, with the messages
     return render_template("admin/departments.html", agencies=agencies, form=form), status

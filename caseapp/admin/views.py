@@ -12,14 +12,13 @@ from caseapp.accounts.operations import (
     get_agency_by_code,
     list_agencies,
     list_users,
-    update_agency_settings,
 )
 from caseapp.admin.forms import AgencySettingsForm, CalendarImportForm
-from caseapp.calendar.operations import import_calendar_text, list_years
+from caseapp.calendar.operations import list_years
 from caseapp.calendar.service import year_summary
+from caseapp.core.actions import Ctx, get_action, message_for, perform
 from caseapp.core.errors import ValidationError
 from caseapp.core.permissions import ROLE_LABELS, Role, roles_required
-from caseapp.extensions import db
 from caseapp.letters.rendering import missing_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/office/admin")
@@ -53,13 +52,12 @@ def calendar():
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise ValidationError(_("The file is not UTF-8 text.")) from None
-            year = import_calendar_text(text, actor=current_user)
+            action, ctx = get_action("import_calendar"), Ctx(user=current_user._get_current_object(), case=None)
+            year = perform(action, ctx, {"text": text}, source="api")
         except ValidationError as err:
-            db.session.rollback()
             form.file.errors = [*form.file.errors, err.message]
         else:
-            db.session.commit()
-            flash(_("The calendar of %(year)s was imported.", year=year.year), "success")
+            flash(message_for(action, ctx, year), "success")
             return redirect(url_for("admin.calendar_year", year=year.year))
     return render_template("admin/calendar.html", form=form, years=list_years())
 
@@ -107,19 +105,16 @@ def agency_edit(agency_code: str):
             getattr(form, name).data = value if isinstance(value, bool) else ("" if value is None else str(value))
     elif form.validate_on_submit():
         changes = {name: getattr(form, name).data for name in AGENCY_SETTINGS}
+        action, ctx = get_action("edit_agency_settings"), Ctx(user=current_user._get_current_object(), case=None,
+                                                              target=agency)
         try:
-            changed = update_agency_settings(agency, current_user, **changes)
+            changed = perform(action, ctx, {"settings": changes}, source="api")
         except ValidationError as err:
-            db.session.rollback()
             for name, message in err.errors.items():
                 if hasattr(form, name):
                     getattr(form, name).errors = [*getattr(form, name).errors, message]
             flash(str(err.message), "danger")
         else:
-            db.session.commit()
-            if changed:
-                flash(_("The settings of %(name)s were saved.", name=agency.name), "success")
-            else:
-                flash(_("Nothing was changed."), "info")
+            flash(message_for(action, ctx, changed), "success" if changed else "info")
             return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_edit.html", form=form, agency=agency)

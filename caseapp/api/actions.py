@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from caseapp.api import bp
 from caseapp.api.staff import load_case, serialize_case
-from caseapp.core.actions import all_actions, context_for, get_action, perform, role_refusal
+from caseapp.core.actions import case_actions, context_for, get_action, perform, role_refusal
 from caseapp.core.errors import ForbiddenError, ValidationError, json_error
 from caseapp.core.permissions import acting_user
 from caseapp.extensions import db
@@ -23,7 +23,7 @@ def _acting_staff():
     user = acting_user()
     if user is None:
         return None, json_error(401, "unauthorized", _("Please log in."))
-    if all(role_refusal(a, user) is not None for a in all_actions()):
+    if all(role_refusal(a, user) is not None for a in case_actions()):
         raise ForbiddenError(_("Your role may not take this action."))
     return user, None
 
@@ -48,9 +48,9 @@ def case_action(tracking_number: str):
     if not isinstance(body, dict):
         return json_error(400, "bad_request", _("The body must be a JSON object."))
     action = get_action(body.get("action"))
-    if action is None:
+    if action not in case_actions():
         raise ValidationError(_("Please correct the marked fields."), errors={"action": _(
-            "Unknown action. Use one of: %(actions)s.", actions=", ".join(a.name for a in all_actions()))})
+            "Unknown action. Use one of: %(actions)s.", actions=", ".join(a.name for a in case_actions()))})
     refused = role_refusal(action, user)
     if refused is not None:
         raise refused

@@ -23,7 +23,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.outcomes import get_outcome
 from caseapp.cases.queries import ApplicantMatch, match_applicant
 from caseapp.cases.states import STATUS_LABELS, Status
-from caseapp.cases.validation import validate_request
+from caseapp.core.actions import Applicant, Ctx, get_action, perform
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.i18n import select_locale
@@ -34,12 +34,7 @@ from caseapp.disclosure.queries import search_public_items
 from caseapp.extensions import db
 from caseapp.intake import queries
 from caseapp.intake.limits import limited_filing, limited_lookup
-from caseapp.intake.operations import (
-    submit_correction,
-    submit_online_request,
-    upgrade_query_code_hash,
-    withdraw_request,
-)
+from caseapp.intake.operations import upgrade_query_code_hash
 from caseapp.letters import queries as letter_queries
 
 TOP_FIELDS = ("description", "document_ref", "purpose", "form", "delivery", "assistance_note")
@@ -301,20 +296,17 @@ def create_request():
         if earlier is not None:
             return _replay(earlier, body_hash)
     agency = queries.get_active_agency(agency_code)
-    if agency is None:
-        _clean, errors = validate_request(data)
-        errors["agency"] = _("Unknown agency code; see GET /api/v1/agencies.")
-        raise _field_error(_api_fields(errors, names))
+    raw = {"request": data, "id_scan": uploads.get("id_scan", []), "files": uploads.get("supporting", []),
+           "submission_scope": "api" if key else None, "submission_key": key, "request_hash": body_hash if key else None}
     try:
-        reg = submit_online_request(agency, data, uploads, submission_scope="api" if key else None,
-                                    submission_key=key, request_hash=body_hash if key else None)
-        db.session.commit()
+        reg = perform(get_action("file_request"), Ctx(user=Applicant(), case=None, target=agency), raw, source="api")
     except ValidationError as err:
-        db.session.rollback()
-        raise ValidationError(err.message, errors=_api_fields(err.errors, names)) from None
+        errors = dict(err.errors)
+        if agency is None:
+            errors["agency"] = _("Unknown agency code; see GET /api/v1/agencies.")
+        raise ValidationError(err.message, errors=_api_fields(errors, names)) from None
     except sa.exc.IntegrityError:
         # The same Idempotency-Key filed concurrently: answer as a retry.
-        db.session.rollback()
         earlier = queries.find_submission("api", key) if key else None
         if earlier is None:
             raise
@@ -354,6 +346,14 @@ def _json_bytes(data: dict) -> bytes:
     return current_app.json.response(data).get_data()
 
 
+def _applicant_action(name: str, case: Case, raw: dict) -> None:
+    """Run the applicant's action (caseapp.intake.actions) through the one runner."""
+    try:
+        perform(get_action(name), Ctx(user=Applicant(), case=case), raw, source="api")
+    except ValidationError as err:
+        raise ValidationError(err.message, errors=_api_fields(err.errors)) from None
+
+
 @bp.post("/requests/<tracking_number>/withdraw")
 @limited_lookup()
 def withdraw(tracking_number: str):
@@ -364,8 +364,7 @@ def withdraw(tracking_number: str):
     reason = _text(body, "reason", "reason", errors)
     if errors:
         raise _field_error(errors)
-    withdraw_request(case, reason=reason)
-    db.session.commit()
+    _applicant_action("withdraw_request", case, {"reason": reason})
     return jsonify(case_json(case))
 
 
@@ -385,12 +384,7 @@ def correction(tracking_number: str):
             raise _field_error(errors)
         uploads = _json_attachments(body.get("attachments"), default_kind="correction",
                                     kinds=("correction",)).get("correction", [])
-    try:
-        submit_correction(case, text=text or "", uploads=uploads)
-    except ValidationError as err:
-        db.session.rollback()
-        raise ValidationError(err.message, errors=_api_fields(err.errors)) from None
-    db.session.commit()
+    _applicant_action("submit_correction", case, {"text": text or "", "files": uploads})
     return jsonify(case_json(case))
 
 

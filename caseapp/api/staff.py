@@ -16,19 +16,17 @@ from caseapp.api import bp
 from caseapp.api.applicant import read_applicant
 from caseapp.calendar.service import load_calendar
 from caseapp.cases import inbox as inbox_queries
-from caseapp.cases import operations as ops
 from caseapp.cases import states
-from caseapp.core.actions import Ctx, all_actions
-from caseapp.cases.attachments import MAX_FILES, Upload, attach_files, check_uploads
+from caseapp.cases.attachments import MAX_FILES, Upload, check_uploads
 from caseapp.cases.identity import mask_id
 from caseapp.cases.models import APPLICANT_TYPES, CHANNELS, Case
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
 from caseapp.consultations.queries import consultations_for_case_json
+from caseapp.core.actions import Ctx, all_actions, get_action, perform
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
-from caseapp.extensions import db
 from caseapp.jobs.supervision import supervision_order_json
 from caseapp.letters.queries import letters_for_case
 
@@ -115,7 +113,7 @@ def load_case(tracking_number: str) -> Case:
 def open_actions(case: Case) -> list[str]:
     """The case actions its status and rules allow now (whoever asks), as the API lists them."""
     ctx = Ctx(user=None, case=case)
-    return [a.name for a in all_actions(domain="cases")
+    return [a.name for a in all_actions(domain="cases", door="staff")
             if (a.when is None or a.when(ctx) is None) and all(g(ctx) is None for g in a.guards)]
 
 
@@ -140,13 +138,13 @@ def create_case():
         _invalid({"channel": _("Please choose how the request arrived: in_person, post, fax, email or oral.")})
     received_on = _day(body.get("received_on"), "received_on")
     uploads = _uploads(body.get("attachments"))
+    raw = {"request": data, "channel": channel, "received_on": received_on.isoformat() if received_on else None,
+           "files": uploads}
     try:
-        reg = ops.register_case(user.agency, data, channel=channel, received_on=received_on, actor=user)
-        attach_files(reg.case, uploads, kind="scan", actor=user)
+        reg = perform(get_action("register_request"), Ctx(user=user, case=None, target=user.agency), raw,
+                      source="api")
     except ValidationError as err:
-        db.session.rollback()
         raise ValidationError(err.message, errors={names.get(k, k): v for k, v in err.errors.items()}) from None
-    db.session.commit()
     return jsonify({**serialize_case(reg.case), "query_code": reg.query_code}), 201
 
 

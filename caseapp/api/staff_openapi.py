@@ -7,12 +7,12 @@ from caseapp.api.staff import MAX_PER_PAGE
 from caseapp.cases import inbox as inbox_queries
 from caseapp.cases.attachments import MAX_FILES
 from caseapp.cases.models import CHANNELS
-from caseapp.core.actions import all_actions
+from caseapp.core.actions import case_actions
 
 
 def _actions_description() -> str:
     lines = ["Payloads, per action (letter actions name their letter with `letter_id`):"]
-    for a in all_actions():
+    for a in case_actions():
         lines.append(f"{a.name} {a.description or '{}'}" + (" (supervisors)" if {r.value for r in a.roles} == {"supervisor"} else ""))
     lines.append("The answer is the case; an action with a result adds it under `result` and its non-clashing keys "
                  "at the top level. Every action carries the `version` last seen (not needed for a dry run); a "
@@ -22,7 +22,7 @@ def _actions_description() -> str:
 
 def _action_properties() -> dict:
     props: dict = {}
-    for a in all_actions():
+    for a in case_actions():
         for name, spec in a.input.openapi().items():
             props.setdefault(name, spec)
     return props
@@ -94,7 +94,7 @@ def openapi_paths() -> dict:
             "description": _actions_description(),
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["action", "version"],
-                "properties": {"action": {"type": "string", "enum": [a.name for a in all_actions()]},
+                "properties": {"action": {"type": "string", "enum": [a.name for a in case_actions()]},
                                "version": {"type": "integer", "description": "The case version last seen."},
                                "dry_run": {"type": "boolean"}, "letter_id": {"type": "integer", "minimum": 1},
                                **_action_properties()}}}}},

@@ -23,7 +23,6 @@ import struct
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -34,11 +33,12 @@ from caseapp.core import filestore
 from caseapp.core.audit import record_event
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationError
+from caseapp.core.inputs import MAX_UPLOAD_BYTES, Upload, read_uploads  # noqa: F401 (the domain's names)
 from caseapp.extensions import db
 
 KINDS = ("id_scan", "supporting", "correction", "scan")
 MAX_FILES = 10
-MAX_FILE_SIZE = 20 * 1024 * 1024  # 20 MB
+MAX_FILE_SIZE = MAX_UPLOAD_BYTES  # 20 MB
 MAX_NAME_LENGTH = 200
 # DOCX and OFD files are ZIP archives: real ones hold tens or hundreds of parts. More parts, or
 # more declared expanded bytes, are refused before anything is decompressed.
@@ -73,25 +73,6 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     # None: uploaded by the applicant through the portal or the public API.
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
-
-
-@dataclass(frozen=True)
-class Upload:
-    """One received file: the client's file name and its bytes."""
-
-    filename: str
-    data: bytes
-
-
-def read_uploads(storages: Iterable) -> list[Upload]:
-    """Read werkzeug FileStorage objects (empty inputs skipped); reads at most the limit + 1 byte each."""
-    uploads = []
-    for storage in storages:
-        if storage is None or not getattr(storage, "filename", None):
-            continue
-        data = storage.stream.read(MAX_FILE_SIZE + 1)
-        uploads.append(Upload(storage.filename, data))
-    return uploads
 
 
 class ZipTooLarge(Exception):

@@ -18,13 +18,28 @@ from flask_babel import lazy_gettext as _l
 from caseapp.consultations import operations as ops
 from caseapp.consultations.models import KINDS, OPINIONS, PURPOSES
 from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS, PURPOSE_LABELS
-from caseapp.core.actions import Action, Ctx, register
+from caseapp.core.actions import Action, Ctx, register, register_target
+from caseapp.core.errors import ForbiddenError, TransitionError
 from caseapp.core.inputs import Field, Schema
-from caseapp.core.permissions import CASE_HANDLERS
+from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.letters.operations import add_issue_hook
 
 HANDLERS = frozenset(CASE_HANDLERS)
+ADDRESSEES = frozenset({Role.LIAISON, Role.CLERK, Role.SUPERVISOR})
 CONSULTATION_ID = Field("consultation_id", "id", _l("Consultation"), required=True)  # one of the case's
+register_target("consultation", lambda case, body: ops.get_case_consultation(case, (body or {}).get("consultation_id")))
+
+
+def _waiting(ctx: Ctx):
+    if ctx.target.status != "sent":
+        return TransitionError(_l("This consultation has already been answered or has lapsed."))
+    return None
+
+
+def _addressee(ctx: Ctx):
+    if not ops.can_answer(ctx.user, ctx.target):
+        return ForbiddenError(_l("Only the consultation's addressee answers it."))
+    return None
 
 # Issuing a consultation letter sends the consultation it was drafted for (its date counts).
 for _template in ops.LETTER_TEMPLATES.values():
@@ -57,13 +72,14 @@ def _consult(ctx: Ctx, data: dict):
                        agency_name=data.get("agency_name"), agency_address=data.get("agency_address"),
                        purpose=data.get("purpose"),
                        third_party=data.get("third_party"), sent_on=data.get("sent_on"),
-                       delivered_on=data.get("delivered_on"), due_days=data.get("due_days"), today=ctx.today)
+                       delivered_on=data.get("delivered_on"), due_days=data.get("due_days"),
+                       attachment_ids=data.get("attachments") or (), uploads=data.get("files") or (), today=ctx.today)
 
 
 def _record(ctx: Ctx, data: dict):
     c = ops.get_case_consultation(ctx.case, data.get("consultation_id"))
     return ops.record_opinion(c, actor=ctx.user, opinion=data.get("opinion"), reasons=data.get("reasons"),
-                              received_on=data.get("received_on"), today=ctx.today)
+                              received_on=data.get("received_on"), uploads=data.get("files") or (), today=ctx.today)
 
 
 def _receipt(ctx: Ctx, data: dict):
@@ -116,6 +132,10 @@ register(
             Field("delivered_on", "date", _l("Received by the addressee on"), schema={
                 "description": "A department or an agency on the platform only (see sent_on)."}),
             Field("due_days", "int", _l("Time limit (working days)")),
+            Field("attachments", "ids", _l("Files of the case to send"), schema={
+                "description": "Ids of the case's files sent with the consultation (not the applicant's identity "
+                               "documents)."}),
+            Field("files", "files", _l("Other material (PDF, image, DOCX or OFD)")),
         ),
         operation=_consult, result=_consultation_json, after=_panel,
         done=lambda ctx, c: _consult_done(c),
@@ -134,6 +154,7 @@ register(
             Field("reasons", "longtext", _l("Reasons"), required=True, max_length=5000,
                   message=_l("Please give the reasons for the opinion.")),
             Field("received_on", "date", _l("Answer received on")),
+            Field("files", "files", _l("Files (PDF, image, DOCX or OFD)")),
         ),
         operation=_record, result=_consultation_json, after=_panel,
         done=_l("The opinion was recorded."),
@@ -164,5 +185,38 @@ register(
         operation=_cancel, result=_consultation_json, after=_panel,
         done=_l("The consultation was cancelled."),
         description=_l("{consultation_id, reason}: a consultation awaiting its answer is withdrawn; its pause ends"),
+    ),
+    Action(
+        name="answer_consultation", label=_l("Send the answer"), domain="consultations", door="addressee",
+        target="consultation", roles=ADDRESSEES, versioned=False, when=_waiting, guards=(_addressee,),
+        agency=lambda ctx: ctx.target.addressee_agency_id or ctx.target.agency_id,
+        input=Schema(
+            Field("opinion", "choice", _l("Opinion"), required=True,
+                  message=_l("Please choose agree, disagree or partial."),
+                  choices=lambda ctx: list(OPINION_LABELS.items()), schema={"enum": list(OPINIONS)}),
+            Field("reasons", "longtext", _l("Reasons"), required=True, max_length=5000,
+                  message=_l("Please give the reasons for the opinion.")),
+            Field("files", "files", _l("Files (PDF, image, DOCX or OFD)")),
+        ),
+        operation=lambda ctx, data: ops.answer_consultation(ctx.target, actor=ctx.user, opinion=data.get("opinion"),
+                                                            reasons=data.get("reasons"),
+                                                            uploads=data.get("files") or (), today=ctx.today),
+        done=_l("Your answer was sent."),
+    ),
+    Action(
+        name="draft_disclosure_notice", label=_l("Draft the notice of disclosure to the third party"),
+        domain="consultations", target="consultation", roles=HANDLERS, versioned=False,
+        input=Schema(
+            Field("content", "longtext", _l("Information to be disclosed"), required=True, max_length=5000,
+                  message=_l("Please say what will be disclosed.")),
+            Field("reasons", "longtext", _l("Public-interest reasons"), required=True, max_length=5000,
+                  message=_l("Please give the public-interest reasons for disclosing.")),
+        ),
+        operation=lambda ctx, data: ops.draft_disclosure_notice(ctx.target, actor=ctx.user, content=data["content"],
+                                                                reasons=data["reasons"], today=ctx.today),
+        result=lambda ctx, letter: {"letter_id": letter.id},
+        done=_l("The disclosure notice to the third party was drafted."),
+        description="{consultation_id, content, reasons}: the notice to a third party that objected (Reg. 32) "
+                    "-> letter_id",
     ),
 )

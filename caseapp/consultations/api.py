@@ -13,13 +13,9 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from caseapp.accounts.bearer import bearer_authentication
-from caseapp.consultations import operations as ops
 from caseapp.consultations import queries
-from caseapp.core.errors import (
-    ForbiddenError,
-    NotFoundError,
-    ValidationError,
-)
+from caseapp.core.actions import Ctx, get_action, perform
+from caseapp.core.errors import NotFoundError, ValidationError
 from caseapp.core.permissions import Role, acting_user, roles_required
 from caseapp.extensions import csrf, db
 
@@ -68,11 +64,7 @@ def answer_consultation(consultation_id: int):
     c = queries.visible_consultation(user, consultation_id)
     if c is None:
         raise NotFoundError()
-    if not ops.can_answer(user, c):
-        raise ForbiddenError()
-    body = _body()
-    ops.answer_consultation(c, actor=user, opinion=body.get("opinion"), reasons=body.get("reasons"))
-    db.session.commit()
+    perform(get_action("answer_consultation"), Ctx(user=user, case=c.case, target=c), _body(), source="api")
     return jsonify(queries.consultation_json(c, detail=True))
 
 

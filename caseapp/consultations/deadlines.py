@@ -62,9 +62,10 @@ def remind_department(c: Consultation, *, today: date) -> int:
     return sum(1 for n in sent if n is not None)
 
 
-def lapse_due_consultations(today: date) -> dict[str, int]:
+def lapse_due_consultations(today: date, run) -> dict[str, int]:
     """The sweep's part: remind departments on their due day, escalate those past it, and lapse
-    outside consultations (deemed consent for agencies, lapsed for third parties)."""
+    outside consultations (deemed consent for agencies, lapsed for third parties). `run(name, c)`
+    takes the sweep's action of that name on the consultation (caseapp.jobs.actions)."""
     counts = {"consultations_deemed_consent": 0, "consultations_lapsed": 0, "consultations_escalated": 0,
               "consultations_reminded": 0}
     due_today = sa.select(Consultation).where(Consultation.status == "sent", Consultation.kind == "department",
@@ -78,9 +79,9 @@ def lapse_due_consultations(today: date) -> dict[str, int]:
         if c.kind == "department":
             if states.is_final(c.case.status):
                 continue  # the case was decided without the department's answer: nobody to chase
-            escalate_consultation(c, today=today)
+            run("escalate_consultation", c)
             counts["consultations_escalated"] += 1
         else:
-            lapse_consultation(c, today=today)
+            run("lapse_consultation", c)
             counts["consultations_deemed_consent" if c.kind == "agency" else "consultations_lapsed"] += 1
     return counts

@@ -30,7 +30,7 @@ from caseapp.core import filestore
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today
 from caseapp.core.db import flush_or_stale
-from caseapp.core.errors import ForbiddenError, NotFoundError, StaleVersionError, TransitionError, ValidationError
+from caseapp.core.errors import NotFoundError, TransitionError, ValidationError
 from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS, Role
@@ -148,16 +148,10 @@ def consult(
     case: Case, *, actor: User, kind: str, question: str, department=None, agency=None, third_party=None,
     agency_name=None, agency_address=None, purpose=None, sent_on=None, delivered_on=None, due_days=None,
     attachment_ids: Iterable[int] = (),
-    uploads: Sequence[Upload] = (), today: date | None = None, expected_version: int | None = None,
+    uploads: Sequence[Upload] = (), today: date | None = None,
 ) -> Consultation:
-    """Send a consultation to a department, another agency or a third party; outside ones pause the clock."""
-    if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != case.agency_id:
-        raise ForbiddenError()
-    if expected_version is not None and expected_version != case.version:
-        raise StaleVersionError()
-    refused = consult_refusal(case)
-    if refused is not None:
-        raise refused
+    """Send a consultation to a department, another agency or a third party; outside ones pause the
+    clock. The action `consult` checked who, where and when (caseapp.consultations.actions)."""
     today = today or local_today()
     cal = load_calendar()
     if kind not in KINDS:
@@ -395,14 +389,9 @@ def can_answer(user: User | None, c: Consultation) -> bool:
 
 
 def answer_consultation(c: Consultation, *, actor: User, opinion, reasons, uploads: Sequence[Upload] = (),
-                        today: date | None = None, expected_version: int | None = None) -> Consultation:
-    """The addressee answers on the platform: agree, disagree or partial, with reasons and files."""
-    if not can_answer(actor, c):
-        raise ForbiddenError()
-    if expected_version is not None and expected_version != c.version:
-        raise StaleVersionError()
-    if c.status != "sent":
-        raise TransitionError(_l("This consultation has already been answered or has lapsed."))
+                        today: date | None = None) -> Consultation:
+    """The addressee answers on the platform: agree, disagree or partial, with reasons and files (the
+    action `answer_consultation` checked that the user is the addressee and the consultation waits)."""
     opinion, text = _check_opinion(opinion, reasons)
     today = today or local_today()
     before = _snapshot(c)
@@ -438,13 +427,8 @@ def answers_on_paper(c: Consultation) -> bool:
 
 
 def record_opinion(c: Consultation, *, actor: User, opinion, reasons, received_on=None,
-                   uploads: Sequence[Upload] = (), today: date | None = None,
-                   expected_version: int | None = None) -> Consultation:
+                   uploads: Sequence[Upload] = (), today: date | None = None) -> Consultation:
     """A clerk of the asking agency records an opinion that arrived on paper, with the day it was received."""
-    if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != c.agency_id:
-        raise ForbiddenError()
-    if expected_version is not None and expected_version != c.version:
-        raise StaleVersionError()
     if c.status != "sent":
         raise TransitionError(_l("This consultation has already been answered or has lapsed."))
     if c.awaiting_letter:
@@ -474,8 +458,6 @@ def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, d
     disclosure must leave the third party at least 15 working days after the notice reaches it
     (checked on approval and issue); by default it is the first working day after that, were the
     notice issued today. It can still be drafted once the case is closed with a disclosure."""
-    if actor is None or actor.role not in CASE_HANDLERS or actor.agency_id != c.agency_id:
-        raise ForbiddenError()
     if c.kind != "third_party" or c.opinion not in ("disagree", "partial"):
         raise TransitionError(_l("A disclosure notice is only for a third party that objected."))
     today = today or local_today()

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.accounts.operations import list_agencies
-from caseapp.cases.attachments import attachments_for_case, read_uploads
+from caseapp.cases.attachments import attachments_for_case
 from caseapp.cases.models import Case
 from caseapp.cases.queries import get_case
 from caseapp.consultations import operations as ops
@@ -18,7 +18,8 @@ from caseapp.consultations import queries
 from caseapp.consultations.forms import AnswerForm, ConsultForm, DisclosureNoticeForm, RecordOpinionForm
 from caseapp.core import filestore
 from caseapp.core.clock import local_today
-from caseapp.core.errors import DomainError, ValidationError
+from caseapp.core.actions import Ctx, attempt
+from caseapp.core.errors import ForbiddenError
 from caseapp.core.forms import apply_errors, choices
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
 from caseapp.extensions import db
@@ -26,6 +27,8 @@ from caseapp.extensions import db
 bp = Blueprint("consultations", __name__, url_prefix="/office")
 
 ADDRESSEES = (Role.LIAISON, Role.CLERK, Role.SUPERVISOR)
+KIND_INPUTS = {"department": ("department", "due_days"), "agency": ("agency", "agency_name", "agency_address", "purpose"),
+               "third_party": ("third_party_name", "third_party_address", "third_party_phone")}
 ANYONE = (Role.CLERK, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR, Role.ADMIN)
 
 
@@ -44,11 +47,16 @@ def _load_consultation(consultation_id: int):
     return c
 
 
-def _fail(err: DomainError, form=None) -> None:
-    db.session.rollback()
-    if form is not None and isinstance(err, ValidationError):
-        apply_errors(form, err.errors)
-    flash(str(err.message), "danger")
+def _run(name: str, c_case: Case, target, raw, form):
+    """A consultation action (caseapp.consultations.actions) from an office form: its messages go
+    beside the form's fields and are flashed; 403 for a user it is not for."""
+    done = attempt(name, Ctx(user=current_user._get_current_object(), case=c_case, target=target), raw)
+    if isinstance(done.error, ForbiddenError):
+        abort(403)
+    if not done.ok:
+        apply_errors(form, done.errors)
+    flash(done.message, "success" if done.ok else "danger")
+    return done
 
 
 # --- Case panel (included at the end of the case page) ---------------------------------------------
@@ -89,25 +97,14 @@ def consult(tracking_number: str):
     if request.method == "GET":
         form.sent_on.data = local_today().isoformat()
     if form.validate_on_submit():
-        kind = form.kind.data
-        try:
-            c = ops.consult(
-                case, actor=current_user, kind=kind, question=form.question.data,
-                department=form.department.data if kind == "department" else None,
-                agency=form.agency.data if kind == "agency" else None,
-                agency_name=form.agency_name.data if kind == "agency" else None,
-                agency_address=form.agency_address.data if kind == "agency" else None,
-                purpose=form.purpose.data if kind == "agency" else None,
-                third_party={"name": form.third_party_name.data, "address": form.third_party_address.data,
-                             "phone": form.third_party_phone.data} if kind == "third_party" else None,
-                sent_on=form.sent_on.data, delivered_on=form.delivered_on.data,
-                due_days=form.due_days.data if kind == "department" else None,
-                attachment_ids=form.attachments.data or (), uploads=read_uploads(form.files.data or ()))
-            db.session.commit()
-        except DomainError as err:
-            _fail(err, form)
-        else:
-            flash(_("The consultation was sent; it is due on %(day)s.", day=c.due_on.isoformat()), "success")
+        # The form's fields carry the schema's names (caseapp.consultations.actions); the page shows the
+        # inputs of every kind of addressee, and only the chosen kind's are sent on.
+        raw = request.form.copy()
+        for kind, names in KIND_INPUTS.items():
+            if kind != form.kind.data:
+                for name in names:
+                    raw.pop(name, None)
+        if _run("consult", case, case, raw, form).ok:
             return redirect(url_for("office.case_page", tracking_number=case.tracking_number) + "#consultations")
     status = 422 if request.method == "POST" else 200  # invalid input: the page again, with the messages
     return render_template("consultations/consult.html", case=case, form=form), status
@@ -158,18 +155,9 @@ def _detail_page(c, answer_form, record_form, notice_form):
 def answer(consultation_id: int):
     """The addressee answers: agree, disagree or partial, with reasons and files."""
     c = _load_consultation(consultation_id)
-    if not ops.can_answer(current_user, c):
-        abort(403)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
-            ops.answer_consultation(c, actor=current_user, opinion=form.opinion.data, reasons=form.reasons.data,
-                                    uploads=read_uploads(form.files.data or ()))
-            db.session.commit()
-        except DomainError as err:
-            _fail(err, form)
-        else:
-            flash(_("Your answer was sent."), "success")
+        if _run("answer_consultation", c.case, c, request.form, form).ok:
             return redirect(url_for("consultations.detail", consultation_id=c.id))
     return _detail_page(c, form, RecordOpinionForm(), DisclosureNoticeForm()), 422
 
@@ -180,18 +168,9 @@ def answer(consultation_id: int):
 def record(consultation_id: int):
     """A clerk records an answer that arrived on paper, with the date it was received."""
     c = _load_consultation(consultation_id)
-    if current_user.agency_id != c.agency_id:
-        abort(403)
     form = RecordOpinionForm()
     if form.validate_on_submit():
-        try:
-            ops.record_opinion(c, actor=current_user, opinion=form.opinion.data, reasons=form.reasons.data,
-                               received_on=form.received_on.data, uploads=read_uploads(form.files.data or ()))
-            db.session.commit()
-        except DomainError as err:
-            _fail(err, form)
-        else:
-            flash(_("The opinion was recorded."), "success")
+        if _run("record_opinion", c.case, c, {**request.form.to_dict(), "consultation_id": str(c.id)}, form).ok:
             return redirect(url_for("consultations.detail", consultation_id=c.id))
     return _detail_page(c, AnswerForm(), form, DisclosureNoticeForm()), 422
 
@@ -202,19 +181,11 @@ def record(consultation_id: int):
 def disclosure_notice(consultation_id: int):
     """Disclose over a third party's objection: draft the notice to the third party."""
     c = _load_consultation(consultation_id)
-    if current_user.agency_id != c.agency_id:
-        abort(403)
     form = DisclosureNoticeForm()
     if form.validate_on_submit():
-        try:
-            letter = ops.draft_disclosure_notice(c, actor=current_user, content=form.content.data,
-                                                 reasons=form.reasons.data)
-            db.session.commit()
-        except DomainError as err:
-            _fail(err, form)
-        else:
-            flash(_("The disclosure notice to the third party was drafted."), "success")
-            return redirect(url_for("letters.letter_page", letter_id=letter.id))
+        done = _run("draft_disclosure_notice", c.case, c, request.form, form)
+        if done.ok:
+            return redirect(url_for("letters.letter_page", letter_id=done.result.id))
     return _detail_page(c, AnswerForm(), RecordOpinionForm(), form), 422
 
 

@@ -26,25 +26,56 @@ or raises; tests call it directly. Nothing else lists actions or their roles.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, request
+from sqlalchemy import event, orm
+from flask import current_app, flash, has_request_context, redirect, request
 from flask_babel import lazy_gettext as _l
 
 from caseapp.core.clock import local_today
 from caseapp.core.forms import apply_errors
 from caseapp.core.errors import DomainError, ForbiddenError, StaleVersionError, ValidationError
 from caseapp.core.inputs import Schema
+from caseapp.core.permissions import can_access_agency
 from caseapp.extensions import db
 
 Guard = Callable[["Ctx"], DomainError | None]
 
 
+APPLICANT = "applicant"  # the role of whoever unlocked a case with its number and query code
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """The applicant acting on their own request (portal or public API): no account, the case unlocked."""
+
+    role: str = APPLICANT
+    active: bool = True
+    id: None = None
+    agency_id: None = None
+
+
+SYSTEM = "system"  # the periodic sweep (caseapp.jobs)
+
+
+@dataclass(frozen=True)
+class System:
+    """The sweep acting on every agency's cases: lapses, supervision orders, due dates kept current."""
+
+    role: str = SYSTEM
+    active: bool = True
+    id: None = None
+    agency_id: None = None
+
+
 @dataclass
 class Ctx:
-    """Who acts on what: the user, the case and (for letter actions) the letter."""
+    """Who acts on what: the user, the case (None for an action that creates one) and the target
+    (the letter, consultation, entry, ... of target actions; the agency of a creation)."""
 
     user: Any
     case: Any
@@ -65,7 +96,10 @@ class Action:
     operation: Callable[[Ctx, dict], Any]
     roles: frozenset
     domain: str = "cases"
-    target: str = "case"
+    target: str = "case"  # "case", a registered target kind (the API body names it), or "new" (creates a case)
+    door: str = "staff"  # who comes through it: "staff" (office, staff API on the case), "applicant" (portal,
+    # public API), "addressee" (a consultation's addressee, on its own pages and API)
+    agency: Callable[["Ctx"], Any] | None = None  # the agency id the user acts in (default: the case's)
     when: Guard | None = None
     guards: tuple[Guard, ...] = ()
     input: Schema = field(default_factory=Schema)
@@ -110,15 +144,21 @@ def get_action(name) -> Action | None:
     return _REGISTRY.get(name) if isinstance(name, str) else None
 
 
-def all_actions(*, target: str | None = None, domain: str | None = None) -> list[Action]:
-    """Registered actions in declaration order, optionally of one target or domain."""
+def all_actions(*, target: str | None = None, domain: str | None = None, door: str | None = None) -> list[Action]:
+    """Registered actions in declaration order, optionally of one target, domain or door."""
     return [a for a in _REGISTRY.values()
-            if (target is None or a.target == target) and (domain is None or a.domain == domain)]
+            if (target is None or a.target == target) and (domain is None or a.domain == domain)
+            and (door is None or a.door == door)]
+
+
+def case_actions() -> list[Action]:
+    """The actions staff take on an existing case (the staff API's actions endpoint and document)."""
+    return [a for a in all_actions(door="staff") if a.target != "new"]
 
 
 def by_slug(slug: str, target: str) -> Action | None:
     """The action of a target with this office URL part."""
-    return next((a for a in all_actions(target=target) if a.slug == slug), None)
+    return next((a for a in all_actions(target=target, door="staff") if a.slug == slug), None)
 
 
 # --- checking --------------------------------------------------------------------------------------
@@ -130,9 +170,23 @@ def role_refusal(action: Action, user) -> ForbiddenError | None:
     return None
 
 
+def agency_refusal(action: Action, ctx: Ctx) -> ForbiddenError | None:
+    """None when the user may act in the agency of what is acted on (staff of one agency act in it
+    only, platform-wide users anywhere, an applicant on the case they unlocked)."""
+    if action.agency is not None:
+        agency_id = action.agency(ctx)
+    elif action.target == "new":
+        agency_id = getattr(ctx.target, "id", None)  # a creation: the agency the case is filed with
+    else:
+        agency_id = getattr(ctx.case if ctx.case is not None else ctx.target, "agency_id", None)
+    if getattr(ctx.user, "role", None) == APPLICANT or agency_id is None:
+        return None
+    return None if can_access_agency(ctx.user, agency_id) else ForbiddenError()
+
+
 def refusal(action: Action, ctx: Ctx) -> DomainError | None:
-    """Why the action cannot be taken now (role, status, guards), or None."""
-    err = role_refusal(action, ctx.user)
+    """Why the action cannot be taken now (role, agency, status, guards), or None."""
+    err = role_refusal(action, ctx.user) or agency_refusal(action, ctx)
     if err is None and action.when is not None:
         err = action.when(ctx)
     for guard in action.guards:
@@ -170,17 +224,17 @@ def offers(ctx: Ctx, *, target: str = "case", domain: str | None = None) -> list
 
 def check_version(ctx: Ctx, version) -> None:
     """Refuse a stale case version (optimistic locking); None means the client sent none."""
-    if version is not None and version != ctx.case.version:
+    if version is not None and ctx.case is not None and version != ctx.case.version:
         raise StaleVersionError()
 
 
 # --- running ---------------------------------------------------------------------------------------
 
 def perform(action: Action, ctx: Ctx, raw, *, source: str, version: int | None = None,
-            dry_run: bool = False) -> Any:
+            dry_run: bool = False, commit: bool = True) -> Any:
     """Run one action for one request: the role (403), the case version (409), the status and guards
     (409/403), the input (422), the operation, and one commit. Any error rolls everything back,
-    files included."""
+    files included. `commit=False` is for the sweep, whose many actions are one transaction."""
     try:
         err = role_refusal(action, ctx.user)
         if err is not None:
@@ -190,18 +244,145 @@ def perform(action: Action, ctx: Ctx, raw, *, source: str, version: int | None =
         if err is not None:
             raise err
         data = action.input.clean(raw or {}, source=source)
-        if dry_run and action.dry_run is not None:
-            return action.dry_run(ctx, data)
-        result = action.operation(ctx, data)
-        db.session.commit()
+        token = _RUNNING.set(action.name)
+        try:
+            if dry_run and action.dry_run is not None:
+                return action.dry_run(ctx, data)
+            result = action.operation(ctx, data)
+            if commit:
+                db.session.commit()
+            else:
+                db.session.flush()
+        finally:
+            _RUNNING.reset(token)
     except BaseException:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         raise
     return result
 
 
+# --- the one door ------------------------------------------------------------------------------------
+# Every write of a request goes through perform(). A view that must write otherwise (signing in, an
+# applicant's session, marking one's own notifications read) says so with @outside_runner(reason);
+# any other write during a request is refused before it reaches the database.
+
+_RUNNING: ContextVar[str | None] = ContextVar("caseapp_running_action", default=None)
+# Tables a request may write beside an action: rate-limit and receipt bookkeeping, not records.
+_BOOKKEEPING: set[str] = set()
+
+
+class WriteOutsideRunner(RuntimeError):
+    """A view wrote to the database without an action (a programming error: declare the action)."""
+
+
+def outside_runner(reason: str):
+    """Mark a view that writes without an action, with the reason (read by the route-listing test)."""
+    def mark(view):
+        view.writes_outside_runner = reason
+        return view
+    return mark
+
+
+def bookkeeping(*tables: str) -> None:
+    """Declare tables that requests write beside actions (throttles, receipt holds)."""
+    _BOOKKEEPING.update(tables)
+
+
+@contextmanager
+def bookkeeping_write(reason: str):
+    """A write that is not an action (a stronger hash of a query code, stored after a lookup): the
+    block flushes it itself; the reason says what it is."""
+    token = _RUNNING.set(f"({reason})")
+    try:
+        yield
+    finally:
+        _RUNNING.reset(token)
+
+
+def running_action() -> str | None:
+    """The action being performed, or None."""
+    return _RUNNING.get()
+
+
+_GUARDED: ContextVar[str | None] = ContextVar("caseapp_guarded_writes", default=None)
+
+
+@contextmanager
+def one_door(name: str):
+    """Hold a job (the sweep) to the same rule as a request: its writes go through actions."""
+    token = _GUARDED.set(name)
+    try:
+        yield
+    finally:
+        _GUARDED.reset(token)
+
+
+def _guard_flush(session, _context, _instances) -> None:
+    if _RUNNING.get() is not None:
+        return
+    if has_request_context():
+        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+        if view is None or getattr(view, "writes_outside_runner", None):
+            return
+        where = request.endpoint
+    elif _GUARDED.get() is not None:
+        where = _GUARDED.get()
+    else:
+        return  # the CLI, the demo, migrations and tests' own set-up write directly
+    touched = {type(obj).__table__.name for obj in (*session.new, *session.dirty, *session.deleted)
+               if hasattr(type(obj), "__table__") and (obj not in session.dirty or session.is_modified(obj))}
+    written = touched - _BOOKKEEPING
+    if written:
+        raise WriteOutsideRunner(f"{where} writes {sorted(written)} outside the action runner")
+
+
+def install_door() -> None:
+    """Refuse writes outside the runner (once per process)."""
+    if not event.contains(orm.Session, "before_flush", _guard_flush):
+        event.listen(orm.Session, "before_flush", _guard_flush)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a view's try of an action came to: the result, or the refusal (nothing was written)."""
+
+    action: Action
+    ctx: Ctx
+    result: Any = None
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def message(self) -> str:
+        """The action's message afterwards, or the refusal's."""
+        return message_for(self.action, self.ctx, self.result) if self.ok else str(self.error.message)
+
+    @property
+    def errors(self) -> dict:
+        """The refusal's messages per field (a ValidationError's), else none."""
+        return dict(getattr(self.error, "errors", None) or {})
+
+
+def attempt(name: str, ctx: Ctx, raw, *, source: str = "office") -> Attempt:
+    """Run the named action for a view (a page of its own, outside the generic action routes); with
+    `raw` None only ask whether it may be taken now (the refusal, or an Attempt without a result)."""
+    action = get_action(name)
+    if raw is None:
+        return Attempt(action, ctx, error=refusal(action, ctx))
+    try:
+        return Attempt(action, ctx, perform(action, ctx, raw, source=source))
+    except DomainError as err:
+        return Attempt(action, ctx, error=err)
+
+
 def context_for(action: Action, case, user, body: dict | None = None, *, today: date | None = None) -> Ctx:
     """The Ctx of an action named on a case: its target found from the API body (404 if not the case's)."""
+    if action.target == "new" or (action.target != "case" and action.target not in _TARGETS):
+        raise ValidationError(_l("Unknown action."), errors={"action": _l("Unknown action.")})
     target = _TARGETS[action.target](case, body or {}) if action.target != "case" else case
     return Ctx(user=user, case=case, target=target, **({"today": today} if today else {}))
 
@@ -276,6 +457,7 @@ def labelled(actions: Iterable[Action]) -> dict[str, str]:
     return {a.name: str(a.label) for a in actions}
 
 
-__all__ = ["Action", "Ctx", "Guard", "Offer", "act", "all_actions", "by_slug", "check_version", "context_for",
+__all__ = ["APPLICANT", "SYSTEM", "Action", "Applicant", "Attempt", "Ctx", "attempt", "System", "one_door", "WriteOutsideRunner", "bookkeeping", "bookkeeping_write", "install_door",
+           "outside_runner", "running_action", "Guard", "Offer", "act", "all_actions", "by_slug", "case_actions", "check_version", "context_for",
            "get_action", "labelled", "message_for", "offers", "perform", "refusal", "register", "register_target",
            "role_refusal"]

@@ -7,23 +7,54 @@ version included) and `openapi()` the request body's properties.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import Mandatory
 
 MAX_ID = 2**63 - 1  # database integer keys; anything larger is no record
-KINDS = ("text", "longtext", "int", "date", "choice", "bool", "object", "id")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one file; the domain's own checks (type by content, size) follow
+# "ids": several records chosen (a list of ids); "files": files uploaded with an office form (the
+# API takes none: its bodies are JSON).
+KINDS = ("text", "longtext", "int", "date", "choice", "bool", "object", "id", "ids", "files")
 _JSON_TYPES = {"text": "string", "longtext": "string", "int": "integer", "date": "string", "choice": "string",
-               "bool": "boolean", "object": "object", "id": "integer"}
+               "bool": "boolean", "object": "object", "id": "integer", "ids": "array", "files": "array"}
+_FILE_ITEM = {"type": "object", "required": ["filename", "content_base64"],
+              "properties": {"filename": {"type": "string", "maxLength": 200}, "content_base64": {"type": "string"}}}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One received file: the client's file name and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+def read_uploads(storages) -> list[Upload]:
+    """Read werkzeug FileStorage objects (empty inputs skipped); reads at most the limit + 1 byte
+    each, so an oversized file is refused by its size without being read whole."""
+    uploads = []
+    for storage in storages or ():
+        if isinstance(storage, Upload):
+            uploads.append(storage)
+            continue
+        if storage is None or not getattr(storage, "filename", None):
+            continue
+        uploads.append(Upload(storage.filename, storage.stream.read(MAX_UPLOAD_BYTES + 1)))
+    return uploads
 
 
 @dataclass(frozen=True)
@@ -38,6 +69,7 @@ class Field:
     path: tuple[str, ...] = ()  # where the API body carries it (default: top level, by name)
     default: Any = None  # value, or callable(ctx) giving it, for an office form shown empty
     choices: Callable[[Any], list] | None = None  # ctx -> [(value, label)]
+    groups: Callable[[Any], Mapping] | None = None  # ctx -> {group: [(value, label)]}: the office list, grouped
     help: object = None
     max_length: int | None = None
     reader: Callable[[Mapping], Any] | None = None  # builds the value from an office form's inputs
@@ -52,6 +84,39 @@ class Field:
     @property
     def location(self) -> tuple[str, ...]:
         return self.path or (self.name,)
+
+    @property
+    def takes_api(self) -> bool:
+        """A field of the API body (files as base64: {filename, content_base64})."""
+        return self.api
+
+
+def _given_files(raw: Mapping, name: str, source: str) -> list[Upload]:
+    """The files of an input: read by the view from its transport (multipart, base64 in JSON) and
+    given in `raw`, or, for an office form, uploaded with the request."""
+    given = raw.get(name) if isinstance(raw, Mapping) else None
+    if isinstance(given, (list, tuple)):
+        return [_decoded(u) for u in given] if source == "api" else read_uploads(given)
+    if given is not None:
+        raise ValueError(_l("Give the files as a list of {filename, content_base64}."))
+    if source == "office" and has_request_context():
+        return read_uploads(request.files.getlist(name))
+    return []
+
+
+def _decoded(item) -> Upload:
+    """A file of an API body: {filename, content_base64} (or an Upload a view read from multipart)."""
+    if isinstance(item, Upload):
+        return item
+    if not isinstance(item, Mapping) or not isinstance(item.get("filename"), str) \
+            or not isinstance(item.get("content_base64"), str):
+        raise ValueError(_l("Give the files as a list of {filename, content_base64}."))
+    if len(item["content_base64"]) > (MAX_UPLOAD_BYTES + 2) // 3 * 4 + 4096:
+        raise ValueError(_l("The upload is too large."))
+    try:
+        return Upload(item["filename"][:200], base64.b64decode(item["content_base64"], validate=True))
+    except (binascii.Error, ValueError):
+        raise ValueError(_l("The content is not valid base64.")) from None
 
 
 def _dig(body: Mapping, path: tuple[str, ...]):
@@ -79,17 +144,23 @@ class Schema:
         for f in self.fields:
             if (source == "api" and not f.api) or (source == "office" and not f.office):
                 continue
-            if source == "api":
+            if f.kind == "files":
+                value = _given_files(raw, f.name, source)
+            elif source == "api":
                 value = _dig(raw, f.location)
+            elif f.reader is not None:
+                value = f.reader(raw)
+            elif f.kind == "ids":
+                value = raw.getlist(f.name) if hasattr(raw, "getlist") else raw.get(f.name)
             else:
-                value = f.reader(raw) if f.reader is not None else raw.get(f.name)
+                value = raw.get(f.name)
             name = ".".join(f.location) if source == "api" else f.name
             try:
                 values[f.name] = _convert(f, value, source)
             except ValueError as err:
                 errors[name] = err.args[0]
                 continue
-            if f.required and values[f.name] in (None, ""):
+            if f.required and values[f.name] in (None, "", []):
                 errors[name] = f.message or _l("This field is required.")
         if errors:
             raise ValidationError(_l("Please correct the marked fields."), errors=errors)
@@ -99,9 +170,10 @@ class Schema:
         """The API body's properties, nested where a field has a path."""
         props: dict = {}
         for f in self.fields:
-            if not f.api:
+            if not f.takes_api:
                 continue
-            spec = {"type": _JSON_TYPES[f.kind], **({"format": "date"} if f.kind == "date" else {}),
+            spec = {"type": _JSON_TYPES[f.kind], **({"items": {"type": "integer"}} if f.kind == "ids" else {}),
+                    **({"items": _FILE_ITEM} if f.kind == "files" else {}), **({"format": "date"} if f.kind == "date" else {}),
                     **({"maxLength": f.max_length} if f.max_length else {}), **f.schema}
             if f.label:
                 spec["description"] = str(f.label)
@@ -134,11 +206,20 @@ class Schema:
                 widget = StringField(render_kw={"type": "date", **render_kw}, **kwargs)
             elif f.kind in ("int", "id"):
                 widget = StringField(render_kw={"inputmode": "numeric", **render_kw}, **kwargs)
+            elif f.kind == "choice" and f.groups is not None:
+                options = [SelectChoice(str(v), lbl, optgroup=str(group)) for group, items in f.groups(ctx).items()
+                           for v, lbl in items]
+                widget = SelectField(choices=options, validate_choice=False, render_kw=render_kw, **kwargs)
             elif f.kind == "choice":
                 options = [SelectChoice(str(v), lbl) for v, lbl in (f.choices(ctx) if f.choices else [])]
                 widget = SelectField(choices=options, validate_choice=False, render_kw=render_kw, **kwargs)
             elif f.kind == "bool":
                 widget = BooleanField(**kwargs)
+            elif f.kind == "ids":
+                options = [SelectChoice(str(v), lbl) for v, lbl in (f.choices(ctx) if f.choices else [])]
+                widget = SelectMultipleField(choices=options, validate_choice=False, render_kw=render_kw, **kwargs)
+            elif f.kind == "files":
+                widget = MultipleFileField(render_kw=render_kw, **kwargs)
             else:
                 widget = StringField(render_kw=render_kw, **kwargs)
             setattr(ActionInputForm, f.name, widget)
@@ -154,10 +235,30 @@ class Schema:
         return out
 
 
+def _ids(value, source: str) -> list[int]:
+    """Several record ids: a JSON array of integers, or an office form's repeated values."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(_l("Must be a list of records."))
+    out = []
+    for item in value:
+        if source == "office" and isinstance(item, str) and item.strip().isdigit():
+            item = int(item.strip())
+        if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= MAX_ID:
+            raise ValueError(_l("No such record."))
+        out.append(item)
+    return list(dict.fromkeys(out))
+
+
 def _convert(f: Field, value, source: str):
     """One value in its kind; ValueError(message) when it does not fit."""
     if source == "office" and isinstance(value, str) and f.kind not in ("text", "longtext"):
         value = value.strip() or None
+    if f.kind == "files":
+        return list(value or [])
+    if f.kind == "ids":
+        return _ids(value, source)
     if value is None or (value == "" and f.kind not in ("text", "longtext")):
         return None
     if f.kind == "choice" and isinstance(value, int) and not isinstance(value, bool):

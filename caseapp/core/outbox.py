@@ -30,9 +30,14 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from caseapp.core.actions import bookkeeping
 from caseapp.core.clock import utcnow
 from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
+
+# Messages queued for people (staff notifications, the applicant's e-mails), not records of a case:
+# the sweep's reminders write them beside its actions, a reader marks their own as read.
+bookkeeping("notifications", "outbox_messages")
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.disclosure import operations as ops
 from caseapp.disclosure import queries
 from caseapp.disclosure.labels import DECISION_LABELS, TOPICS
-from caseapp.disclosure.models import RedactionFinding
+from caseapp.disclosure.models import PublicDocument, RedactionFinding
 from caseapp.extensions import db
 
 HANDLERS = frozenset(CASE_HANDLERS)
@@ -92,7 +92,39 @@ def _entry_result(ctx: Ctx, entry) -> dict:
             "open_findings": len(queries.open_findings(entry))}
 
 
+def _item_convertible(ctx: Ctx):
+    item = queries.item_of_case(ctx.case)
+    if item is None or not ops.can_convert_item(item):
+        return TransitionError(_l("None of this item's requests was disclosed yet."))
+    return None
+
+
+def _draft(ctx: Ctx):
+    if ctx.target.status != "draft":
+        return TransitionError(_l("This entry is already published and can no longer be changed."))
+    return None
+
+
+def _document_of(entry, document_id: int):
+    doc = db.session.get(PublicDocument, document_id)
+    if doc is None or doc.entry_id != entry.id:
+        raise NotFoundError(_l("No such document of this entry."))
+    return doc
+
+
+def _drafted(ctx: Ctx, entry):
+    if entry.findings:
+        return _l("The draft was saved. The redaction check found personal data: resolve each finding before "
+                  "publication.")
+    return _l("The draft was saved. Attach the redacted documents, then ask a supervisor to approve it.")
+
+
 TITLE = Field("title", "text", _l("Title"), required=True, message=_l("Please give a title."), max_length=300)
+ENTRY_TEXT = Schema(TITLE, Field("summary", "longtext", _l("Summary"), max_length=5000),
+                    Field("topic", "choice", _l("Topic"), required=True, message=_l("Please choose a topic."),
+                          choices=lambda ctx: list(TOPICS.items())))
+ENTRY_VERSION = Field("entry_version", "int", _l("Version of the entry"),
+                      schema={"description": "The entry's version last seen: a later change is 409."})
 
 register(
     Action(
@@ -110,9 +142,12 @@ register(
     ),
     Action(
         name="split_item", label=_l("Split into a new item"), domain="disclosure", roles=HANDLERS,
-        versioned=False, when=_linked, input=Schema(TITLE),
-        description=_l("Moves this request out of its item into a new one with this title."),
-        operation=lambda ctx, data: ops.split_item(queries.item_of_case(ctx.case), [ctx.case.id],
+        versioned=False, when=_linked,
+        input=Schema(TITLE, Field("case_ids", "ids", _l("Requests to move"), schema={
+            "description": "Requests of the item to move (default: this request)."})),
+        description=_l("Moves this request (or the requests named in case_ids) out of its item into a new one "
+                       "with this title."),
+        operation=lambda ctx, data: ops.split_item(queries.item_of_case(ctx.case), data["case_ids"] or [ctx.case.id],
                                                    title=data["title"], actor=ctx.user),
         result=lambda ctx, item: {"item_id": item.id},
         done=_l("The chosen requests were moved to a new information item."),
@@ -127,15 +162,42 @@ register(
     ),
     Action(
         name="convert_to_public", label=_l("Convert to proactive disclosure"), domain="disclosure",
-        roles=HANDLERS, versioned=False, when=_convertible, style="outline-success",
-        input=Schema(TITLE, Field("summary", "longtext", _l("Summary"), max_length=5000),
-                     Field("topic", "choice", _l("Topic"), required=True, message=_l("Please choose a topic."),
-                           choices=lambda ctx: list(TOPICS.items()))),
+        roles=HANDLERS, versioned=False, when=_convertible, style="outline-success", input=ENTRY_TEXT,
         operation=lambda ctx, data: ops.draft_public_entry(
             actor=ctx.user, title=data["title"], summary=data.get("summary") or "", topic=data["topic"],
             today=ctx.today, calendar=load_calendar(), case=ctx.case),
-        result=_entry_result, done=_l("The draft was saved. Attach the redacted documents, then ask a supervisor "
-                                      "to approve it."),
+        result=_entry_result, done=_drafted,
+    ),
+    Action(
+        name="convert_item_to_public", label=_l("Convert the item to proactive disclosure"), domain="disclosure",
+        roles=HANDLERS, versioned=False, when=_item_convertible, input=ENTRY_TEXT,
+        operation=lambda ctx, data: ops.draft_public_entry(
+            actor=ctx.user, title=data["title"], summary=data.get("summary") or "", topic=data["topic"],
+            today=ctx.today, calendar=load_calendar(), item=queries.item_of_case(ctx.case)),
+        result=_entry_result, done=_drafted,
+    ),
+    Action(
+        name="edit_entry", label=_l("Save the draft"), domain="disclosure", target="public_entry", roles=HANDLERS,
+        versioned=False, when=_draft, input=Schema(*ENTRY_TEXT.fields, ENTRY_VERSION),
+        operation=lambda ctx, data: ops.edit_public_entry(
+            ctx.target, title=data["title"], summary=data.get("summary") or "", topic=data["topic"], actor=ctx.user,
+            expected_version=data.get("entry_version")),
+        result=_entry_result, done=_l("The draft was saved and checked again."),
+    ),
+    Action(
+        name="add_document", label=_l("Attach a redacted PDF"), domain="disclosure", target="public_entry",
+        roles=HANDLERS, versioned=False, when=_draft,
+        input=Schema(Field("file", "files", _l("Redacted document (PDF)"), required=True,
+                           message=_l("Please choose a PDF file."))),
+        operation=lambda ctx, data: ops.add_document(ctx.target, data["file"][0], actor=ctx.user),
+        result=lambda ctx, doc: {"document_id": doc.id}, done=_l("The document was attached and checked for personal data."),
+    ),
+    Action(
+        name="remove_document", label=_l("Remove"), domain="disclosure", target="public_entry", roles=HANDLERS,
+        versioned=False, when=_draft, input=Schema(Field("document_id", "id", _l("Document"), required=True)),
+        operation=lambda ctx, data: ops.remove_document(ctx.target, _document_of(ctx.target, data["document_id"]),
+                                                        actor=ctx.user),
+        done=_l("The document was removed."),
     ),
     Action(
         name="resolve_finding", label=_l("Not personal"), domain="disclosure", target="redaction_finding",
@@ -150,8 +212,7 @@ register(
         name="approve_publication", label=_l("Approve and publish"), domain="disclosure", target="public_entry",
         roles=SUPERVISORS, versioned=False, style="success",
         guards=(lambda ctx: ops.publication_four_eyes_refusal(ctx.target, ctx.user),),
-        input=Schema(Field("entry_version", "int", _l("Version of the entry approved"),
-                           schema={"description": "The entry's version the approver saw: a later change is 409."})),
+        input=Schema(ENTRY_VERSION),
         operation=lambda ctx, data: ops.approve_publication(ctx.target, actor=ctx.user, today=ctx.today,
                                                             expected_version=data.get("entry_version")),
         result=_entry_result, done=_l("The entry was approved and published in the public column."),

@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from caseapp.calendar.service import load_calendar
-from caseapp.cases.attachments import read_uploads
 from caseapp.cases.models import Case
+from caseapp.core.actions import Ctx, attempt
 from caseapp.core.clock import local_today
-from caseapp.core.errors import DomainError, StaleVersionError
 from caseapp.core.filestore import open_path
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
@@ -21,7 +20,7 @@ from caseapp.disclosure.forms import (
 )
 from caseapp.disclosure.models import PublicDocument, RedactionFinding
 from caseapp.extensions import db
-from caseapp.disclosure.views import bp, case_of_entry, form_version, load_entry, page_labels, refused, run_action
+from caseapp.disclosure.views import bp, case_of_entry, form_version, load_entry, page_labels, run_action
 
 
 # --- Entries ------------------------------------------------------------------------------------------
@@ -60,23 +59,19 @@ def edit(entry_id: int):
     """Save the draft's title, summary and topic (the redaction check runs again)."""
     found = load_entry(entry_id)
     form = EntryForm()
+    back = url_for("disclosure.entry", entry_id=found.id)
     if not form.validate_on_submit():
         flash(_("The form has expired or was not sent from this site. Please reload the page and try again."), "danger")
-        return redirect(url_for("disclosure.entry", entry_id=found.id))
-    try:
-        ops.edit_public_entry(found, title=form.title.data, summary=form.summary.data, topic=form.topic.data,
-                              actor=current_user, expected_version=form_version(form))
-    except StaleVersionError as err:
-        return refused(err, url_for("disclosure.entry", entry_id=entry_id))
-    except DomainError as err:
-        db.session.rollback()
-        apply_errors(form, err.errors)
-        if not err.errors:
-            flash(str(err.message), "danger")
-        return _entry_page(load_entry(entry_id), form=form, status=422)
-    db.session.commit()
-    flash(_("The draft was saved and checked again."), "success")
-    return redirect(url_for("disclosure.entry", entry_id=found.id))
+        return redirect(back)
+    raw = {"title": form.title.data, "summary": form.summary.data, "topic": form.topic.data,
+           "entry_version": form.version.data}
+    done = attempt("edit_entry", Ctx(user=current_user._get_current_object(), case=case_of_entry(found), target=found),
+                   raw)
+    if done.ok or not done.errors:
+        flash(done.message, "success" if done.ok else "danger")
+        return redirect(back)
+    apply_errors(form, done.errors)
+    return _entry_page(load_entry(entry_id), form=form, status=422)
 
 
 @bp.post("/entries/<int:entry_id>/documents")
@@ -90,25 +85,7 @@ def upload(entry_id: int):
     if not form.validate_on_submit():
         flash(_("The form has expired or was not sent from this site. Please reload the page and try again."), "danger")
         return redirect(back)
-    uploads = read_uploads([request.files.get("file")])
-    if not uploads:
-        flash(_("Please choose a PDF file."), "danger")
-        return redirect(back)
-    try:
-        ops.add_document(found, uploads[0], actor=current_user)
-    except DomainError as err:
-        return refused(err, back)
-    db.session.commit()
-    flash(_("The document was attached and checked for personal data."), "success")
-    return redirect(back)
-
-
-def _document_of(entry, document_id: int) -> PublicDocument:
-    """A document of this entry (404 for any other)."""
-    doc = db.session.get(PublicDocument, document_id)
-    if doc is None or doc.entry_id != entry.id:
-        abort(404)
-    return doc
+    return run_action("add_document", case_of_entry(found), request.form, back=back, target=found)
 
 
 @bp.post("/entries/<int:entry_id>/documents/<int:document_id>/remove")
@@ -117,17 +94,19 @@ def _document_of(entry, document_id: int) -> PublicDocument:
 def remove_document(entry_id: int, document_id: int):
     """Take a document off the draft."""
     found = load_entry(entry_id)
-    doc = _document_of(found, document_id)
     if not PlainForm().validate_on_submit():
         abort(400)
     back = url_for("disclosure.entry", entry_id=found.id)
-    try:
-        ops.remove_document(found, doc, actor=current_user)
-    except DomainError as err:
-        return refused(err, back)
-    db.session.commit()
-    flash(_("The document was removed."), "success")
-    return redirect(back)
+    return run_action("remove_document", case_of_entry(found), {"document_id": str(document_id)}, back=back,
+                      target=found)
+
+
+def _document_of(entry, document_id: int) -> PublicDocument:
+    """A document of this entry (404 for any other)."""
+    doc = db.session.get(PublicDocument, document_id)
+    if doc is None or doc.entry_id != entry.id:
+        abort(404)
+    return doc
 
 
 @bp.get("/entries/<int:entry_id>/documents/<int:document_id>")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import Agency, User
 from caseapp.cases.models import Case
+from caseapp.core.actions import bookkeeping
 from caseapp.core.clock import utcnow
 from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
@@ -31,6 +32,9 @@ class FindingStatus(enum.StrEnum):
 FINDING_STATUSES = tuple(s.value for s in FindingStatus)
 FINDING_SOURCES = ("title", "summary", "document")
 SUGGESTION_DECISIONS = ("agree", "disagree")
+# The similarity index is derived from the requests' text (rebuilt at will): written beside the
+# actions (a filing indexes itself, the sweep indexes older requests), not a record of a case.
+bookkeeping("similarity_signatures", "similarity_postings", "similarity_terms")
 
 
 class InfoItem(db.Model):

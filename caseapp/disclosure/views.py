@@ -6,12 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from caseapp.calendar.service import load_calendar
 from caseapp.cases.queries import get_case
 from caseapp.cases.states import STATUS_LABELS
-from caseapp.core.actions import Ctx, get_action, message_for, perform
+from caseapp.core.actions import Ctx, attempt
 from caseapp.core.clock import local_today
-from caseapp.core.errors import DomainError
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, require_agency, roles_required
 from caseapp.disclosure import operations as ops
@@ -24,7 +22,6 @@ from caseapp.disclosure.labels import (
     DECISION_LABELS, ENTRY_STATUS_LABELS, FINDING_KIND_LABELS, FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, TOPICS,
 )
 from caseapp.disclosure.redaction import mask
-from caseapp.extensions import db
 
 bp = Blueprint("disclosure", __name__, url_prefix="/office/disclosure")
 
@@ -70,27 +67,16 @@ def load_entry(entry_id: int):
     return entry
 
 
-def refused(err: DomainError, target: str):
-    """Nothing changed: say why on the page the user came from."""
-    db.session.rollback()
-    flash(str(err.message), "danger")
-    return redirect(target)
-
-
-def run_action(name: str, case, raw, *, back: str, target=None):
-    """Run a declared action (caseapp.disclosure.actions) from an office form: role, guards, input,
-    operation and one commit in the registry's runner; flash its message or the refusal."""
-    action = get_action(name)
-    ctx = Ctx(user=current_user._get_current_object(), case=case, target=target)
-    try:
-        result = perform(action, ctx, raw, source="office")
-    except DomainError as err:
-        db.session.rollback()
-        details = "；".join(str(v) for v in getattr(err, "errors", {}).values())
-        flash(f"{err.message}{'：' + details if details and str(err.message) != details else ''}", "danger")
+def run_action(name: str, case, raw, *, back: str, target=None, after=None):
+    """Run a declared action from an office form; flash its message or the refusal, then go back
+    (or to `after(result)`)."""
+    done = attempt(name, Ctx(user=current_user._get_current_object(), case=case, target=target), raw)
+    if not done.ok:
+        details = "；".join(str(v) for v in done.errors.values())
+        flash(f"{done.message}{'：' + details if details and done.message != details else ''}", "danger")
         return redirect(back)
-    flash(message_for(action, ctx, result), "success")
-    return redirect(back)
+    flash(done.message, "success")
+    return redirect(after(done.result) if after is not None else back)
 
 
 def case_of_entry(entry):
@@ -186,13 +172,12 @@ def split(item_id: int):
     if not form.validate_on_submit():
         abort(400)
     ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit()]
-    try:
-        new = ops.split_item(found, ids, title=form.title.data, actor=current_user)
-    except DomainError as err:
-        return refused(err, back)
-    db.session.commit()
-    flash(_("The chosen requests were moved to a new information item."), "success")
-    return redirect(url_for("disclosure.item", item_id=new.id))
+    chosen = next((c for c in queries.cases_of_item(found) if c.id in ids), None)
+    if chosen is None:  # the action splits the request it is taken on when none is named: name one here
+        flash(_("Please choose the requests to move to the new item."), "danger")
+        return redirect(back)
+    return run_action("split_item", chosen, {"title": form.title.data, "case_ids": ids}, back=back,
+                      after=lambda new: url_for("disclosure.item", item_id=new.id))
 
 
 @bp.post("/items/<int:item_id>/merge")
@@ -206,16 +191,11 @@ def merge(item_id: int):
     if not form.validate_on_submit():
         abort(400)
     source = queries.get_item(form.source_id.data) if form.source_id.data else None
-    if source is None or source.agency_id != found.agency_id:
+    members = queries.cases_of_item(found)
+    if source is None or source.agency_id != found.agency_id or not members:
         flash(_("No information item with this number in your agency."), "danger")
         return redirect(back)
-    try:
-        ops.merge_items(found, source, actor=current_user)
-    except DomainError as err:
-        return refused(err, back)
-    db.session.commit()
-    flash(_("The items were merged."), "success")
-    return redirect(back)
+    return run_action("merge_items", members[0], {"source_item_id": str(source.id)}, back=back)
 
 
 # --- Converting ---------------------------------------------------------------------------------------
@@ -227,24 +207,16 @@ def _convert_page(*, case=None, item=None):
     if request.method == "GET":
         form.title.data = source_title
     if form.validate_on_submit():
-        try:
-            entry = ops.draft_public_entry(actor=current_user, title=form.title.data, summary=form.summary.data,
-                                           topic=form.topic.data, today=local_today(), calendar=load_calendar(),
-                                           case=case, item=item)
-        except DomainError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-            if not err.errors:
-                flash(str(err.message), "danger")
-        else:
-            db.session.commit()
-            if entry.findings:
-                flash(_("The draft was saved. The redaction check found personal data: resolve each finding "
-                        "before publication."), "warning")
-            else:
-                flash(_("The draft was saved. Attach the redacted documents, then ask a supervisor to approve it."),
-                      "success")
-            return redirect(url_for("disclosure.entry", entry_id=entry.id))
+        members = queries.cases_of_item(item) if item is not None else [case]
+        raw = {"title": form.title.data, "summary": form.summary.data, "topic": form.topic.data}
+        done = attempt("convert_item_to_public" if item is not None else "convert_to_public",
+                       Ctx(user=current_user._get_current_object(), case=members[0]), raw)
+        if done.ok:
+            flash(done.message, "warning" if done.result.findings else "success")
+            return redirect(url_for("disclosure.entry", entry_id=done.result.id))
+        apply_errors(form, done.errors)
+        if not done.errors:
+            flash(done.message, "danger")
     elif request.method == "POST" and form.errors.get("csrf_token"):
         flash(_("The form has expired or was not sent from this site. Please reload the page and try again."), "danger")
     return render_template("disclosure/convert.html", form=form, case=case, item=item, **page_labels())
@@ -256,9 +228,9 @@ def _convert_page(*, case=None, item=None):
 def convert_case(tracking_number: str):
     """转主动公开 from a disclosed request: the draft's title, summary and topic."""
     case = _case(tracking_number)
-    if not ops.can_convert_case(case):
-        flash(_("Only a closed request whose information was disclosed or partly disclosed can be converted to "
-                "proactive disclosure."), "danger")
+    may = attempt("convert_to_public", Ctx(user=current_user._get_current_object(), case=case), None)
+    if not may.ok:
+        flash(may.message, "danger")
         return redirect(url_for("office.case_page", tracking_number=case.tracking_number))
     return _convert_page(case=case)
 
@@ -269,8 +241,11 @@ def convert_case(tracking_number: str):
 def convert_item(item_id: int):
     """转主动公开 from an information item."""
     found = _item(item_id)
-    if not ops.can_convert_item(found):
-        flash(_("None of this item's requests was disclosed yet."), "danger")
+    members = queries.cases_of_item(found)
+    user = current_user._get_current_object()
+    may = attempt("convert_item_to_public", Ctx(user=user, case=members[0]), None) if members else None
+    if may is None or not may.ok:
+        flash(may.message if may is not None else _("None of this item's requests was disclosed yet."), "danger")
         return redirect(url_for("disclosure.item", item_id=found.id))
     return _convert_page(item=found)
 

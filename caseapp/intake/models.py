@@ -6,8 +6,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from caseapp.core.actions import bookkeeping
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
+
+# A receipt hold keeps a just-filed query code for its one receipt: written by the receipt pages
+# beside the filing action, not a record of the case.
+bookkeeping("receipt_holds")
 
 
 class ProactiveSuggestion(db.Model):

@@ -19,6 +19,7 @@ from caseapp.cases.identity import hash_query_code, query_code_needs_upgrade
 from caseapp.cases.models import Case
 from caseapp.cases.operations import Registration
 from caseapp.cases.validation import clean_text, text_errors, validate_request
+from caseapp.core.actions import bookkeeping_write
 from caseapp.core.audit import record_event
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationError
@@ -85,8 +86,9 @@ def upgrade_query_code_hash(case: Case, code: str) -> bool:
     """After a successful lookup, replace an older (PBKDF2) stored hash by the HMAC form; True if changed."""
     if not query_code_needs_upgrade(case.query_code_hash):
         return False
-    case.query_code_hash = hash_query_code(code)
-    db.session.flush()
+    with bookkeeping_write("a stronger hash of the query code, after a lookup"):
+        case.query_code_hash = hash_query_code(code)
+        db.session.flush()
     return True
 
 

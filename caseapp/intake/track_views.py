@@ -14,29 +14,27 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from caseapp.cases import states
 from caseapp.cases.attachments import get_attachment, read_uploads
 from caseapp.cases.models import Case
 from caseapp.cases.queries import get_case
 from caseapp.core import filestore
-from caseapp.core.errors import TransitionError, ValidationError
+from caseapp.core.actions import Applicant, Ctx, attempt
+from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors
 from caseapp.core.text import text_checked_by_view
-from caseapp.extensions import db
 from caseapp.intake import queries
 from caseapp.intake.forms import (
     CorrectionForm,
     SuggestionForm,
     WithdrawForm,
 )
-from caseapp.intake.operations import (
-    submit_correction,
-    suggest_proactive_disclosure,
-    withdraw_request,
-)
 from caseapp.intake.views import bp, case_page_response, require_unlocked
 from caseapp.letters.files import letter_file_response
 from caseapp.letters.queries import issued_letters
+
+
+def _back(tracking_number: str, anchor: str = "") -> str:
+    return url_for("portal.case", tracking_number=tracking_number) + anchor
 
 
 @bp.post("/track/<tracking_number>/correction")
@@ -47,28 +45,19 @@ def correction(tracking_number: str):
     if not isinstance(found, Case):
         return found
     form = CorrectionForm()
-    if not states.can_receive_correction(found):
-        flash(_("A correction can only be submitted while the agency is waiting for one."), "danger")
-        return redirect(url_for("portal.case", tracking_number=tracking_number))
-    if form.validate_on_submit():
-        uploads = read_uploads(request.files.getlist("files"))
-        try:
-            submit_correction(found, text=form.text.data, uploads=uploads)
-            db.session.commit()
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-            if uploads:
-                form.form_errors.append(_("For your security, files are not kept after a refused submission: "
-                                          "please select them again."))
-        except TransitionError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-        else:
-            flash(_("Your correction was received. The time limit for the reply starts again today."), "success")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-    db.session.rollback()
+    uploads = read_uploads(request.files.getlist("files")) if form.validate_on_submit() else []
+    raw = {"text": form.text.data, "files": uploads} if form.validate_on_submit() else None
+    done = attempt("submit_correction", Ctx(user=Applicant(), case=found), raw)
+    if not done.ok and not isinstance(done.error, ValidationError):  # refused in this state
+        flash(done.message, "danger")
+        return redirect(_back(tracking_number))
+    if done.ok and raw is not None:
+        flash(done.message, "success")
+        return redirect(_back(tracking_number))
+    apply_errors(form, done.errors)
+    if uploads:
+        form.form_errors.append(_("For your security, files are not kept after a refused submission: "
+                                  "please select them again."))
     found = get_case(tracking_number)
     return case_page_response(found, correction_form=form, status=422)
 
@@ -80,25 +69,17 @@ def withdraw(tracking_number: str):
     found = require_unlocked(tracking_number)
     if not isinstance(found, Case):
         return found
-    if not states.can_withdraw(found):
-        flash(_("This request has already been closed or withdrawn and can no longer be withdrawn."), "danger")
-        return redirect(url_for("portal.case", tracking_number=tracking_number))
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            withdraw_request(found, reason=form.reason.data)
-            db.session.commit()
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-        except TransitionError as err:
-            db.session.rollback()
-            flash(str(err.message), "danger")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-        else:
-            flash(_("Your request has been withdrawn."), "success")
-            return redirect(url_for("portal.case", tracking_number=tracking_number))
-    return render_template("portal/withdraw.html", case=found, form=form)
+    raw = {"reason": form.reason.data} if form.validate_on_submit() else None
+    done = attempt("withdraw_request", Ctx(user=Applicant(), case=found), raw)  # GET: may it be taken now?
+    if not done.ok and not isinstance(done.error, ValidationError):  # refused in this state
+        flash(done.message, "danger")
+        return redirect(_back(tracking_number))
+    if done.ok and raw is not None:
+        flash(done.message, "success")
+        return redirect(_back(tracking_number))
+    apply_errors(form, done.errors)
+    return render_template("portal/withdraw.html", case=get_case(tracking_number), form=form)
 
 
 @bp.post("/track/<tracking_number>/suggestion")
@@ -110,15 +91,11 @@ def suggestion(tracking_number: str):
         return found
     form = SuggestionForm()
     if form.validate_on_submit():
-        try:
-            suggest_proactive_disclosure(found, text=form.text.data)
-            db.session.commit()
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-        else:
-            flash(_("Thank you. Your suggestion was recorded and will be answered by the agency."), "success")
-            return redirect(url_for("portal.case", tracking_number=tracking_number) + "#suggest")
+        done = attempt("suggest_disclosure", Ctx(user=Applicant(), case=found), {"text": form.text.data})
+        if done.ok:
+            flash(done.message, "success")
+            return redirect(_back(tracking_number, "#suggest"))
+        apply_errors(form, done.errors or {"text": done.message})
     found = get_case(tracking_number)
     return case_page_response(found, suggestion_form=form, status=422)
 

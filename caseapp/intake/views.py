@@ -29,7 +29,7 @@ from caseapp.cases.attachments import read_uploads
 from caseapp.cases.identity import normalise_query_code
 from caseapp.cases.models import Case
 from caseapp.cases.queries import find_case_for_applicant, get_case
-from caseapp.cases.validation import validate_request
+from caseapp.core.actions import Applicant, Ctx, get_action, outside_runner, perform
 from caseapp.core.clock import epoch_seconds, local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors, choices
@@ -50,7 +50,6 @@ from caseapp.intake.operations import (
     hold_receipt,
     mark_receipt_shown,
     release_receipt,
-    submit_online_request,
     upgrade_query_code_hash,
 )
 from caseapp.intake.receipt import qr_data_uri, render_receipt_pdf, tracking_url
@@ -169,31 +168,26 @@ def _file_request(form: ApplyForm, token: str | None):
     """File the form's request (one transaction): its receipt, or the form again with the messages."""
     agency = queries.get_active_agency(form.agency.data)
     uploads = {"id_scan": read_uploads([request.files.get("id_scan")]),
-               "supporting": read_uploads(request.files.getlist("files"))}
+               "files": read_uploads(request.files.getlist("files"))}
+    raw = {"request": form.request_data(), **uploads, "submission_scope": "portal" if token else None,
+           "submission_key": token}
     try:
-        if agency is None:
-            _clean, errors = validate_request(form.request_data())
-            errors["agency"] = _("Please choose the agency the request is addressed to.")
-            raise ValidationError(_("Please correct the marked fields."), errors=errors)
-        reg = submit_online_request(agency, form.request_data(), uploads,
-                                    submission_scope="portal" if token else None, submission_key=token)
-        session[RECEIPT_KEY] = hold_receipt(reg.case, reg.query_code)
-        db.session.commit()
-        _unlock(reg.case)
+        reg = perform(get_action("file_request"), Ctx(user=Applicant(), case=None, target=agency), raw, source="api")
     except ValidationError as err:
-        db.session.rollback()
         apply_errors(form, err.errors)
-        if uploads["id_scan"] or uploads["supporting"]:
+        if uploads["id_scan"] or uploads["files"]:
             form.form_errors.append(_("For your security, files are not kept after a refused submission: "
                                       "please select them again."))
         return _apply_page(form, 422)
     except sa.exc.IntegrityError:
         # The same token filed concurrently (a double click that raced): show that filing.
-        db.session.rollback()
         earlier = queries.find_submission("portal", token)
         if earlier is None:
             raise
         return _show_earlier_filing(earlier.case_id)
+    session[RECEIPT_KEY] = hold_receipt(reg.case, reg.query_code)
+    db.session.commit()  # the receipt hold: bookkeeping beside the filing (intake.models.ReceiptHold)
+    _unlock(reg.case)
     return redirect(url_for("portal.receipt"))
 
 
@@ -256,6 +250,7 @@ def receipt_pdf():
 
 
 @bp.route("/track", methods=["GET", "POST"])
+@outside_runner("looking a request up: the browser's unlock and a stronger hash of the query code")
 @limited_lookup(methods=("POST",))
 def track():
     """Look a request up by tracking number and query code (both posted, never in the URL)."""
@@ -286,6 +281,7 @@ def track():
 
 
 @bp.post("/track/close")
+@outside_runner("closing the browser's unlocked pages: its receipt hold is released")
 def track_close():
     """Forget the requests this browser unlocked (e.g. on a shared computer)."""
     session.pop("unlocked", None)

@@ -4,7 +4,7 @@ Who receives one: the agency's supervisors. The platform has no separate "leader
 so the agency's supervisors stand for its leadership as well (design choice, documented in the
 README): every active supervisor of the agency gets the `supervision_order` notification, and the
 handling clerk gets it too, so that the person who must act knows. An order stays open until the
-case is closed or withdrawn (`close_finished_orders`, also run on the `case.closed` and
+case is closed or withdrawn (the sweep's `close_supervision_order` action, and at once on the `case.closed` and
 `case.withdrawn` events).
 """
 from __future__ import annotations
@@ -108,29 +108,20 @@ subscribe("case.closed", close_order_on_event)
 subscribe("case.withdrawn", close_order_on_event)
 
 
-def open_orders_for_overdue(today: date) -> int:
-    """Open an order for every running case past its due date that has none; returns how many."""
+def overdue_without_order(today: date) -> list:
+    """The running cases past their due date without an order for that date (the sweep opens one each)."""
     supervised = sa.exists().where(SupervisionOrder.case_id == Case.id, sa.or_(
         SupervisionOrder.closed_on.is_(None), SupervisionOrder.due_on == Case.due_on))
-    q = (sa.select(Case)
-         .where(Case.status.in_([s.value for s in CLOCK_RUNNING]), Case.due_on < today, ~supervised)
-         .order_by(Case.id))
-    opened = 0
-    for case in db.session.scalars(q).all():
-        if open_supervision_order(case, today=today) is not None:
-            opened += 1
-    return opened
+    return list(db.session.scalars(
+        sa.select(Case).where(Case.status.in_([s.value for s in CLOCK_RUNNING]), Case.due_on < today, ~supervised)
+        .order_by(Case.id)))
 
 
-def close_finished_orders(today: date) -> int:
-    """Close the open orders whose case is closed or withdrawn; returns how many."""
+def finished_orders() -> list[tuple]:
+    """(order, case) of the open orders whose case is closed or withdrawn (the sweep closes them)."""
     q = (sa.select(SupervisionOrder, Case).join(Case, Case.id == SupervisionOrder.case_id)
          .where(SupervisionOrder.closed_on.is_(None), Case.status.in_([s.value for s in FINAL])))
-    closed = 0
-    for order, case in db.session.execute(q).all():
-        close_supervision_order(order, closed_on=case.closed_on or today)
-        closed += 1
-    return closed
+    return [tuple(row) for row in db.session.execute(q).all()]
 
 
 def supervision_order_json(case) -> dict | None:

@@ -6,23 +6,21 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from caseapp.accounts.models import User
-from caseapp.calendar.service import load_calendar
-from caseapp.cases import operations as case_ops
 from caseapp.cases.models import Case, ClockPause
 from caseapp.cases.states import OPEN, Status
 from caseapp.clock.service import refresh_due
 from caseapp.consultations.deadlines import lapse_due_consultations
+from caseapp.core.actions import Ctx, System, get_action, one_door, perform
 from caseapp.core.audit import record_event
 from caseapp.core.db import next_counter_value
 from caseapp.core.events import subscribe
 from caseapp.core.outbox import request_delivery
 from caseapp.disclosure.index import index_backlog
 from caseapp.extensions import db
-from caseapp.fees.sweep import lapse_unpaid_fees
+from caseapp.fees.queries import lapsed_fees
 from caseapp.jobs.reminders import send_due_reminders
-from caseapp.jobs.supervision import close_finished_orders, open_orders_for_overdue
-from caseapp.letters.operations import draft_letter
+from caseapp.jobs.supervision import finished_orders, overdue_without_order
+from caseapp.calendar.service import load_calendar
 
 
 def sweep(today: date) -> dict[str, int]:
@@ -32,49 +30,36 @@ def sweep(today: date) -> dict[str, int]:
     of older requests for similarity; recompute provisional due dates; remind clerks and supervisors;
     open and close supervision orders; ask for the outbox's due e-mails to be delivered after the
     commit. Every step finds its own work from the database, so a second run on the same day does
-    nothing more.
+    nothing more. Each change to a case, fee, consultation or order is a declared action
+    (caseapp.jobs.actions) run through the runner, all in this one transaction.
     """
     lock_sweep()
-    lapsed = 0
-    for case in db.session.scalars(
-        sa.select(Case).where(
-            Case.status == Status.CORRECTION_REQUESTED.value, Case.correction_due_on < today
-        )
-    ).all():
-        case_ops.lapse_correction(case, today=today)
-        draft_closing_letter(case, today=today)
-        lapsed += 1
-    counts = {"corrections_lapsed": lapsed, "fees_lapsed": lapse_unpaid_fees(today)}
-    counts.update(lapse_due_consultations(today))
-    counts.update(index_backlog(today))
-    counts["due_dates_recomputed"] = recompute_provisional_dues(today)
-    counts["paused_due_dates_moved"] = refresh_paused_dues(today)
-    counts.update(send_due_reminders(today))
-    counts["supervision_orders_opened"] = open_orders_for_overdue(today)
-    counts["supervision_orders_closed"] = close_finished_orders(today)
+    with one_door("sweep"):
+        counts = {"corrections_lapsed": 0, "fees_lapsed": 0}
+        for case in db.session.scalars(sa.select(Case).where(
+                Case.status == Status.CORRECTION_REQUESTED.value, Case.correction_due_on < today)).all():
+            run("lapse_correction", case, today=today)
+            counts["corrections_lapsed"] += 1
+        for fee in lapsed_fees(today):
+            run("lapse_fee", db.session.get(Case, fee.case_id), fee, today=today)
+            counts["fees_lapsed"] += 1
+        counts.update(lapse_due_consultations(today, lambda name, c: run(name, c.case, c, today=today)))
+        counts.update(index_backlog(today))
+        counts["due_dates_recomputed"] = run("recompute_provisional_dues", None, today=today)
+        counts["paused_due_dates_moved"] = refresh_paused_dues(today)
+        counts.update(send_due_reminders(today))
+        counts["supervision_orders_opened"] = sum(
+            1 for case in overdue_without_order(today) if run("open_supervision_order", case, today=today))
+        counts["supervision_orders_closed"] = sum(
+            1 for order, case in finished_orders() if run("close_supervision_order", case, order, today=today))
     request_delivery()
     return counts
 
 
-def closing_letter_drafter(case):
-    """Whose name a sweep-drafted closing letter carries: the handling clerk, else a supervisor, else a clerk."""
-    if case.handler is not None and case.handler.active and case.handler.role in ("clerk", "supervisor"):
-        return case.handler
-    for role in ("supervisor", "clerk"):
-        user = db.session.scalar(sa.select(User).where(User.agency_id == case.agency_id, User.role == role,
-                                                       User.active.is_(True)).order_by(User.id))
-        if user is not None:
-            return user
-    return None
-
-
-def draft_closing_letter(case, *, today: date):
-    """Draft the closing notice of a case the sweep closed (the outcome's template), for the usual
-    approval and issue; None when the agency has no staff to draft it for."""
-    drafter = closing_letter_drafter(case)
-    if drafter is None:
-        return None
-    return draft_letter(case, actor=drafter, template=case.outcome, today=today)
+def run(name: str, case, target=None, *, today: date):
+    """One of the sweep's actions through the runner, inside the sweep's transaction."""
+    return perform(get_action(name), Ctx(user=System(), case=case, target=target, today=today), {}, source="api",
+                   commit=False)
 
 
 def lock_sweep() -> None:
@@ -100,7 +85,7 @@ def refresh_paused_dues(today: date) -> int:
                                     Case.pauses.any(ClockPause.ended_on.is_(None))))
     for case in db.session.scalars(paused).all():
         before = case.due_on
-        if refresh_due(case, today, cal).due_on != before:
+        if run("refresh_due", case, today=today).due_on != before:
             changed += 1
     return changed
 

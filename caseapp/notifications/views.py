@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from caseapp.cases.models import Case
+from caseapp.core.actions import outside_runner
 from caseapp.core.permissions import CASE_READERS, Role, roles_required
 from caseapp.extensions import db
 from caseapp.notifications.forms import PlainForm
@@ -56,6 +57,7 @@ def notifications():
 
 
 @bp.post("/notifications/<int:notification_id>/read")
+@outside_runner("the reader's own mark: nothing of a case changes")
 @login_required
 @roles_required(*ANYONE)
 def notification_read(notification_id: int):
@@ -71,6 +73,7 @@ def notification_read(notification_id: int):
 
 
 @bp.post("/notifications/read-all")
+@outside_runner("the reader's own marks: nothing of a case changes")
 @login_required
 @roles_required(*ANYONE)
 def notifications_read_all():

@@ -16,7 +16,7 @@ from caseapp.cases.outcomes import get_outcome
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import describe_clock, due_soon_days
 from caseapp.core import filestore
-from caseapp.core.actions import Ctx, get_action, offers
+from caseapp.core.actions import Ctx, get_action, offers, outside_runner
 from caseapp.core.clock import local_today
 from caseapp.core.events import event_label
 from caseapp.core.permissions import CASE_READERS, require_agency, roles_required
@@ -62,6 +62,7 @@ def case_page(tracking_number: str):
 
 
 @bp.post("/cases/<tracking_number>/reveal-id")
+@outside_runner("a read: showing the full ID number changes nothing of the case; each display is logged")
 @login_required
 @roles_required(*CASE_READERS)
 def reveal_id(tracking_number: str):

@@ -5,11 +5,11 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from caseapp.cases import operations as ops
-from caseapp.cases.attachments import attach_files, check_uploads, read_uploads
+from caseapp.cases.attachments import read_uploads
 from caseapp.cases.forms import RegisterForm
 from caseapp.cases.validation import validate_request
 from caseapp.clock.service import describe_clock, due_soon_days
+from caseapp.core.actions import Ctx, get_action, perform
 from caseapp.core.clock import local_today
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors
@@ -33,23 +33,20 @@ def register():
     if request.method == "GET" and not form.received_on.data:
         form.received_on.data = local_today().isoformat()
     if form.validate_on_submit():
+        raw = {"request": form.request_data(), "channel": form.channel.data, "received_on": form.received_on.data,
+               "files": read_uploads(form.files.data or [])}
+        ctx = Ctx(user=current_user._get_current_object(), case=None, target=current_user.agency)
         try:
-            uploads = read_uploads(form.files.data or [])
-            check_uploads(uploads)  # refuse bad files before anything is filed
-            reg = ops.register_case(current_user.agency, form.request_data(), channel=form.channel.data,
-                                    received_on=form.received_on.day, actor=current_user)
-            attach_files(reg.case, uploads, kind="scan", actor=current_user)
-            # The query code exists only now: held server side for the one printed receipt (the
-            # cookie carries only a random key to it).
-            hold = hold_receipt(reg.case, reg.query_code)
+            reg = perform(get_action("register_request"), ctx, raw, source="api")  # typed values, as the API gives them
         except ValidationError as err:
-            db.session.rollback()
             apply_errors(form, err.errors)
             if not err.errors:
                 form.form_errors.append(str(err.message))
         else:
+            # The query code exists only now: held server side for the one printed receipt (the
+            # cookie carries only a random key to it; the hold is bookkeeping, intake.models).
+            session[RECEIPT_SESSION_KEY] = hold_receipt(reg.case, reg.query_code)
             db.session.commit()
-            session[RECEIPT_SESSION_KEY] = hold
             flash(_("Request %(number)s was registered. Print the receipt for the applicant now: "
                     "the query code is shown only once.", number=reg.case.tracking_number), "success")
             return redirect(url_for("office.receipt", tracking_number=reg.case.tracking_number))

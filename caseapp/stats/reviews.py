@@ -146,18 +146,21 @@ def update_review(review: CaseReview, *, actor: User, data: dict, today: date | 
     return review
 
 
-def can_reopen_from(review: CaseReview) -> bool:
-    """Whether this review's decision may reopen its case: a 纠正 result on a closed case, not used yet."""
-    return (review.result == "corrected" and not review.reopened_case
-            and review.case.status in ("closed", "withdrawn"))
+def reopen_refusal(review: CaseReview) -> TransitionError | None:
+    """Why this review's decision may not reopen its case, or None: only a 纠正 result, once, on a
+    closed (or withdrawn) case."""
+    if review.result != "corrected":
+        return TransitionError(_l("Only a decision that corrects the reply reopens the case."))
+    if review.reopened_case:
+        return TransitionError(_l("This decision has already reopened the case."))
+    if review.case.status not in ("closed", "withdrawn"):
+        return TransitionError(_l("The case is open: it is handled already."))
+    return None
 
 
 def reopen_from_review(review: CaseReview, *, actor: User, today: date | None = None) -> Case:
-    """Reopen the case as the corrective decision orders, with the decision attached as the reason."""
-    if review.result != "corrected":
-        raise TransitionError(_l("Only a decision that corrects the reply reopens the case."))
-    if review.reopened_case:
-        raise TransitionError(_l("This decision has already reopened the case."))
+    """Reopen the case as the corrective decision orders, with the decision attached as the reason
+    (the action's rule, reopen_refusal, was checked by the runner)."""
     reason = "；".join(filter(None, [
         f"{KIND_LABELS[review.kind]}：{review.body}",
         review.reference,

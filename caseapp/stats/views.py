@@ -26,8 +26,8 @@ from caseapp.cases.forms import day_filter
 from caseapp.cases.inbox import filters_from_args
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import due_soon_days
+from caseapp.core.actions import Ctx, attempt
 from caseapp.core.clock import local_today
-from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.core.events import event_choices
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import (
@@ -241,7 +241,7 @@ def case_reviews(case) -> list:
 @bp.app_template_global()
 def review_can_reopen(review) -> bool:
     """Whether the review's decision may still reopen its case (for the supervisor's button)."""
-    return review_ops.can_reopen_from(review)
+    return review_ops.reopen_refusal(review) is None
 
 
 @bp.app_template_global()
@@ -254,6 +254,24 @@ def _review_form_page(form, case, review=None, status=200):
     return render_template("stats/review_form.html", form=form, case=case, review=review), status
 
 
+def _review_form_answer(name: str, form, case, review=None):
+    """The review form posted: run its action (caseapp.stats.actions), then the case page, or the
+    form again with the messages (422)."""
+    data, errors = form.review_data()
+    if errors:
+        apply_errors(form, errors)
+        return _review_form_page(form, case, review, status=422)
+    raw = {**data, **{k: data[k].isoformat() for k in ("filed_on", "decided_on") if data.get(k)}}
+    done = attempt(name, Ctx(user=current_user._get_current_object(), case=case, target=review), raw, source="api")
+    if not done.ok:
+        apply_errors(form, done.errors)
+        if not done.errors:
+            form.form_errors.append(done.message)
+        return _review_form_page(form, case, review, status=422)
+    flash(done.message, "success")
+    return redirect(url_for("office.case_page", tracking_number=case.tracking_number) + "#reviews")
+
+
 @bp.route("/cases/<tracking_number>/reviews/new", methods=["GET", "POST"])
 @login_required
 @roles_required(*CASE_HANDLERS)
@@ -262,19 +280,7 @@ def new_review(tracking_number: str):
     case = _load_case(tracking_number)
     form = ReviewForm()
     if form.validate_on_submit():
-        data, errors = form.review_data()
-        if errors:
-            apply_errors(form, errors)
-            return _review_form_page(form, case, status=422)
-        try:
-            review_ops.record_review(case, actor=current_user, data=data)
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-            return _review_form_page(form, case, status=422)
-        db.session.commit()
-        flash(_("The reconsideration or lawsuit was recorded."), "success")
-        return redirect(url_for("office.case_page", tracking_number=case.tracking_number) + "#reviews")
+        return _review_form_answer("record_review", form, case)
     return _review_form_page(form, case, status=422 if request.method == "POST" else 200)
 
 
@@ -289,19 +295,7 @@ def edit_review(tracking_number: str):
         form.filed_on.data = review.filed_on.isoformat()
         form.decided_on.data = review.decided_on.isoformat() if review.decided_on else ""
     if form.validate_on_submit():
-        data, errors = form.review_data()
-        if errors:
-            apply_errors(form, errors)
-            return _review_form_page(form, review.case, review, status=422)
-        try:
-            review_ops.update_review(review, actor=current_user, data=data)
-        except ValidationError as err:
-            db.session.rollback()
-            apply_errors(form, err.errors)
-            return _review_form_page(form, review.case, review, status=422)
-        db.session.commit()
-        flash(_("The reconsideration or lawsuit was updated."), "success")
-        return redirect(url_for("office.case_page", tracking_number=review.case.tracking_number) + "#reviews")
+        return _review_form_answer("update_review", form, review.case, review)
     return _review_form_page(form, review.case, review, status=422 if request.method == "POST" else 200)
 
 
@@ -314,12 +308,7 @@ def reopen_from_review(tracking_number: str):
     form = ReopenFromReviewForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        review_ops.reopen_from_review(review, actor=current_user)
-    except TransitionError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("The case was reopened; a new reply period has started."), "success")
+    done = attempt("reopen_from_review", Ctx(user=current_user._get_current_object(), case=review.case, target=review),
+                   {})
+    flash(done.message, "success" if done.ok else "danger")
     return redirect(url_for("office.case_page", tracking_number=review.case.tracking_number) + "#reviews")

@@ -161,7 +161,45 @@ ACTIONS = {
     "resolve_finding": (HANDLERS, lambda w: _with_entry(w, "resolve_finding")),
     "approve_publication": (SUPERVISOR, lambda w: _with_entry(w, "approve_publication")),
     "answer_suggestion": (SUPERVISOR, lambda w: _with_suggestion(w)),
+    "convert_item_to_public": (HANDLERS, lambda w: _with_disclosed_item(w)),
+    "edit_entry": (HANDLERS, lambda w: _with_entry(w, "edit_entry")),
+    "add_document": (HANDLERS, lambda w: _with_entry(w, "add_document")),
+    "remove_document": (HANDLERS, lambda w: _with_entry(w, "remove_document")),
+    "draft_disclosure_notice": (HANDLERS, lambda w: _with_consultation(w, objection=True)),
+    # reconsiderations and lawsuits (caseapp/stats/actions.py)
+    "record_review": (HANDLERS, lambda w: (w["make_case"]("closed", agency=w["a"]), REVIEW)),
+    "update_review": (HANDLERS, lambda w: _with_review(w, {**REVIEW, "reference": "示府复〔2026〕8号"})),
+    "reopen_from_review": (SUPERVISOR, lambda w: _with_review(w, {}, corrected=True)),
 }
+REVIEW = {"kind": "reconsideration", "body": "示范市人民政府", "filed_on": TODAY, "result": "pending"}
+
+
+def _pdf_base64() -> str:
+    import base64
+
+    from weasyprint import HTML
+
+    pdf = HTML(string="<html><head><meta charset='utf-8'></head><body><p>学区划分方案</p></body></html>").write_pdf()
+    return base64.b64encode(pdf).decode()
+
+
+def _with_disclosed_item(world):
+    """A disclosed case of agency A that started an information item."""
+    from caseapp.core.actions import act
+
+    case = world["make_case"]("closed", agency=world["a"])
+    act("start_item", case, world["users"][("a", "clerk")], {"title": "学区划分方案"})
+    return case, {"title": "学区划分方案", "topic": "education"}
+
+
+def _with_review(world, payload, corrected=False):
+    """A closed case of agency A with a reconsideration on record (decided 纠正 for reopening)."""
+    from caseapp.core.actions import act
+
+    case = world["make_case"]("closed", agency=world["a"])
+    body = {**REVIEW, **({"result": "corrected", "decided_on": TODAY, "decision": "责令重新答复"} if corrected else {})}
+    review = act("record_review", case, world["users"][("a", "clerk")], body)
+    return case, {"review_id": review["review_id"], **payload}
 
 
 def _with_item(world, action):
@@ -188,6 +226,14 @@ def _with_entry(world, action):
                 {"title": "学区划分方案", "summary": summary, "topic": "education"})
     if action == "approve_publication":
         return case, {"entry_id": entry["entry_id"]}
+    pdf = [{"filename": "学区划分方案.pdf", "content_base64": _pdf_base64()}]
+    if action == "edit_entry":
+        return case, {"entry_id": entry["entry_id"], "title": "学区划分方案（2026年）", "topic": "education"}
+    if action == "add_document":
+        return case, {"entry_id": entry["entry_id"], "file": pdf}
+    if action == "remove_document":
+        doc = act("add_document", case, world["users"][("a", "clerk")], {"entry_id": entry["entry_id"], "file": pdf})
+        return case, {"entry_id": entry["entry_id"], "document_id": doc["document_id"]}
     from caseapp.disclosure.queries import get_entry, open_findings
 
     return case, {"finding_id": open_findings(get_entry(entry["entry_id"]))[0].id, "reason": "示例，非个人信息"}
@@ -220,7 +266,7 @@ def _with_fee(world, served, payload=None, method="hand"):
     return case, payload or {}
 
 
-def _with_consultation(world, cancel=False, receipt=False):
+def _with_consultation(world, cancel=False, receipt=False, objection=False):
     """A case with a third party consulted: to record the opinion that came back on paper, or to cancel."""
     from caseapp.core.actions import act
 
@@ -230,16 +276,29 @@ def _with_consultation(world, cancel=False, receipt=False):
         "question": "是否同意公开贵公司报送的应急预案？"})
     if cancel:
         return case, {"consultation_id": sent["consultation_id"], "reason": "申请人已撤回该项内容。"}
+    # Asked by letter: its letter is issued (posted today) before an answer or a receipt is recorded.
+    from caseapp.consultations.models import Consultation
+    from caseapp.extensions import db
+    from tests.consultations.letters import issue_consultation_letter
+
+    issue_consultation_letter(db.session.get(Consultation, sent["consultation_id"]),
+                              clerk=world["users"][("a", "clerk")], supervisor=world["users"][("a", "supervisor")],
+                              on=FROZEN_AT.date(), method="post")
     if receipt:
         return case, {"consultation_id": sent["consultation_id"], "received_on": TODAY}
+    if objection:
+        act("record_opinion", case, world["users"][("a", "clerk")], {
+            "consultation_id": sent["consultation_id"], "opinion": "disagree", "reasons": "涉及商业秘密。"})
+        return case, {"consultation_id": sent["consultation_id"], "content": "应急预案全文",
+                      "reasons": "涉及公共安全，不公开可能对公共利益造成重大影响。"}
     return case, {"consultation_id": sent["consultation_id"], "opinion": "agree", "reasons": "同意公开。",
                   "received_on": TODAY}
 
 
 def test_the_matrix_covers_every_action(app):
-    from caseapp.core.actions import all_actions
+    from caseapp.core.actions import case_actions
 
-    assert {a.name for a in all_actions()} == set(ACTIONS)
+    assert {a.name for a in case_actions()} == set(ACTIONS)
 
 
 @pytest.mark.parametrize("role", ROLES)

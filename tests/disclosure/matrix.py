@@ -37,9 +37,11 @@ DISCLOSURE_EXPECTED: dict[tuple, set] = {
     ("office.case_action", "POST", "split-item"): HANDLERS,
     ("office.case_action", "POST", "merge-items"): HANDLERS,
     ("office.case_action", "POST", "convert-to-public"): HANDLERS,
+    ("office.case_action", "POST", "convert-item-to-public"): HANDLERS,
 }
 DISCLOSURE_ACTION_PATHS = {"link-item": "link_item", "start-item": "start_item", "split-item": "split_item",
-                           "merge-items": "merge_items", "convert-to-public": "convert_to_public"}
+                           "merge-items": "merge_items", "convert-to-public": "convert_to_public",
+                           "convert-item-to-public": "convert_item_to_public"}
 ENTRY_FORM = {"title": "学区划分方案", "summary": "学区划分方案全文。", "topic": "education"}
 
 

@@ -27,6 +27,7 @@ STATS_EXPECTED: dict[tuple, set] = {
     ("stats.edit_review", "GET"): HANDLERS,
     ("stats.edit_review", "POST"): HANDLERS,
     ("stats.reopen_from_review", "POST"): SUPERVISOR,
+    ("office.case_action", "POST", "record-review"): HANDLERS,  # the same action through the generic route
 }
 BODY = "示范市人民政府"
 

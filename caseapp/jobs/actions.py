@@ -1,0 +1,94 @@
+"""The sweep's actions, declared once (caseapp.core.actions): what the periodic sweep does to a
+case, a fee or a consultation when a time limit runs out, and the supervision orders of late
+cases. Only the system takes them (door "system"); the sweep runs each through the runner, in its
+one transaction (jobs.sweep).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from caseapp.accounts.queries import first_active_user
+from caseapp.cases import operations as case_ops
+from caseapp.cases import states
+from caseapp.clock.service import refresh_due
+from caseapp.consultations.deadlines import escalate_consultation, lapse_consultation
+from caseapp.core.actions import SYSTEM, Action, Ctx, register
+from caseapp.fees.operations import lapse_fee
+from caseapp.jobs.supervision import close_supervision_order, open_supervision_order
+from caseapp.jobs.sweep import recompute_provisional_dues
+from caseapp.letters.operations import draft_letter
+
+SYSTEMS = frozenset({SYSTEM})
+
+
+def closing_letter_drafter(case):
+    """Whose name a sweep-drafted closing letter carries: the handling clerk, else a supervisor, else a clerk."""
+    if case.handler is not None and case.handler.active and case.handler.role in ("clerk", "supervisor"):
+        return case.handler
+    for role in ("supervisor", "clerk"):
+        user = first_active_user(case.agency_id, role)
+        if user is not None:
+            return user
+    return None
+
+
+def draft_closing_letter(case, *, today):
+    """Draft the closing notice of a case the sweep closed (the outcome's template), for the usual
+    approval and issue; None when the agency has no staff to draft it for."""
+    drafter = closing_letter_drafter(case)
+    if drafter is None:
+        return None
+    return draft_letter(case, actor=drafter, template=case.outcome, today=today)
+
+
+def _lapse_correction(ctx: Ctx, _data):
+    case = case_ops.lapse_correction(ctx.case, today=ctx.today)
+    draft_closing_letter(case, today=ctx.today)
+    return case
+
+
+def _case_allows(name: str):
+    check = states.TABLE.when(name)
+    return lambda ctx: check(ctx.case.status)
+
+
+register(
+    Action(
+        name="lapse_correction", label=_l("Close: the correction was not made in time"), domain="jobs",
+        door="system", roles=SYSTEMS, versioned=False, when=_case_allows("close"), operation=_lapse_correction,
+    ),
+    Action(
+        name="lapse_fee", label=_l("Close: the fee was not paid in time"), domain="jobs", door="system",
+        target="fee", roles=SYSTEMS, versioned=False, when=_case_allows("close"),
+        operation=lambda ctx, data: lapse_fee(ctx.target, today=ctx.today),
+    ),
+    Action(
+        name="lapse_consultation", label=_l("The consultation's time limit ran out"), domain="jobs",
+        door="system", target="consultation", roles=SYSTEMS, versioned=False,
+        operation=lambda ctx, data: lapse_consultation(ctx.target, today=ctx.today),
+    ),
+    Action(
+        name="escalate_consultation", label=_l("The department's answer is late"), domain="jobs", door="system",
+        target="consultation", roles=SYSTEMS, versioned=False,
+        operation=lambda ctx, data: escalate_consultation(ctx.target, today=ctx.today),
+    ),
+    Action(
+        name="refresh_due", label=_l("Keep the due date current"), domain="jobs", door="system", roles=SYSTEMS,
+        versioned=False, operation=lambda ctx, data: refresh_due(ctx.case, ctx.today),
+    ),
+    Action(
+        name="recompute_provisional_dues", label=_l("Recompute the provisional due dates"), domain="jobs",
+        door="system", target="calendar", roles=SYSTEMS, versioned=False,
+        operation=lambda ctx, data: recompute_provisional_dues(ctx.today),
+    ),
+    Action(
+        name="open_supervision_order", label=_l("Open a supervision order"), domain="jobs", door="system",
+        roles=SYSTEMS, versioned=False,
+        operation=lambda ctx, data: open_supervision_order(ctx.case, today=ctx.today),
+    ),
+    Action(
+        name="close_supervision_order", label=_l("Close the supervision order"), domain="jobs", door="system",
+        target="supervision_order", roles=SYSTEMS, versioned=False,
+        operation=lambda ctx, data: close_supervision_order(ctx.target, closed_on=ctx.case.closed_on or ctx.today),
+    ),
+)
