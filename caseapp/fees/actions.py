@@ -12,6 +12,7 @@ from caseapp.core.actions import Action, Ctx, register
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.fees import operations as ops
+from caseapp.fees.queries import requests_in_month
 from caseapp.fees.rules import BASES
 from caseapp.letters.operations import add_issue_hook
 from caseapp.letters.values import add_values_provider
@@ -52,9 +53,10 @@ register(
         when=lambda ctx: ops.proposal_refusal(ctx.case),
         input=Schema(
             Field("basis", "choice", _l("Basis"), required=True, message=_l("Please choose per request or per page."),
-                  choices=lambda ctx: list(BASIS_LABELS.items()), schema={"enum": list(BASES)}),
+                  choices=lambda ctx: list(BASIS_LABELS.items()), schema={"enum": list(BASES)}, default="requests"),
             Field("count", "int", _l("Number of requests or pages"), required=True,
                   message=_l("Please enter a whole number of requests or pages."),
+                  default=lambda ctx: requests_in_month(ctx.case),
                   help=_l("Requests counts this applicant's requests in the month of receipt.")),
             Field("note", "longtext", _l("Note"), max_length=2000, office=False),
         ),

@@ -16,6 +16,7 @@ from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.letters import operations as ops
 from caseapp.letters import rendering
 from caseapp.letters import time_requests as times
+from caseapp.letters.forms import template_groups
 from caseapp.letters.models import DELIVERY_METHODS, OBJECTION_DECISIONS
 from caseapp.letters.queries import get_letter
 from caseapp.letters.states import LETTERS
@@ -69,6 +70,11 @@ def _template_choices(ctx) -> list:
     return [(s.key, s.summary if s.is_reply else s.title) for s in rendering.all_specs()]
 
 
+def _template_groups(ctx) -> dict:
+    """The office's list: replies by annual-report section, then the procedural notices."""
+    return {group: [(spec.key, name) for spec, name in items] for group, items in template_groups(rendering.all_specs())}
+
+
 def _office_fields(form) -> dict:
     """The draft's fields as the letter page posts them (inputs named f_<field>)."""
     return {name[2:]: value for name, value in form.items() if name.startswith("f_")}
@@ -120,7 +126,8 @@ register(
     Action(
         name="draft_letter", label=_l("Draft a letter"), domain="letters", roles=HANDLERS, path="draft-letter",
         input=Schema(Field("template", "choice", _l("Letter template"), required=True,
-                           message=_l("Please choose a letter template."), choices=_template_choices),
+                           message=_l("Please choose a letter template."), choices=_template_choices,
+                           groups=_template_groups),
                      Field("fields", "object", _l("Letter fields"), office=False)),
         operation=lambda ctx, data: ops.draft_letter(ctx.case, actor=ctx.user, template=data["template"],
                                                      fields=data.get("fields")),
