@@ -11,7 +11,7 @@ from caseapp.accounts.models import User
 from caseapp.cases.models import Case
 from caseapp.core.audit import record_event
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import StaleVersionError, ValidationError
+from caseapp.core.errors import ValidationError
 from caseapp.extensions import db
 
 MAX_NOTE_LENGTH = 5000
@@ -29,10 +29,8 @@ class CaseNote(db.Model):
     author: Mapped[User] = relationship()
 
 
-def add_note(case: Case, *, actor: User, text: str, expected_version: int | None = None) -> CaseNote:
+def add_note(case: Case, *, actor: User, text: str) -> CaseNote:
     """Add an internal note to a case (the case itself does not change, so its version stays)."""
-    if expected_version is not None and expected_version != case.version:
-        raise StaleVersionError()
     text = (text or "").strip()
     if not text:
         raise ValidationError(_l("Please write the note."), errors={"text": _l("Please write the note.")})

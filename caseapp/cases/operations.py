@@ -33,7 +33,7 @@ from caseapp.clock.service import refresh_due
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.db import flush_or_stale, next_counter_value
-from caseapp.core.errors import StaleVersionError, TransitionError, ValidationError
+from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.core.outbox import notify
 from caseapp.core.permissions import CASE_HANDLERS
 from caseapp.extensions import db
@@ -64,10 +64,10 @@ def _actor_label(actor: User | None, default: str) -> str | None:
     return None if actor is not None else default
 
 
-def _begin(case: Case, action: str, expected_version: int | None) -> dict:
-    """Check the transition and the client's version; return the 'before' snapshot."""
-    if expected_version is not None and expected_version != case.version:
-        raise StaleVersionError()
+def _begin(case: Case, action: str) -> dict:
+    """Check the transition (the state machine holds for the steps that follow from other actions,
+    such as a reply's issue closing its case); return the 'before' snapshot. The client's version
+    is the runner's to check."""
     states.require(action, case.status)
     return _snapshot(case)
 
@@ -134,9 +134,9 @@ def register_case(
 
 
 @_one_write
-def accept_case(case: Case, *, actor: User, expected_version: int | None = None, today: date | None = None) -> Case:
+def accept_case(case: Case, *, actor: User, today: date | None = None) -> Case:
     """Accept a submitted request for handling; the accepting clerk handles it unless someone already does."""
-    before = _begin(case, "accept", expected_version)
+    before = _begin(case, "accept")
     case.status = states.Status.IN_PROGRESS.value
     case.accepted_on = today or local_today()
     if case.handler_id is None and actor.role in CASE_HANDLERS:
@@ -166,7 +166,6 @@ def request_correction(
     actor: User,
     details: str,
     period_days: int = DEFAULT_CORRECTION_PERIOD,
-    expected_version: int | None = None,
     today: date | None = None,
 ) -> CorrectionRequest:
     """Decide, once, everything the applicant must correct and the period to do it in (Reg. 30).
@@ -174,7 +173,7 @@ def request_correction(
     The period runs from the day the correction notice (补正告知书) is issued to the applicant
     (`serve_correction_notice`), not from this decision: until then there is no correction due
     date, and nothing can lapse."""
-    before = _begin(case, "request_correction", expected_version)
+    before = _begin(case, "request_correction")
     details = (details or "").strip()
     if not details:
         raise ValidationError(_l("Please list everything the applicant must correct."),
@@ -209,7 +208,6 @@ def receive_correction(
     actor: User | None,
     text: str,
     received_on: date | None = None,
-    expected_version: int | None = None,
     today: date | None = None,
     submitted_at: datetime | None = None,
 ) -> Case:
@@ -217,7 +215,7 @@ def receive_correction(
 
     A correction made online (`submitted_at`) arrives by SPEC §2's online receipt rule: after the
     agency's cut-off or on a non-working day it counts as received on the next working day."""
-    before = _begin(case, "receive_correction", expected_version)
+    before = _begin(case, "receive_correction")
     text = (text or "").strip()
     if not text:
         raise ValidationError(_l("Please enter the corrected or supplemented content."),
@@ -249,9 +247,9 @@ def receive_correction(
 
 
 @_one_write
-def assign_case(case: Case, *, actor: User, handler: User, expected_version: int | None = None) -> Case:
+def assign_case(case: Case, *, actor: User, handler: User) -> Case:
     """Give the case to a clerk or supervisor of its agency."""
-    before = _begin(case, "assign", expected_version)
+    before = _begin(case, "assign")
     if handler.agency_id != case.agency_id or handler.role not in CASE_HANDLERS or not handler.active:
         raise ValidationError(_l("Cases can only be assigned to active clerks or supervisors of the same agency."),
                               errors={"user": _l("Cases can only be assigned to active clerks or supervisors of the same agency.")})
@@ -265,13 +263,13 @@ def assign_case(case: Case, *, actor: User, handler: User, expected_version: int
 
 @_one_write
 def withdraw_case(
-    case: Case, *, actor: User | None, reason: str | None = None, expected_version: int | None = None,
+    case: Case, *, actor: User | None, reason: str | None = None,
     today: date | None = None,
 ) -> Case:
     """The applicant withdraws (or a clerk records a withdrawal on the applicant's behalf)."""
     if states.is_final(case.status):
         raise TransitionError(_l("This request has already been closed or withdrawn and can no longer be withdrawn."))
-    before = _begin(case, "withdraw", expected_version)
+    before = _begin(case, "withdraw")
     reason = (reason or "").strip() or None
     if reason and len(reason) > 1000:
         raise ValidationError(_l("At most %(n)s characters.", n=1000), errors={"reason": _l("At most %(n)s characters.", n=1000)})
@@ -287,13 +285,12 @@ def withdraw_case(
 
 @_one_write
 def close_case(
-    case: Case, *, actor: User | None, outcome: str, reason: str | None = None,
-    expected_version: int | None = None, today: date | None = None, actor_label: str = "system",
+    case: Case, *, actor: User | None, outcome: str, reason: str | None = None, today: date | None = None, actor_label: str = "system",
     delivered_on: date | None = None,
 ) -> Case:
     """Close the case with one outcome of SPEC §6; `closed_on` is the day the decision reached the
     applicant (`delivered_on`, default today: 国办公开办函〔2016〕235号)."""
-    before = _begin(case, "close", expected_version)
+    before = _begin(case, "close")
     found = get_outcome(outcome or "")
     if found is None:
         raise ValidationError(_l("Please choose a valid outcome."), errors={"outcome": _l("Please choose a valid outcome.")})
@@ -359,10 +356,10 @@ def lapse_correction(case: Case, *, today: date) -> Case:
 
 @_one_write
 def reopen_case(
-    case: Case, *, actor: User, reason: str, expected_version: int | None = None, today: date | None = None,
+    case: Case, *, actor: User, reason: str, today: date | None = None,
 ) -> Case:
     """Reopen after a reconsideration or court decision orders a new reply; a new 20-day period starts."""
-    before = _begin(case, "reopen", expected_version)
+    before = _begin(case, "reopen")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_l("Please give the decision that orders the case reopened."),
@@ -382,12 +379,12 @@ def reopen_case(
 
 
 @_one_write
-def await_fee(case: Case, *, actor: User, served_on: date | None = None, expected_version: int | None = None,
+def await_fee(case: Case, *, actor: User, served_on: date | None = None,
               today: date | None = None) -> Case:
     """A fee notice was served: the case waits for payment and its clock pauses (SPEC §4 design choice)."""
     from caseapp.cases.models import ClockPause
 
-    before = _begin(case, "issue_fee_notice", expected_version)
+    before = _begin(case, "issue_fee_notice")
     today = today or local_today()
     served_on = served_on or today
     case.status = states.Status.AWAITING_FEE.value
@@ -398,10 +395,10 @@ def await_fee(case: Case, *, actor: User, served_on: date | None = None, expecte
 
 
 @_one_write
-def record_fee_payment(case: Case, *, actor: User, paid_on: date | None = None, expected_version: int | None = None,
+def record_fee_payment(case: Case, *, actor: User, paid_on: date | None = None,
                        today: date | None = None) -> Case:
     """The fee was paid: the pause ends and the clock runs again."""
-    before = _begin(case, "record_payment", expected_version)
+    before = _begin(case, "record_payment")
     today = today or local_today()
     paid_on = paid_on or today
     for pause in case.pauses:
@@ -425,10 +422,9 @@ def reveal_id_number(case: Case, *, actor: User) -> str | None:
 
 
 @_one_write
-def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = None,
-                    expected_version: int | None = None, today: date | None = None) -> Case:
+def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = None, today: date | None = None) -> Case:
     """Extend the reply period by up to 20 working days, once per case (Reg. 33); the due date moves."""
-    before = _begin(case, "extend", expected_version)
+    before = _begin(case, "extend")
     if case.extension_days:
         raise TransitionError(_l("The reply period may be extended only once (Reg. 33)."))
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -442,10 +438,9 @@ def grant_extension(case: Case, *, actor: User, days: int, reason: str | None = 
 
 
 @_one_write
-def defer_case(case: Case, *, actor: User, deferred_to: date, reason: str | None = None,
-               expected_version: int | None = None, today: date | None = None) -> Case:
+def defer_case(case: Case, *, actor: User, deferred_to: date, reason: str | None = None, today: date | None = None) -> Case:
     """Set a later reply date for plainly excessive requests (Reg. 35); it replaces the computed one."""
-    before = _begin(case, "defer", expected_version)
+    before = _begin(case, "defer")
     if not isinstance(deferred_to, date) or (case.due_on is not None and deferred_to <= case.due_on):
         raise ValidationError(_l("The deferred reply date must be later than the current due date."),
                               errors={"deferred_to": _l("The deferred reply date must be later than the current due date.")})

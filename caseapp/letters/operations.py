@@ -22,7 +22,7 @@ from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.db import flush_or_stale, next_counter_value
-from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
+from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
 from caseapp.core.filestore import store_bytes
 from caseapp.extensions import db
 from caseapp.letters import rendering
@@ -165,11 +165,6 @@ def _event(action: str, letter: Letter, before: dict | None, *, actor, note: str
     flush_or_stale()
 
 
-def _check_version(letter: Letter, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != letter.version:
-        raise StaleVersionError()
-
-
 def self_approval_allowed(agency) -> bool:
     """A one-person office may let the same person write and approve (an agency setting, audited)."""
     return bool(getattr(agency, "allow_self_approval", False))
@@ -232,9 +227,8 @@ def new_approved_letter(case: Case, *, template: str, drafted_by_id: int | None,
     return letter
 
 
-def update_letter(letter: Letter, *, actor, fields: dict, expected_version: int | None = None) -> Letter:
+def update_letter(letter: Letter, *, actor, fields: dict) -> Letter:
     """Edit a draft's fields (only while it is a draft or was returned)."""
-    _check_version(letter, expected_version)
     LETTERS.require("update_letter", letter.status)
     spec = rendering.load_spec(letter.template)
     before = {**_snapshot(letter), "fields": dict(letter.fields)}
@@ -251,9 +245,8 @@ def _require_content(letter: Letter) -> None:
         raise ValidationError(_l("Please correct the marked fields."), errors=errors)
 
 
-def submit_letter(letter: Letter, *, actor, expected_version: int | None = None) -> Letter:
+def submit_letter(letter: Letter, *, actor) -> Letter:
     """Send a draft for approval; every required field must be filled."""
-    _check_version(letter, expected_version)
     LETTERS.require("submit_letter", letter.status)
     spec = rendering.load_spec(letter.template)
     clean_fields(spec, letter.fields, complete=True)
@@ -265,12 +258,10 @@ def submit_letter(letter: Letter, *, actor, expected_version: int | None = None)
     return letter
 
 
-def approve_letter(letter: Letter, *, actor, objection_decision=None, decision_reasons=None,
-                   expected_version: int | None = None) -> Letter:
+def approve_letter(letter: Letter, *, actor, objection_decision=None, decision_reasons=None) -> Letter:
     """Approve a submitted letter (someone other than whoever wrote it: four eyes). A disclosing reply
     on a case where a third party objected is approved with the decision on the objection and its
     reasons (Reg. 32), kept with the approval and in its audit event."""
-    _check_version(letter, expected_version)
     LETTERS.require("approve_letter", letter.status)
     refused = four_eyes_refusal(letter, actor)
     if refused is not None:
@@ -291,9 +282,8 @@ def approve_letter(letter: Letter, *, actor, objection_decision=None, decision_r
     return letter
 
 
-def return_letter(letter: Letter, *, actor, comment: str, expected_version: int | None = None) -> Letter:
+def return_letter(letter: Letter, *, actor, comment: str) -> Letter:
     """Send a submitted letter back to the drafter with a comment."""
-    _check_version(letter, expected_version)
     LETTERS.require("return_letter", letter.status)
     comment = (comment or "").strip() if isinstance(comment, str) else ""
     if not comment:
@@ -315,7 +305,7 @@ def _format_number(pattern: str, year: int, seq: int) -> str:
         return f"〔{year}〕{seq}号"
 
 
-def issue_letter(letter: Letter, *, actor, delivery: dict, expected_version: int | None = None,
+def issue_letter(letter: Letter, *, actor, delivery: dict,
                  today: date | None = None) -> Letter:
     """Issue an approved letter: number it, render and freeze the PDF and DOCX, record the delivery.
 
@@ -323,7 +313,6 @@ def issue_letter(letter: Letter, *, actor, delivery: dict, expected_version: int
     a notice with an issue hook (the fee notice) acts on the case through its domain. The files are
     removed again if the transaction rolls back (core.filestore).
     """
-    _check_version(letter, expected_version)
     if letter.status == LetterStatus.ISSUED:
         raise TransitionError(_l("This letter has already been issued; a correction needs a new letter."))
     LETTERS.require("issue_letter", letter.status)
