@@ -114,6 +114,8 @@ class Action:
     dry_run: Callable[[Ctx, dict], Any] | None = None  # compute without writing (API body dry_run: true)
     preview: Callable[[Ctx], dict] | None = None  # what the office page shows before asking
     path: str = ""  # the office URL part, when not the name with dashes
+    place: str = ""  # where a page shows it beyond its list of actions ("letters": under the case's letters;
+    # "composer" / "composer-submit": the letter page's editor saves, or saves and submits, through it)
     description: str = ""  # the payload, for the API document (developers read it: not translated)
 
     @property

@@ -70,6 +70,14 @@ def _template_choices(ctx) -> list:
     return [(s.key, s.summary if s.is_reply else s.title) for s in rendering.all_specs()]
 
 
+# How the applicant asked to receive the reply -> how the issue form suggests delivering it.
+_DELIVERY_FOR_REQUESTED = {"post": "post", "pickup": "hand", "email": "email", "online": "online"}
+
+
+def _requested_delivery(ctx) -> str:
+    return _DELIVERY_FOR_REQUESTED.get(ctx.case.delivery, "post")
+
+
 def _template_groups(ctx) -> dict:
     """The office's list: replies by annual-report section, then the procedural notices."""
     return {group: [(spec.key, name) for spec, name in items] for group, items in template_groups(rendering.all_specs())}
@@ -131,18 +139,19 @@ register(
                      Field("fields", "object", _l("Letter fields"), office=False)),
         operation=lambda ctx, data: ops.draft_letter(ctx.case, actor=ctx.user, template=data["template"],
                                                      fields=data.get("fields")),
-        result=letter_json, after=_letter_page, done=_l("The draft was created."), style="primary",
+        result=letter_json, after=_letter_page, done=_l("The draft was created."), style="primary", place="letters",
         description="{template, fields} -> letter_id",
     ),
     Action(
         name="update_letter", label=_l("Save draft"), domain="letters", target="letter", roles=HANDLERS,
-        path="edit", when=letter_status("update_letter"), input=Schema(FIELDS_INPUT),
+        path="edit", when=letter_status("update_letter"), input=Schema(FIELDS_INPUT), place="composer",
         operation=lambda ctx, data: ops.update_letter(ctx.letter, actor=ctx.user, fields=data.get("fields") or {}),
         result=letter_json, done=_l("The draft was saved."), description="{letter_id, fields}",
     ),
     Action(
         name="submit_letter", label=_l("Submit for approval"), domain="letters", target="letter", roles=HANDLERS,
         path="submit", when=letter_status("submit_letter"), style="primary", input=Schema(FIELDS_INPUT),
+        place="composer-submit",
         operation=_save_and_submit,
         result=letter_json, done=_l("The letter was saved and submitted for approval."),
         description="{letter_id, fields?}: the fields sent are saved first, then the letter is submitted",
@@ -187,11 +196,13 @@ register(
         confirm=_l("Issue this letter? It is numbered and its PDF and DOCX are frozen; a reply also closes the "
                    "case with its outcome. This cannot be undone."),
         input=Schema(
-            Field("method", "choice", _l("Delivery"), path=("delivery", "method"),
+            Field("method", "choice", _l("Delivery"), path=("delivery", "method"), default=_requested_delivery,
                   choices=lambda ctx: list(DELIVERY_LABELS.items()), schema={"enum": list(DELIVERY_METHODS)}),
-            Field("date", "date", _l("Delivery date (posting, signing or sending date)"), path=("delivery", "date")),
+            Field("date", "date", _l("Delivery date (posting, signing or sending date)"), path=("delivery", "date"),
+                  default=lambda ctx: ctx.today),
             Field("reference", "text", _l("Reference (registered-mail number, recipient, email address)"),
-                  path=("delivery", "reference"), max_length=200),
+                  path=("delivery", "reference"), max_length=200,
+                  default=lambda ctx: ctx.case.email if _requested_delivery(ctx) == "email" else None),
         ),
         operation=lambda ctx, data: ops.issue_letter(
             ctx.letter, actor=ctx.user, today=ctx.today,

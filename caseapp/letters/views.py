@@ -6,7 +6,6 @@ from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from caseapp.core.actions import Ctx, offers
-from caseapp.core.clock import local_today
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_READERS, Role, require_agency, roles_required
 from caseapp.letters import operations as ops
@@ -19,8 +18,6 @@ from caseapp.letters.states import LETTER_LABELS, LetterStatus
 
 bp = Blueprint("letters", __name__, url_prefix="/office/letters")
 PREVIEW_ROLES = (Role.ADMIN, Role.SUPERVISOR)
-# How the applicant asked to receive the information (SPEC §2) -> the usual way to deliver the letter.
-_DELIVERY_FOR_REQUESTED = {"post": "post", "pickup": "hand", "email": "email", "online": "online"}
 
 
 def _letter_or_404(letter_id: int):
@@ -32,13 +29,9 @@ def _letter_or_404(letter_id: int):
 
 
 def _action_forms(ctx: Ctx, shown) -> dict:
-    """One form per action offered, the issue form suggesting the delivery the applicant asked for."""
-    case = ctx.case
-    method = _DELIVERY_FOR_REQUESTED.get(case.delivery, "post")
-    starting = {"issue_letter": {"method": method, "date": local_today().isoformat(),
-                                 "reference": case.email if method == "email" else None}}
+    """One form per action offered outside the composer, starting from its declared defaults."""
     return {o.action.name: o.action.input.form_class(ctx, versioned=False, prefix=o.action.name)(
-        data=starting.get(o.action.name, {})) for o in shown if o.action.name != "update_letter"}
+        data=o.action.input.initial(ctx)) for o in shown if o.action.place != "composer"}
 
 
 def _without_decision(forms: dict, letter) -> None:
@@ -67,7 +60,9 @@ def render_letter_page(letter, *, failed: tuple | None = None) -> str:
     spec = rendering.load_spec(letter.template)
     ctx = Ctx(user=current_user, case=letter.case, target=letter)
     shown = offers(ctx, target="letter")
-    composer_actions = {"update_letter", "submit_letter"}
+    save = next((o for o in shown if o.action.place == "composer"), None)  # the composer's own actions
+    submit = next((o for o in shown if o.action.place == "composer-submit"), None)
+    composer_actions = {o.action.name for o in (save, submit) if o is not None}
     forms = _action_forms(ctx, shown)
     fields = fields_form(spec, letter.fields)
     problems: list[str] = []
@@ -83,16 +78,14 @@ def render_letter_page(letter, *, failed: tuple | None = None) -> str:
             apply_errors(form, {k: v for k, v in errors.items() if k in form})
             problems = [str(v) for k, v in errors.items() if k not in form]
     _without_decision(forms, letter)
-    by_name = {o.action.name: o for o in shown}
-    editable = "update_letter" in by_name and by_name["update_letter"].enabled
+    editable = save is not None and save.enabled
     missing = _missing_content(spec, rendering.check_required(letter.template, letter.fields))
     return render_template(
         "letters/letter.html", letter=letter, case=letter.case, spec=spec,
         objections=ops.objections_for(letter), decision_labels=ops.DECISION_LABELS,
         status_labels={s.value: label for s, label in LETTER_LABELS.items()}, delivery_labels=DELIVERY_LABELS,
-        form=fields, editable=editable, submit_offer=by_name.get("submit_letter") if editable else None,
-        offers=[o for o in shown if not (editable and o.action.name in composer_actions)
-                and o.action.name != "update_letter"],
+        form=fields, editable=editable, submit_offer=submit if editable else None,
+        offers=[o for o in shown if not (editable and o.action.name in composer_actions) and o is not save],
         forms=forms, problems=problems, missing=missing,
         settings_missing=rendering.missing_settings(letter.case.agency, letter.template)
         if letter.status in (LetterStatus.DRAFT, LetterStatus.RETURNED, LetterStatus.SUBMITTED) else [],
