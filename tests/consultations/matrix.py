@@ -74,8 +74,14 @@ def _consultation(world, kind="department", *, files=False):
 
     extra = {"department": "BGS"} if kind == "department" else {
         "third_party": {"name": "示范化工有限公司", "address": "示范市化工园区1号", "phone": "13800000001"}}
-    return ops.consult(_case(world), actor=_user(world), kind=kind, question="请核实该文件是否同意公开。",
-                       uploads=[Upload("材料.pdf", PDF)] if files else (), **extra)
+    c = ops.consult(_case(world), actor=_user(world), kind=kind, question="请核实该文件是否同意公开。",
+                    uploads=[Upload("材料.pdf", PDF)] if files else (), **extra)
+    if kind == "third_party":  # asked by letter: sent when its letter is issued (posted today)
+        from tests.consultations.letters import issue_consultation_letter
+
+        issue_consultation_letter(c, clerk=_user(world), supervisor=_user(world, "supervisor"), on=_today(),
+                                  method="post")
+    return c
 
 
 def _addressed_to_agency_a(world):

@@ -32,9 +32,10 @@ class Script:
 
     def close(self, case, outcome: str, on: date):
         """Close with `outcome` on `on`, through the steps the outcome needs (SPEC §6's rules)."""
-        if outcome == "other.correction_lapsed":  # a one-day period, run out by `on`
-            ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", period_days=1,
-                                   today=max(case.received_on, on - timedelta(days=20)))
+        if outcome == "other.correction_lapsed":  # a one-day period from its notice, run out by `on`
+            asked = max(case.received_on, on - timedelta(days=20))
+            ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", period_days=1, today=asked)
+            ops.serve_correction_notice(case, served_on=asked)
         elif outcome == "unavailable.unclear_after_correction" and case.correction_received_on is None:
             # corrected, and still unclear (a correction is asked for before acceptance: see closable)
             ops.request_correction(case, actor=self.clerk, details="请补充文件名称。", today=case.received_on)
