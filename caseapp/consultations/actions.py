@@ -211,12 +211,16 @@ register(
                   message=_l("Please say what will be disclosed.")),
             Field("reasons", "longtext", _l("Public-interest reasons"), required=True, max_length=5000,
                   message=_l("Please give the public-interest reasons for disclosing.")),
+            Field("disclose_on", "date", _l("Date of disclosure"), schema={
+                "description": "Later than the 15th working day after the notice reaches the third party "
+                               "(Reg. 32); by default the first working day after that, were it issued today."}),
         ),
         operation=lambda ctx, data: ops.draft_disclosure_notice(ctx.target, actor=ctx.user, content=data["content"],
-                                                                reasons=data["reasons"], today=ctx.today),
+                                                                reasons=data["reasons"],
+                                                                disclose_on=data.get("disclose_on"), today=ctx.today),
         result=lambda ctx, letter: {"letter_id": letter.id},
         done=_l("The disclosure notice to the third party was drafted."),
-        description="{consultation_id, content, reasons}: the notice to a third party that objected (Reg. 32) "
-                    "-> letter_id",
+        description="{consultation_id, content, reasons, disclose_on?}: the notice to a third party that objected "
+                    "(Reg. 32) -> letter_id",
     ),
 )

@@ -54,3 +54,4 @@ class RecordOpinionForm(AnswerForm):
 class DisclosureNoticeForm(FlaskForm):
     content = TextAreaField(_l("Information to be disclosed"), render_kw={"rows": 3, "maxlength": 5000})
     reasons = TextAreaField(_l("Public-interest reasons"), render_kw={"rows": 3, "maxlength": 5000})
+    disclose_on = DateText(_l("Date of disclosure"))

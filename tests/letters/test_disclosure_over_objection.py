@@ -153,10 +153,17 @@ def test_a_reply_over_an_objection_waits_for_the_notice_and_its_date(db, client,
 
 @pytest.mark.frozen_at("2026-11-10")
 def test_the_date_of_disclosure_leaves_the_third_party_15_working_days(db, client, clock, objected, office):
-    """12/1 is the 15th working day after a notice delivered on 11/10: too soon. Approved with 12/2
-    on 11/10, the notice can no longer go out on 11/11 (it would leave 14 days)."""
+    """12/1 is the 15th working day after a notice delivered on 11/10: too soon (here typed into the
+    draft in the letter's composer). Approved with 12/2 on 11/10, the notice can no longer go out on
+    11/11 (it would leave 14 days)."""
     w = objected
-    early = _notice(db, w, disclose_on="2026-12-01")
+    db.session.rollback()
+    with writing():
+        early = ops.draft_disclosure_notice(w["consultation"], actor=w["clerk"], content="合同金额。", reasons=REASONS,
+                                            today=date(2026, 11, 10))
+        letter_ops.update_letter(early, actor=w["clerk"], fields={"disclose_on": "2026-12-01"})
+        letter_ops.submit_letter(early, actor=w["clerk"])
+        db.session.commit()
     refused_on_the_letter_page(db, client, office, w["supervisor"], w["case"], early, {"action": "approve_letter"},
                                status=409, message="公开时间（2026-12-01）距告知书送达第三方之日不足15个工作日")
     notice = _notice(db, w, disclose_on="2026-12-02")
@@ -234,3 +241,26 @@ def test_the_notice_can_still_be_drafted_once_the_case_closed_with_a_disclosure(
     assert events(db, other) == before
     assert not re.search("third_party_disclosure_notice", str(db.session.scalars(
         sa.select(Letter.template).where(Letter.case_id == other.id)).all()))
+
+
+@pytest.mark.frozen_at("2026-11-10")
+def test_the_notice_is_drafted_with_a_lawful_date_of_disclosure(db, client, objected, office):
+    """Drafted today, the date of disclosure cannot be the 15th working day (12/1) or earlier: 422
+    beside the field through the API and the consultation page's form; a later one is kept."""
+    w, c = objected, objected["consultation"]
+    before = events(db, w["case"])
+    body = {"action": "draft_disclosure_notice", "consultation_id": c.id, "content": "合同金额。", "reasons": REASONS}
+    resp = api(client, w["clerk"], w["case"], {**body, "disclose_on": "2026-12-01"})
+    assert resp.status_code == 422
+    assert "今日发出的，最早可定为2026-12-02" in resp.get_json()["error"]["fields"]["disclose_on"]
+    staff = office(w["clerk"])
+    page = staff.get(f"/office/consultations/{c.id}").get_data(as_text=True)
+    assert 'name="disclose_on"' in page.split('id="disclosure-notice"')[1]
+    resp = staff.post(f"/office/consultations/{c.id}/disclosure-notice", data={
+        "csrf_token": csrf_from(page), "content": "合同金额。", "reasons": REASONS, "disclose_on": "2026-12-01"})
+    assert resp.status_code == 422 and "今日发出的，最早可定为2026-12-02" in resp.get_data(as_text=True)
+    assert events(db, w["case"]) == before
+    resp = api(client, w["clerk"], w["case"], {**body, "disclose_on": "2026-12-10"})
+    assert resp.status_code == 200, resp.get_json()
+    db.session.rollback()
+    assert db.session.get(Letter, resp.get_json()["result"]["letter_id"]).fields["disclose_on"] == "2026-12-10"
