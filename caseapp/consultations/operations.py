@@ -464,7 +464,7 @@ def draft_disclosure_notice(c: Consultation, *, actor: User, content, reasons, d
     content = _text(content, "content", _l("Please say what will be disclosed."))
     reasons = _text(reasons, "reasons", _l("Please give the public-interest reasons for disclosing."))
     on = _day(disclose_on, "disclose_on") or earliest_disclosure(today)
-    if on < earliest_disclosure(today):  # issued today at the earliest: the 15 working days must fit
+    if on <= load_calendar().add_working_days(today, NOTICE_DAYS):  # issued today at the earliest
         raise _invalid("disclose_on", _l("The date of disclosure must be later than the 15th working day after the "
                                          "notice reaches the third party (Reg. 32): issued today, from %(day)s.",
                                          day=earliest_disclosure(today).isoformat()))
