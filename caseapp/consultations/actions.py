@@ -27,6 +27,12 @@ from caseapp.letters.operations import add_issue_hook
 HANDLERS = frozenset(CASE_HANDLERS)
 ADDRESSEES = frozenset({Role.LIAISON, Role.CLERK, Role.SUPERVISOR})
 CONSULTATION_ID = Field("consultation_id", "id", _l("Consultation"), required=True)  # one of the case's
+# An answer, given on the platform by the addressee or recorded from paper by the asking clerk.
+OPINION = Field("opinion", "choice", _l("Opinion"), required=True, message=_l("Please choose agree, disagree or partial."),
+                choices=lambda ctx: list(OPINION_LABELS.items()), schema={"enum": list(OPINIONS)})
+REASONS = Field("reasons", "longtext", _l("Reasons"), required=True, max_length=5000,
+                message=_l("Please give the reasons for the opinion."))
+ANSWER_FILES = Field("files", "files", _l("Files (PDF, image, DOCX or OFD)"))
 register_target("consultation", lambda case, body: ops.get_case_consultation(case, (body or {}).get("consultation_id")))
 
 
@@ -148,13 +154,9 @@ register(
         roles=HANDLERS, path="record-opinion",
         input=Schema(
             CONSULTATION_ID,
-            Field("opinion", "choice", _l("Opinion"), required=True,
-                  message=_l("Please choose agree, disagree or partial."),
-                  choices=lambda ctx: list(OPINION_LABELS.items()), schema={"enum": list(OPINIONS)}),
-            Field("reasons", "longtext", _l("Reasons"), required=True, max_length=5000,
-                  message=_l("Please give the reasons for the opinion.")),
+            OPINION, REASONS,
             Field("received_on", "date", _l("Answer received on")),
-            Field("files", "files", _l("Files (PDF, image, DOCX or OFD)")),
+            ANSWER_FILES,
         ),
         operation=_record, result=_consultation_json, after=_panel,
         done=_l("The opinion was recorded."),
@@ -191,12 +193,8 @@ register(
         target="consultation", roles=ADDRESSEES, versioned=False, when=_waiting, guards=(_addressee,),
         agency=lambda ctx: ctx.target.addressee_agency_id or ctx.target.agency_id,
         input=Schema(
-            Field("opinion", "choice", _l("Opinion"), required=True,
-                  message=_l("Please choose agree, disagree or partial."),
-                  choices=lambda ctx: list(OPINION_LABELS.items()), schema={"enum": list(OPINIONS)}),
-            Field("reasons", "longtext", _l("Reasons"), required=True, max_length=5000,
-                  message=_l("Please give the reasons for the opinion.")),
-            Field("files", "files", _l("Files (PDF, image, DOCX or OFD)")),
+            OPINION, REASONS,
+            ANSWER_FILES,
         ),
         operation=lambda ctx, data: ops.answer_consultation(ctx.target, actor=ctx.user, opinion=data.get("opinion"),
                                                             reasons=data.get("reasons"),

@@ -37,6 +37,17 @@ def _back(tracking_number: str, anchor: str = "") -> str:
     return url_for("portal.case", tracking_number=tracking_number) + anchor
 
 
+def _applicant_step(name: str, case: Case, raw):
+    """Take the applicant's action (raw None: only ask whether it may be taken now). Returns the
+    attempt, and the answer when the step is over: done, or refused in the request's state (back to
+    the request's page with the message); None when the form is to be shown (again)."""
+    done = attempt(name, Ctx(user=Applicant(), case=case), raw)
+    if (done.ok and raw is not None) or (not done.ok and not isinstance(done.error, ValidationError)):
+        flash(done.message, "success" if done.ok else "danger")
+        return done, redirect(_back(case.tracking_number))
+    return done, None
+
+
 @bp.post("/track/<tracking_number>/correction")
 @text_checked_by_view
 def correction(tracking_number: str):
@@ -45,15 +56,11 @@ def correction(tracking_number: str):
     if not isinstance(found, Case):
         return found
     form = CorrectionForm()
-    uploads = read_uploads(request.files.getlist("files")) if form.validate_on_submit() else []
-    raw = {"text": form.text.data, "files": uploads} if form.validate_on_submit() else None
-    done = attempt("submit_correction", Ctx(user=Applicant(), case=found), raw)
-    if not done.ok and not isinstance(done.error, ValidationError):  # refused in this state
-        flash(done.message, "danger")
-        return redirect(_back(tracking_number))
-    if done.ok and raw is not None:
-        flash(done.message, "success")
-        return redirect(_back(tracking_number))
+    sent = form.validate_on_submit()
+    uploads = read_uploads(request.files.getlist("files")) if sent else []
+    done, answer = _applicant_step("submit_correction", found, {"text": form.text.data, "files": uploads} if sent else None)
+    if answer is not None:
+        return answer
     apply_errors(form, done.errors)
     if uploads:
         form.form_errors.append(_("For your security, files are not kept after a refused submission: "
@@ -70,14 +77,10 @@ def withdraw(tracking_number: str):
     if not isinstance(found, Case):
         return found
     form = WithdrawForm()
-    raw = {"reason": form.reason.data} if form.validate_on_submit() else None
-    done = attempt("withdraw_request", Ctx(user=Applicant(), case=found), raw)  # GET: may it be taken now?
-    if not done.ok and not isinstance(done.error, ValidationError):  # refused in this state
-        flash(done.message, "danger")
-        return redirect(_back(tracking_number))
-    if done.ok and raw is not None:
-        flash(done.message, "success")
-        return redirect(_back(tracking_number))
+    done, answer = _applicant_step("withdraw_request", found,
+                                   {"reason": form.reason.data} if form.validate_on_submit() else None)
+    if answer is not None:
+        return answer
     apply_errors(form, done.errors)
     return render_template("portal/withdraw.html", case=get_case(tracking_number), form=form)
 
