@@ -17,6 +17,7 @@ from caseapp.consultations import queries
 from caseapp.core.actions import Ctx, get_action, perform
 from caseapp.core.errors import NotFoundError, ValidationError
 from caseapp.core.permissions import Role, acting_user, roles_required
+from caseapp.core.openapi_parts import error_answer, json_answer, operation
 from caseapp.extensions import csrf, db
 
 bp = Blueprint("consultations_api", __name__, url_prefix="/api/v1")
@@ -68,37 +69,23 @@ def answer_consultation(consultation_id: int):
     return jsonify(queries.consultation_json(c, detail=True))
 
 
-def _op(summary: str, responses: dict, *, body: dict | None = None, params: list | None = None) -> dict:
-    op = {"tags": ["consultations"], "summary": summary, "security": [{"bearerAuth": []}], "responses": responses}
-    if params:
-        op["parameters"] = params
-    if body:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    return op
-
-
 _ID = [{"name": "consultation_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
-_ERR = {"$ref": "#/components/schemas/Error"}
 
 
-def _resp(desc: str) -> dict:
-    return {"description": desc, "content": {"application/json": {"schema": {"type": "object"}}}}
-
-
-def _err(desc: str) -> dict:
-    return {"description": desc, "content": {"application/json": {"schema": _ERR}}}
+def _op(summary: str, responses: dict, **kwargs) -> dict:
+    return operation("consultations", summary, responses, **kwargs)
 
 
 OPENAPI_PATHS = {
     "/consultations": {"get": _op("Consultations addressed to the caller", {
-        "200": _resp("The consultations"), "401": _err("No or invalid token"), "403": _err("Not an addressee role")})},
+        "200": json_answer("The consultations"), "401": error_answer("No or invalid token"), "403": error_answer("Not an addressee role")})},
     "/consultations/{consultation_id}": {"get": _op("One consultation", {
-        "200": _resp("The consultation"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
-        "404": _err("Not addressed to the caller nor of the caller's agency")}, params=_ID)},
+        "200": json_answer("The consultation"), "401": error_answer("No or invalid token"), "403": error_answer("Role not allowed"),
+        "404": error_answer("Not addressed to the caller nor of the caller's agency")}, params=_ID)},
     "/consultations/{consultation_id}/answer": {"post": _op("Answer a consultation", {
-        "200": _resp("The answered consultation"), "401": _err("No or invalid token"),
-        "403": _err("Not the addressee"), "404": _err("Not found"), "409": _err("Already answered or lapsed"),
-        "422": _err("Invalid opinion or missing reasons")}, params=_ID, body={
+        "200": json_answer("The answered consultation"), "401": error_answer("No or invalid token"),
+        "403": error_answer("Not the addressee"), "404": error_answer("Not found"), "409": error_answer("Already answered or lapsed"),
+        "422": error_answer("Invalid opinion or missing reasons")}, params=_ID, body={
         "type": "object", "required": ["opinion", "reasons"], "properties": {
             "opinion": {"type": "string", "enum": ["agree", "disagree", "partial"]},
             "reasons": {"type": "string", "minLength": 1, "maxLength": 5000}}})},

@@ -12,6 +12,7 @@ from caseapp.cases.models import Case
 from caseapp.core.actions import outside_runner
 from caseapp.core.errors import NotFoundError
 from caseapp.core.permissions import Role, acting_user, roles_required
+from caseapp.core.openapi_parts import error_answer, json_answer, operation
 from caseapp.extensions import csrf, db
 from caseapp.notifications.operations import mark_read
 from caseapp.notifications.queries import get_notification, notifications_for
@@ -53,31 +54,19 @@ def read_notification(notification_id: int):
     return jsonify(_notification_json(note))
 
 
-def _op(summary: str, responses: dict, *, params: list | None = None) -> dict:
-    op = {"tags": ["notifications"], "summary": summary, "security": [{"bearerAuth": []}], "responses": responses}
-    if params:
-        op["parameters"] = params
-    return op
-
-
 _NID = [{"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
-_ERR = {"$ref": "#/components/schemas/Error"}
 
 
-def _resp(desc: str) -> dict:
-    return {"description": desc, "content": {"application/json": {"schema": {"type": "object"}}}}
-
-
-def _err(desc: str) -> dict:
-    return {"description": desc, "content": {"application/json": {"schema": _ERR}}}
+def _op(summary: str, responses: dict, **kwargs) -> dict:
+    return operation("notifications", summary, responses, **kwargs)
 
 
 OPENAPI_PATHS = {
     "/notifications": {"get": _op("The caller's notifications, newest first", {
-        "200": _resp("The notifications"), "401": _err("No or invalid token"), "403": _err("Role not allowed")})},
+        "200": json_answer("The notifications"), "401": error_answer("No or invalid token"), "403": error_answer("Role not allowed")})},
     "/notifications/{notification_id}/read": {"post": _op("Mark a notification read", {
-        "200": _resp("The notification"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
-        "404": _err("Not the caller's notification")}, params=_NID)},
+        "200": json_answer("The notification"), "401": error_answer("No or invalid token"), "403": error_answer("Role not allowed"),
+        "404": error_answer("Not the caller's notification")}, params=_NID)},
 }
 
 OPENAPI_TAGS = [{"name": "notifications", "description": "The caller's in-app notifications"}]
