@@ -128,6 +128,7 @@ def _import_models() -> None:
     import caseapp.intake.models  # noqa: F401
     import caseapp.jobs.supervision  # noqa: F401
     import caseapp.letters.models  # noqa: F401
+    import caseapp.records.models  # noqa: F401
     import caseapp.stats.reviews  # noqa: F401
 
 
@@ -142,6 +143,7 @@ def _register_actions() -> None:
     import caseapp.jobs.actions  # noqa: F401
     import caseapp.jobs.sweep  # noqa: F401 - its subscriber recomputes due dates after a calendar import
     import caseapp.letters.actions  # noqa: F401
+    import caseapp.records.actions  # noqa: F401
     import caseapp.stats.actions  # noqa: F401
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from caseapp.api import bp
 from caseapp.api.staff import load_case, serialize_case
 from caseapp.core.actions import case_actions, context_for, get_action, perform, role_refusal
+from caseapp.core.inputs import read_uploads
 from caseapp.core.errors import ForbiddenError, ValidationError, json_error
 from caseapp.core.permissions import acting_user
 from caseapp.extensions import db
@@ -37,6 +38,17 @@ def _version(body: dict) -> int:
     return version
 
 
+def _multipart_body() -> dict:
+    """A multipart body (an action with files, e.g. add_record): its text parts as the JSON body's
+    values (version as a number) and its files as the action's file inputs."""
+    body: dict = {key: request.form.get(key) for key in request.form}
+    if isinstance(body.get("version"), str) and body["version"].strip().isdigit():
+        body["version"] = int(body["version"].strip())
+    for name in request.files:
+        body[name] = read_uploads(request.files.getlist(name))
+    return body
+
+
 @bp.post("/cases/<tracking_number>/actions")
 def case_action(tracking_number: str):
     """Take one action on a case: {"action": ..., "version": N, ...payload}."""
@@ -44,7 +56,7 @@ def case_action(tracking_number: str):
     if refused is not None:
         return refused
     case = load_case(tracking_number)
-    body = request.get_json(silent=True)
+    body = _multipart_body() if request.mimetype == "multipart/form-data" else request.get_json(silent=True)
     if not isinstance(body, dict):
         return json_error(400, "bad_request", _("The body must be a JSON object."))
     action = get_action(body.get("action"))

@@ -29,6 +29,7 @@ from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
 from caseapp.jobs.supervision import supervision_order_json
 from caseapp.letters.queries import letters_for_case
+from caseapp.records.queries import records_json
 
 REQUEST_FIELDS = ("description", "document_ref", "purpose", "form", "delivery", "needs_assistance", "assistance_note")
 MAX_PER_PAGE = 100
@@ -95,6 +96,7 @@ def serialize_case(case: Case, today: date | None = None) -> dict:
             "paused_days": clock.due.paused_days, "extension_days": clock.due.extension_days,
         },
         "letters": letters_for_case(case),
+        "records": records_json(case),
         "consultations": consultations_for_case_json(case),
         "supervision_order": supervision_order_json(case),
         "actions": open_actions(case),

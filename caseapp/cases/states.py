@@ -44,6 +44,11 @@ TABLE = StateTable(Status, STATUS_LABELS, (
     # Extension (Reg. 33) and deferral (Reg. 35) move the due date while the clock runs.
     Transition("extend", CLOCK_RUNNING, None, _l("Extend the reply period")),
     Transition("defer", CLOCK_RUNNING, None, _l("Defer the reply")),
+    # The records found for the request are gathered and prepared for release while it is handled.
+    Transition("add_record", frozenset({Status.IN_PROGRESS, Status.AWAITING_FEE}), None, _l("Add a record")),
+    Transition("redact_record", frozenset({Status.IN_PROGRESS, Status.AWAITING_FEE}), None, _l("Redact a record")),
+    Transition("release_record", frozenset({Status.IN_PROGRESS, Status.AWAITING_FEE}), None,
+               _l("Release a record as it is")),
     Transition("withdraw", frozenset(OPEN), Status.WITHDRAWN, _l("Withdraw")),
     Transition("close", frozenset(OPEN), Status.CLOSED, _l("Close")),
     Transition("reopen", frozenset(FINAL), Status.IN_PROGRESS, _l("Reopen")),

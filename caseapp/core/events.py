@@ -51,6 +51,12 @@ EVENTS: dict[str, EventType] = _table(
     ("case.note_added", _l("Internal note"), _l("An internal note was added.")),
     ("case.id_revealed", _l("ID number displayed"), _l("A staff member displayed the full ID number.")),
     ("case.files_attached", _l("Files attached"), _l("Files were attached to the case.")),
+    # records (SPEC §11)
+    ("record.added", _l("Record added"), _l("A record found for the request was added to the case.")),
+    ("record.redacted", _l("Record redacted"),
+     _l("A redacted version of a record was made; the removed parts and their ground were logged.")),
+    ("record.released_as_is", _l("Record released as it is"),
+     _l("A record was marked to be released without redaction.")),
     ("case.query_code_reissued", _l("Query code reissued"), _l("A new query code was issued to the applicant.")),
     ("case.disclosure_suggested", _l("Proactive disclosure suggested"),
      _l("The applicant suggested proactive disclosure (Reg. 44).")),

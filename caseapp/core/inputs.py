@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,11 +27,14 @@ from caseapp.core.forms import Mandatory
 
 MAX_ID = 2**63 - 1  # database integer keys; anything larger is no record
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one file; the domain's own checks (type by content, size) follow
-# "ids": several records chosen (a list of ids); "files": files uploaded with an office form (the
-# API takes none: its bodies are JSON).
-KINDS = ("text", "longtext", "int", "date", "choice", "bool", "object", "id", "ids", "files")
+# "ids": several records chosen (a list of ids); "files": files uploaded with an office form or given in
+# the API body (multipart, or base64 in JSON); "lines": several short texts (the API's array of strings,
+# an office text area's lines); "objects": a list of objects (the API's array, an office form's JSON text).
+KINDS = ("text", "longtext", "int", "date", "choice", "bool", "object", "id", "ids", "files", "lines", "objects")
 _JSON_TYPES = {"text": "string", "longtext": "string", "int": "integer", "date": "string", "choice": "string",
-               "bool": "boolean", "object": "object", "id": "integer", "ids": "array", "files": "array"}
+               "bool": "boolean", "object": "object", "id": "integer", "ids": "array", "files": "array",
+               "lines": "array", "objects": "array"}
+MAX_LIST_ITEMS = 200
 _FILE_ITEM = {"type": "object", "required": ["filename", "content_base64"],
               "properties": {"filename": {"type": "string", "maxLength": 200}, "content_base64": {"type": "string"}}}
 
@@ -173,6 +177,8 @@ class Schema:
             if not f.takes_api:
                 continue
             spec = {"type": _JSON_TYPES[f.kind], **({"items": {"type": "integer"}} if f.kind == "ids" else {}),
+                    **({"items": {"type": "string"}, "maxItems": MAX_LIST_ITEMS} if f.kind == "lines" else {}),
+                    **({"items": {"type": "object"}, "maxItems": MAX_LIST_ITEMS} if f.kind == "objects" else {}),
                     **({"items": _FILE_ITEM} if f.kind == "files" else {}), **({"format": "date"} if f.kind == "date" else {}),
                     **({"maxLength": f.max_length} if f.max_length else {}), **f.schema}
             if f.label:
@@ -200,7 +206,9 @@ class Schema:
             render_kw = {}
             if f.max_length:
                 render_kw["maxlength"] = f.max_length
-            if f.kind == "longtext":
+            if f.kind == "objects":
+                widget = HiddenField(**kwargs)
+            elif f.kind in ("longtext", "lines"):
                 widget = TextAreaField(render_kw={"rows": 4, **render_kw}, **kwargs)
             elif f.kind == "date":
                 widget = StringField(render_kw={"type": "date", **render_kw}, **kwargs)
@@ -251,8 +259,43 @@ def _ids(value, source: str) -> list[int]:
     return list(dict.fromkeys(out))
 
 
+def _lines(f: Field, value, source: str) -> list[str]:
+    """Several short texts: a JSON array of strings, or an office text area, one per line."""
+    if source == "office" and isinstance(value, str):
+        value = value.splitlines()
+    if value in (None, ""):
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(_l("Must be a list of texts."))
+    if len(value) > MAX_LIST_ITEMS:
+        raise ValueError(_l("At most %(n)s entries.", n=MAX_LIST_ITEMS))
+    if f.max_length and any(len(v) > f.max_length for v in value):
+        raise ValueError(_l("At most %(n)s characters.", n=f.max_length))
+    return [v.strip() for v in value if v.strip()]
+
+
+def _objects(value, source: str) -> list[dict]:
+    """A list of objects: a JSON array, or an office form's JSON text (written by the page's script)."""
+    if source == "office" and isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else []
+        except ValueError:
+            raise ValueError(_l("Must be a list of objects.")) from None
+    if value in (None, ""):
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
+        raise ValueError(_l("Must be a list of objects."))
+    if len(value) > MAX_LIST_ITEMS:
+        raise ValueError(_l("At most %(n)s entries.", n=MAX_LIST_ITEMS))
+    return [dict(v) for v in value]
+
+
 def _convert(f: Field, value, source: str):
     """One value in its kind; ValueError(message) when it does not fit."""
+    if f.kind == "lines":
+        return _lines(f, value, source)
+    if f.kind == "objects":
+        return _objects(value, source)
     if source == "office" and isinstance(value, str) and f.kind not in ("text", "longtext"):
         value = value.strip() or None
     if f.kind == "files":

@@ -1,0 +1,66 @@
+"""Reading records: a case's records and versions, one record of a case, the release versions."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from caseapp.extensions import db
+from caseapp.records.models import Record
+
+
+def records_of_case(case) -> list[Record]:
+    """Every record of the case and every version, oldest first."""
+    return list(db.session.scalars(sa.select(Record).where(Record.case_id == case.id).order_by(Record.id)))
+
+
+def record_of_case(case, record_id) -> Record | None:
+    """One record or version of this case (None for an unknown id or another case's record)."""
+    record = db.session.get(Record, record_id) if isinstance(record_id, int) else None
+    return record if record is not None and record.case_id == case.id else None
+
+
+def release_versions(case) -> list[Record]:
+    """The versions of the case's records that may be released (redacted, or as they are)."""
+    return [r for r in records_of_case(case) if r.releasable]
+
+
+def versions_of(records: list[Record], original: Record) -> list[Record]:
+    """The versions made from an original (directly or from one of its versions), oldest first."""
+    return [r for r in records if r.kind != "original" and r.original.id == original.id]
+
+
+def redaction_log(record: Record) -> list[dict]:
+    """What was removed in a version and in the versions it was made from: term or area, page, count,
+    ground, reason, who and when (the API's records[].redactions[], the letter's withheld parts)."""
+    out: list[dict] = []
+    chain = []
+    node = record
+    while node is not None and node.kind == "redacted":
+        chain.append(node)
+        node = node.parent
+    for version in reversed(chain):
+        for entry in version.entries:
+            item = {"kind": entry.kind, "page": entry.page, "count": entry.count, "exemption": version.exemption,
+                    "reason": version.reason, "by": version.created_by.display_name if version.created_by else None,
+                    "at": version.created_at.isoformat(), "record_id": version.id}
+            if entry.kind == "term":
+                item["term"] = entry.term
+            else:
+                item["area"] = {"page": entry.page, "x0": entry.x0, "y0": entry.y0, "x1": entry.x1, "y1": entry.y1}
+            out.append(item)
+    return out
+
+
+def records_json(case) -> list[dict]:
+    """The case's records and versions as the staff API shows them (GET /api/v1/cases/<number>)."""
+    out = []
+    for record in records_of_case(case):
+        out.append({
+            "record_id": record.id, "kind": record.kind, "title": record.title, "parent_id": record.parent_id,
+            "name": record.original_name, "content_type": record.content_type, "size": record.size,
+            "sha256": record.sha256, "pages": record.page_count, "releasable": record.releasable,
+            "exemption": record.exemption, "reason": record.reason,
+            "by": record.created_by.display_name if record.created_by else None,
+            "at": record.created_at.isoformat(),
+            "redactions": redaction_log(record) if record.kind == "redacted" else [],
+        })
+    return out
