@@ -125,6 +125,12 @@ ACTIONS = {
     "assign": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"user": "a_supervisor"})),
     "withdraw": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"reason": "撤回"})),
     "add_note": (HANDLERS, lambda w: (w["make_case"]("submitted", agency=w["a"]), {"text": "备注"})),
+    # Records (SPEC §11): handlers gather, redact and release the records of a request in progress.
+    "add_record": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]),
+                                        {"file": [{"filename": "方案.pdf", "content_base64": _pdf_base64()}]})),
+    "redact_record": (HANDLERS, lambda w: _with_record(w, {"terms": ["学区"], "exemption": "personal_privacy",
+                                                           "reason": "涉及个人隐私。"})),
+    "release_record": (HANDLERS, lambda w: _with_record(w, {})),
     "close": (SUPERVISOR, lambda w: (w["make_case"]("in_progress", agency=w["a"]),
                                      {"outcome": "disclosed", "reason": "已提供"})),
     "reopen": (SUPERVISOR, lambda w: (w["make_case"]("closed", agency=w["a"]), {"reason": "复议决定"})),
@@ -181,6 +187,16 @@ def _pdf_base64() -> str:
 
     pdf = HTML(string="<html><head><meta charset='utf-8'></head><body><p>学区划分方案</p></body></html>").write_pdf()
     return base64.b64encode(pdf).decode()
+
+
+def _with_record(world, payload):
+    """A case of agency A in progress with one record added."""
+    from caseapp.core.actions import act
+
+    case = world["make_case"]("in_progress", agency=world["a"])
+    added = act("add_record", case, world["users"][("a", "clerk")],
+                {"file": [{"filename": "方案.pdf", "content_base64": _pdf_base64()}]})
+    return case, {"record_id": added["record_id"], **payload}
 
 
 def _with_disclosed_item(world):
