@@ -28,6 +28,20 @@ def _action_properties() -> dict:
     return props
 
 
+def _multipart_schema() -> dict:
+    """The multipart body of the actions that take files (add_record): text parts and the files."""
+    with_files = [a for a in case_actions() if any(f.kind == "files" for f in a.input.fields)]
+    props: dict = {"action": {"type": "string", "enum": [a.name for a in with_files]},
+                   "version": {"type": "integer", "description": "The case version last seen."}}
+    for a in with_files:
+        for f in a.input.fields:
+            if f.kind == "files":
+                props.setdefault(f.name, {"type": "string", "format": "binary", "description": str(f.label)})
+            elif f.kind in ("text", "longtext", "choice"):
+                props.setdefault(f.name, {"type": "string", **({"maxLength": f.max_length} if f.max_length else {})})
+    return {"type": "object", "required": ["action", "version"], "properties": props}
+
+
 def openapi_paths() -> dict:
     """The staff paths of the OpenAPI document."""
     ref = {"$ref": "#/components/schemas/Case"}
@@ -97,7 +111,8 @@ def openapi_paths() -> dict:
                 "properties": {"action": {"type": "string", "enum": [a.name for a in case_actions()]},
                                "version": {"type": "integer", "description": "The case version last seen."},
                                "dry_run": {"type": "boolean"}, "letter_id": {"type": "integer", "minimum": 1},
-                               **_action_properties()}}}}},
+                               **_action_properties()}}},
+                "multipart/form-data": {"schema": _multipart_schema()}}},
             "responses": {"200": {"description": "The case after the action.",
                                   "content": {"application/json": {"schema": ref}}},
                           "400": {"description": "The body is not a JSON object.", **err},
