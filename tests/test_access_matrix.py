@@ -21,6 +21,7 @@ from tests.api.test_staff_api_access import ACTIONS as API_ACTIONS
 from tests.conftest import FROZEN_AT, csrf_from
 from tests.consultations.matrix import CONSULTATION_ACTION_PATHS, CONSULTATION_EXPECTED, CONSULTATION_TARGETS
 from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
+from tests.letters.matrix import LETTERS_TARGETS
 from tests.stats.matrix import STATS_EXPECTED, STATS_TARGETS
 
 ROLES = ("clerk", "supervisor", "liaison", "auditor", "admin")
@@ -47,6 +48,7 @@ EXPECTED: dict[tuple, set] = {
     ("letters.preview", "GET"): READERS,
     ("letters.file_pdf", "GET"): READERS,
     ("letters.file_docx", "GET"): READERS,
+    ("letters.enclosure_file", "GET"): READERS,
     ("letters.templates", "GET"): {"supervisor", "admin"},
     ("letters.template_preview", "GET"): {"supervisor", "admin"},
     ("fees.quote", "GET"): READERS,
@@ -120,6 +122,7 @@ ACTION_OF_PATH.update(CONSULTATION_ACTION_PATHS)
 # endpoint -> world -> (url, form data) on records made for each try (tests/<area>/matrix.py);
 # world["role"] is the role that will use them (None for the anonymous and refused tries).
 TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS}
+TARGETS.update(LETTERS_TARGETS)
 
 
 def _office_rules() -> list[tuple]:

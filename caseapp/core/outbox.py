@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from caseapp.core.actions import bookkeeping
 from caseapp.core.clock import utcnow
 from caseapp.core.db import sql_in, status_column
+from caseapp.core.filestore import open_path
 from caseapp.extensions import db
 
 # Messages queued for people (staff notifications, the applicant's e-mails), not records of a case:
@@ -98,6 +99,8 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    # Files of the file store sent with the message: [{key, filename, content_type}] (read at delivery).
+    attachments: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), nullable=True, unique=True)
     status: Mapped[MessageStatus] = status_column(MessageStatus, 20, MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
@@ -126,15 +129,16 @@ def notify(user_id: int, kind: str, message: str, *, case_id: int | None = None,
 
 
 def queue_email(recipient: str, subject: str, body: str, *, kind: str, case_id: int | None = None,
-                dedupe_key: str | None = None) -> OutboxMessage | None:
-    """Queue an e-mail for delivery after the commit; None when the dedupe key was used already."""
+                dedupe_key: str | None = None, attachments: list[dict] | None = None) -> OutboxMessage | None:
+    """Queue an e-mail for delivery after the commit; None when the dedupe key was used already.
+    `attachments`: files of the file store, [{key, filename, content_type}]."""
     if dedupe_key is not None:
         exists = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         pending = any(isinstance(o, OutboxMessage) and o.dedupe_key == dedupe_key for o in db.session.new)
         if exists is not None or pending:
             return None
     msg = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, case_id=case_id,
-                        dedupe_key=dedupe_key, status="pending", attempts=0, next_attempt_at=utcnow())
+                        attachments=list(attachments) if attachments else None, dedupe_key=dedupe_key, status="pending", attempts=0, next_attempt_at=utcnow())
     db.session.add(msg)
     request_delivery()
     return msg
@@ -161,6 +165,10 @@ def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=f"caseapp-{msg.id}")
     email.set_content(msg.body)
+    for item in msg.attachments or ():
+        maintype, _, subtype = (item.get("content_type") or "application/octet-stream").partition("/")
+        email.add_attachment(open_path(item["key"]).read_bytes(), maintype=maintype, subtype=subtype,
+                             filename=item["filename"])
     return email
 
 

@@ -242,7 +242,10 @@ def issued_documents_for_applicant(case: Case) -> list[dict]:
         {**doc, "issued_on": date.fromisoformat(doc["issued_on"]),
          "url": url_for("portal.letter", tracking_number=case.tracking_number, letter_id=doc["id"], ext="pdf"),
          "portal_docx_url": url_for("portal.letter", tracking_number=case.tracking_number, letter_id=doc["id"],
-                                    ext="docx")}
+                                    ext="docx"),
+         "enclosures": [{**e, "url": url_for("portal.enclosure", tracking_number=case.tracking_number,
+                                             letter_id=doc["id"], record_id=e["record_id"])}
+                        for e in doc.get("enclosures", ())]}
         for doc in issued_letter_documents(case)
     ]
 

@@ -29,8 +29,8 @@ from caseapp.intake.forms import (
     WithdrawForm,
 )
 from caseapp.intake.views import bp, case_page_response, require_unlocked
-from caseapp.letters.files import letter_file_response
-from caseapp.letters.queries import issued_letters
+from caseapp.letters.files import enclosure_file_response, letter_file_response
+from caseapp.letters.queries import enclosure_of, issued_letters
 
 
 def _back(tracking_number: str, anchor: str = "") -> str:
@@ -126,3 +126,16 @@ def letter(tracking_number: str, letter_id: int, ext: str):
     if issued is None:
         abort(404)
     return letter_file_response(issued, ext)
+
+
+@bp.get("/track/<tracking_number>/letters/<int:letter_id>/enclosures/<int:record_id>.pdf")
+def enclosure(tracking_number: str, letter_id: int, record_id: int):
+    """Download a file enclosed with a letter issued to the applicant (only for a session that unlocked the case)."""
+    found = require_unlocked(tracking_number)
+    if not isinstance(found, Case):
+        return found
+    issued = next((item for item in issued_letters(found) if item.id == letter_id), None)
+    enclosed = enclosure_of(issued, record_id) if issued is not None else None
+    if enclosed is None:
+        abort(404)
+    return enclosure_file_response(enclosed)

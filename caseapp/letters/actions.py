@@ -20,6 +20,7 @@ from caseapp.letters.forms import template_groups
 from caseapp.letters.models import DELIVERY_METHODS, OBJECTION_DECISIONS
 from caseapp.letters.queries import get_letter
 from caseapp.letters.states import LETTERS
+from caseapp.records import queries as record_queries
 
 HANDLERS = frozenset(CASE_HANDLERS)
 SUPERVISORS = frozenset({Role.SUPERVISOR})
@@ -53,7 +54,8 @@ def letter_status(action: str):
 
 def letter_json(ctx: Ctx, letter) -> dict:
     """The API's result of a letter action."""
-    return {"letter_id": letter.id, "template": letter.template, "status": letter.status, "number": letter.number}
+    return {"letter_id": letter.id, "template": letter.template, "status": letter.status, "number": letter.number,
+            "enclosures": [e.record_id for e in letter.enclosures]}
 
 
 def _issued_json(ctx: Ctx, letter) -> dict:
@@ -110,12 +112,16 @@ def _approved_message(ctx: Ctx, req) -> str:
 
 
 def _save_and_submit(ctx: Ctx, data: dict):
-    """Save the fields sent with the submission (what the clerk typed), then submit the letter."""
+    """Save the fields and enclosures sent with the submission (what the clerk typed), then submit the letter."""
     fields = data.get("fields") or {}
     current = ctx.letter.fields or {}
-    if any(str(current.get(k) if current.get(k) is not None else "") != str(v if v is not None else "").strip()
-           for k, v in fields.items()):
-        ops.update_letter(ctx.letter, actor=ctx.user, fields=fields)
+    enclosures = data.get("enclosures")
+    if enclosures is not None and list(enclosures) == [e.record_id for e in ctx.letter.enclosures]:
+        enclosures = None
+    if enclosures is not None or any(
+            str(current.get(k) if current.get(k) is not None else "") != str(v if v is not None else "").strip()
+            for k, v in fields.items()):
+        ops.update_letter(ctx.letter, actor=ctx.user, fields=fields, enclosures=enclosures)
     return ops.submit_letter(ctx.letter, actor=ctx.user)
 
 
@@ -127,6 +133,46 @@ def _settings_refusal(ctx: Ctx):
 
 FIELDS_INPUT = Field("fields", "object", _l("Letter fields"), reader=_office_fields,
                      schema={"additionalProperties": True})
+
+
+def _release_choices(ctx) -> list:
+    """The case's release versions a reply may enclose (never an original)."""
+    return [(r.id, f"{r.title}（{r.page_count}页，{'已删除部分内容' if r.kind == 'redacted' else '原样公开'}）")
+            for r in record_queries.release_versions(ctx.case)]
+
+
+ENCLOSURES_HELP = _l("Release versions of the case's records (redacted, or released as they are) sent with the "
+                     "reply; the letter lists them. An original as received is never enclosed.")
+ENCLOSURES = Field("enclosures", "ids", _l("Enclosures"), choices=_release_choices, help=ENCLOSURES_HELP,
+                   schema={"maxItems": ops.MAX_ENCLOSURES,
+                           "description": "Record ids of release versions of this case's records (redacted or "
+                                          "as_is), in the order the letter lists them. Originals are refused."})
+# The composer shows its enclosures beside the fields and says so with this input: a composer that
+# lists none clears them, a form without it (another page, the autosave of an old page) keeps them.
+ENCLOSURES_SHOWN = "enclosures_shown"
+
+
+class _EditSchema(Schema):
+    """A draft's edit: `enclosures` replace the list only when given (the API's key, or the composer's
+    list); otherwise the enclosures stay as they are."""
+
+    def clean(self, raw, *, source: str) -> dict:
+        values = super().clean(raw, source=source)
+        if source == "api":
+            given = isinstance(raw, dict) and raw.get("enclosures") is not None
+        else:
+            given = hasattr(raw, "get") and raw.get(ENCLOSURES_SHOWN) is not None
+        if not given:
+            values["enclosures"] = None
+        return values
+
+
+EDIT_ENCLOSURES = Field("enclosures", "ids", _l("Enclosures"), choices=_release_choices, office=True,
+                        reader=lambda form: form.getlist("enclosures") if hasattr(form, "getlist")
+                        else form.get("enclosures"),
+                        schema={"maxItems": ops.MAX_ENCLOSURES,
+                                "description": "Record ids of release versions of this case's records, replacing "
+                                               "the draft's enclosures (omit to keep them; [] removes them)."})
 REASON = Field("reason", "longtext", _l("Reason"), required=True, message=_l("Please give the reason."),
                max_length=2000)
 
@@ -136,22 +182,24 @@ register(
         input=Schema(Field("template", "choice", _l("Letter template"), required=True,
                            message=_l("Please choose a letter template."), choices=_template_choices,
                            groups=_template_groups),
-                     Field("fields", "object", _l("Letter fields"), office=False)),
+                     Field("fields", "object", _l("Letter fields"), office=False), ENCLOSURES),
         operation=lambda ctx, data: ops.draft_letter(ctx.case, actor=ctx.user, template=data["template"],
-                                                     fields=data.get("fields")),
+                                                     fields=data.get("fields"), enclosures=data.get("enclosures")),
         result=letter_json, after=_letter_page, done=_l("The draft was created."), style="primary", place="letters",
-        description="{template, fields} -> letter_id",
+        description="{template, fields, enclosures?} -> letter_id",
     ),
     Action(
         name="update_letter", label=_l("Save draft"), domain="letters", target="letter", roles=HANDLERS,
-        path="edit", when=letter_status("update_letter"), input=Schema(FIELDS_INPUT), place="composer",
-        operation=lambda ctx, data: ops.update_letter(ctx.letter, actor=ctx.user, fields=data.get("fields") or {}),
-        result=letter_json, done=_l("The draft was saved."), description="{letter_id, fields}",
+        path="edit", when=letter_status("update_letter"), input=_EditSchema(FIELDS_INPUT, EDIT_ENCLOSURES),
+        place="composer",
+        operation=lambda ctx, data: ops.update_letter(ctx.letter, actor=ctx.user, fields=data.get("fields") or {},
+                                                      enclosures=data.get("enclosures")),
+        result=letter_json, done=_l("The draft was saved."), description="{letter_id, fields, enclosures?}",
     ),
     Action(
         name="submit_letter", label=_l("Submit for approval"), domain="letters", target="letter", roles=HANDLERS,
-        path="submit", when=letter_status("submit_letter"), style="primary", input=Schema(FIELDS_INPUT),
-        place="composer-submit",
+        path="submit", when=letter_status("submit_letter"), style="primary",
+        input=_EditSchema(FIELDS_INPUT, EDIT_ENCLOSURES), place="composer-submit",
         operation=_save_and_submit,
         result=letter_json, done=_l("The letter was saved and submitted for approval."),
         description="{letter_id, fields?}: the fields sent are saved first, then the letter is submitted",

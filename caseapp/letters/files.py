@@ -18,3 +18,11 @@ def letter_file_response(letter: Letter, ext: str, *, inline: bool = False):
     digest = letter.pdf_sha256 if ext == "pdf" else letter.docx_sha256
     return send_file(open_path(key), mimetype=MIMETYPES[ext], as_attachment=not inline,
                      download_name=f"{letter.number or letter.id}.{ext}", max_age=0, etag=digest)
+
+
+def enclosure_file_response(enclosure, *, inline: bool = False):
+    """Stream an enclosure's file (a release version's PDF) from the file store."""
+    record = enclosure.record
+    name = f"{enclosure.position}-{record.title}.pdf".replace("/", "_")
+    return send_file(open_path(record.storage_key), mimetype=record.content_type, as_attachment=not inline,
+                     download_name=name, max_age=0, etag=enclosure.sha256 or record.sha256)

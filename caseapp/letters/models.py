@@ -13,6 +13,7 @@ from caseapp.core.clock import utcnow
 from caseapp.core.db import Versioned, sql_in, status_column
 from caseapp.extensions import db
 from caseapp.letters.states import LetterStatus, TimeRequestStatus
+from caseapp.records.models import Record
 
 LETTER_STATUSES = tuple(s.value for s in LetterStatus)
 DELIVERY_METHODS = ("post", "hand", "email", "online")
@@ -81,6 +82,29 @@ class Letter(Versioned, db.Model):
     case: Mapped[Case] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     approver: Mapped[User | None] = relationship(foreign_keys=[approver_id])
+    enclosures: Mapped[list[LetterEnclosure]] = relationship(
+        back_populates="letter", order_by="LetterEnclosure.position", cascade="all, delete-orphan", lazy="selectin")
+
+
+class LetterEnclosure(db.Model):
+    """A release version of a record sent with a letter (附件), in the letter's order; its digest is
+    taken when the letter is issued, and the list never changes afterwards."""
+
+    __tablename__ = "letter_enclosures"
+    __table_args__ = (
+        sa.UniqueConstraint("letter_id", "position", name="uq_letter_enclosures_position"),
+        sa.UniqueConstraint("letter_id", "record_id", name="uq_letter_enclosures_record"),
+        sa.CheckConstraint("position >= 1", name="position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id"), nullable=False, index=True)
+    record_id: Mapped[int] = mapped_column(sa.ForeignKey("records.id"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))  # of the file as issued
+
+    letter: Mapped[Letter] = relationship(back_populates="enclosures")
+    record: Mapped[Record] = relationship(lazy="joined")
 
 
 class TimeRequest(db.Model):

@@ -9,7 +9,8 @@ Operations flush; the request commits.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,13 +24,14 @@ from caseapp.core.audit import record_event
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.db import flush_or_stale, next_counter_value
 from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
-from caseapp.core.filestore import store_bytes
+from caseapp.core.filestore import open_path, store_bytes
 from caseapp.extensions import db
 from caseapp.letters import rendering
 from caseapp.letters.fields import clean_delivery, clean_fields
-from caseapp.letters.models import OBJECTION_DECISIONS, Letter
+from caseapp.letters.models import OBJECTION_DECISIONS, Letter, LetterEnclosure
 from caseapp.letters.states import LETTERS, LetterStatus
-from caseapp.letters.values import agency_values, case_values, prefill
+from caseapp.letters.values import agency_values, case_values, enclosure_values, prefill, withheld_from_log
+from caseapp.records import queries as record_queries
 
 MAX_REASON_CHARS = 2000
 # Letters that may still follow the case's closure, and the outcomes they follow: the notice to a
@@ -179,6 +181,69 @@ def four_eyes_refusal(letter: Letter, user) -> ForbiddenError | None:
     return None
 
 
+# --- Enclosures (SPEC §11) ------------------------------------------------------------------------
+
+MAX_ENCLOSURES = 50
+# The fields of a partial disclosure filled from the redaction log of its redacted enclosures.
+WITHHELD_FIELDS = ("withheld_part", "withheld_reason")
+
+
+def _enclosure_refusal(message) -> ValidationError:
+    return ValidationError(message, errors={"enclosures": message})
+
+
+def clean_enclosures(case: Case, spec: rendering.TemplateSpec, record_ids: Sequence[int]) -> list:
+    """The records to enclose, in order: release versions (redacted or as is) of this case only."""
+    if not record_ids:
+        return []
+    if not spec.is_reply:
+        raise _enclosure_refusal(_l("Only a reply to the applicant encloses records."))
+    if len(record_ids) > MAX_ENCLOSURES:
+        raise _enclosure_refusal(_l("At most %(n)s enclosures.", n=MAX_ENCLOSURES))
+    records = []
+    for record_id in record_ids:
+        record = record_queries.record_of_case(case, record_id)
+        if record is None:
+            raise _enclosure_refusal(_l("Record %(id)s is not a record of this case.", id=record_id))
+        if not record.releasable:
+            raise _enclosure_refusal(_l("“%(title)s” (record %(id)s) is the original as received and is never "
+                                        "released: enclose its redacted version, or the version released as it is.",
+                                        title=record.title, id=record.id))
+        records.append(record)
+    return records
+
+
+def _set_enclosures(letter: Letter, records: list) -> None:
+    """Replace the draft's enclosures with `records`, in this order."""
+    letter.enclosures.clear()
+    db.session.flush()  # the old rows go before the new ones take their positions
+    for position, record in enumerate(records, start=1):
+        letter.enclosures.append(LetterEnclosure(record_id=record.id, record=record, position=position))
+
+
+def _enclosure_ids(letter: Letter) -> list[int]:
+    return [e.record_id for e in letter.enclosures]
+
+
+def _withheld_prefill(letter: Letter, records: list, given: dict) -> dict:
+    """A partial disclosure's withheld part and reasons from the redaction log of its redacted
+    enclosures, for each of the two fields the clerk left empty (and did not just fill in)."""
+    if letter.template != "partially_disclosed":
+        return {}
+    redacted = [r for r in records if r.kind == "redacted"]
+    if not redacted:
+        return {}
+    log = withheld_from_log([(r, record_queries.redaction_log(r)) for r in redacted])
+    current = letter.fields or {}
+    return {name: log[name] for name in WITHHELD_FIELDS
+            if log.get(name) and not str(given.get(name) or "").strip() and not str(current.get(name) or "").strip()}
+
+
+def enclosures_for_rendering(letter: Letter) -> list[dict]:
+    """The letter's enclosures as its text lists them (附件：1. 《title》（N页）)."""
+    return enclosure_values([e.record for e in letter.enclosures])
+
+
 # --- The workflow ---------------------------------------------------------------------------------
 
 def _check_template_fits_case(spec: rendering.TemplateSpec, case: Case) -> None:
@@ -198,19 +263,26 @@ def _check_template_fits_case(spec: rendering.TemplateSpec, case: Case) -> None:
         raise TransitionError(_l("This case is closed; only replies already decided can still be issued."))
 
 
-def draft_letter(case: Case, *, actor, template: str, fields: dict | None = None, today: date | None = None) -> Letter:
-    """Start a letter from a standard template, pre-filled from the case."""
+def draft_letter(case: Case, *, actor, template: str, fields: dict | None = None, today: date | None = None,
+                 enclosures: Sequence[int] | None = None) -> Letter:
+    """Start a letter from a standard template, pre-filled from the case; a reply may enclose release
+    versions of the case's records (a partial disclosure's withheld part then comes from their log)."""
     if template not in rendering.TEMPLATE_KEYS:
         raise ValidationError(_l("Please choose a letter template."), errors={"template": _l("Please choose a letter template.")})
     spec = rendering.load_spec(template)
     _check_template_fits_case(spec, case)
+    records = clean_enclosures(case, spec, enclosures or [])
     values = prefill(spec, case_values(case))
-    if fields:
-        values.update(clean_fields(spec, fields, complete=False))
+    given = clean_fields(spec, fields, complete=False) if fields else {}
+    values.update(given)
     letter = Letter(case=case, case_id=case.id, agency_id=case.agency_id, template=template,
                     status=LetterStatus.DRAFT, fields=values, created_by_id=actor.id if actor else None)
     db.session.add(letter)
-    _event("letter.drafted", letter, None, actor=actor)
+    if records:
+        _set_enclosures(letter, records)
+        letter.fields = {**values, **_withheld_prefill(letter, records, given)}
+    _event("letter.drafted", letter, None, actor=actor,
+           extra={"enclosures": _enclosure_ids(letter)} if records else None)
     return letter
 
 
@@ -227,14 +299,23 @@ def new_approved_letter(case: Case, *, template: str, drafted_by_id: int | None,
     return letter
 
 
-def update_letter(letter: Letter, *, actor, fields: dict) -> Letter:
-    """Edit a draft's fields (only while it is a draft or was returned)."""
+def update_letter(letter: Letter, *, actor, fields: dict, enclosures: Sequence[int] | None = None) -> Letter:
+    """Edit a draft's fields (only while it is a draft or was returned); `enclosures` (when given)
+    replace its list of enclosures."""
     LETTERS.require("update_letter", letter.status)
     spec = rendering.load_spec(letter.template)
-    before = {**_snapshot(letter), "fields": dict(letter.fields)}
-    letter.fields = {**letter.fields, **clean_fields(spec, fields, complete=False)}
+    records = clean_enclosures(letter.case, spec, enclosures) if enclosures is not None else None
+    before = {**_snapshot(letter), "fields": dict(letter.fields), "enclosures": _enclosure_ids(letter)}
+    given = clean_fields(spec, fields, complete=False)
+    # A blank field sent by the composer does not stop the pre-fill of the withheld part below.
+    letter.fields = {**letter.fields, **given}
+    if records is not None:
+        if [r.id for r in records] != before["enclosures"]:
+            _set_enclosures(letter, records)
+        letter.fields = {**letter.fields, **_withheld_prefill(letter, records, given)}
     letter.edited_by_id = actor.id if actor else None
-    _event("letter.edited", letter, before, actor=actor, extra={"fields": letter.fields})
+    _event("letter.edited", letter, before, actor=actor,
+           extra={"fields": letter.fields, "enclosures": _enclosure_ids(letter)})
     return letter
 
 
@@ -341,11 +422,13 @@ def issue_letter(letter: Letter, *, actor, delivery: dict,
     elif spec.key in _ISSUE_HOOKS:
         _ISSUE_HOOKS[spec.key](case, letter=letter, actor=actor, served_on=clean["date"], today=today)
 
+    sent = _freeze_enclosures(letter)
     year = clean["date"].year
     seq = next_counter_value("letter", f"{case.agency_id}:{year}")
     number = _format_number(case.agency.letter_number_pattern, year, seq)
     context = rendering.build_context(key=letter.template, agency=agency_values(case.agency),
-                                      case=case_values(case), fields=fields, number=number, dated=clean["date"])
+                                      case=case_values(case), fields=fields, number=number, dated=clean["date"],
+                                      enclosures=enclosures_for_rendering(letter))
     rendered = rendering.render_letter(letter.template, context)
     pdf = store_bytes(rendered.pdf, area="letters")
     docx = store_bytes(rendered.docx, area="letters")
@@ -357,9 +440,39 @@ def issue_letter(letter: Letter, *, actor, delivery: dict,
     letter.pdf_key, letter.pdf_sha256 = pdf.storage_key, pdf.sha256
     letter.docx_key, letter.docx_sha256 = docx.storage_key, docx.sha256
     letter.status = LetterStatus.ISSUED
+    # What went with the letter (posted, handed over, e-mailed, online) is kept with its delivery.
     _event("letter.issued", letter, before, actor=actor,
-           extra={"pdf_sha256": pdf.sha256, "docx_sha256": docx.sha256, "delivery": clean})
+           note=str(_l("Enclosed: %(titles)s", titles="；".join(f"《{e['title']}》（{e['pages']}页）" for e in sent)))
+           if sent else None,
+           extra={"pdf_sha256": pdf.sha256, "docx_sha256": docx.sha256,
+                  "delivery": {**clean, **({"enclosures": [e["title"] for e in sent]} if sent else {})},
+                  **({"enclosures": sent} if sent else {})})
     return letter
+
+
+def _file_sha256(storage_key: str) -> str:
+    digest = hashlib.sha256()
+    with open_path(storage_key).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _freeze_enclosures(letter: Letter) -> list[dict]:
+    """Take each enclosure's digest as it is issued (refused if its file no longer matches the
+    record's digest): the list and the files it names are fixed from now on."""
+    sent = []
+    for enclosure in letter.enclosures:
+        record = enclosure.record
+        if not record.releasable or record.case_id != letter.case_id:
+            raise TransitionError(_l("Enclosure “%(title)s” is not a release version of this case.", title=record.title))
+        digest = _file_sha256(record.storage_key)
+        if digest != record.sha256:
+            raise TransitionError(_l("The file of enclosure “%(title)s” no longer matches its SHA-256; it cannot be "
+                                     "issued.", title=record.title))
+        enclosure.sha256 = digest
+        sent.append({"record_id": record.id, "title": record.title, "pages": record.page_count, "sha256": digest})
+    return sent
 
 
 def draft_closing_letter(case: Case, template: str) -> Letter:
@@ -377,7 +490,8 @@ def preview_letter_pdf(letter: Letter) -> bytes:
     case = letter.case
     context = rendering.build_context(key=letter.template, agency=agency_values(case.agency),
                                       case=case_values(case), fields=letter.fields, number=letter.number,
-                                      dated=letter.issued_on or local_today())
+                                      dated=letter.issued_on or local_today(),
+                                      enclosures=enclosures_for_rendering(letter))
     return rendering.render_pdf(rendering.render_html(letter.template, context))
 
 

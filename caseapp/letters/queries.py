@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from caseapp.cases.models import Case
 from caseapp.core.clock import local_date
 from caseapp.extensions import db
-from caseapp.letters.models import Letter, TimeRequest
+from caseapp.letters.models import Letter, LetterEnclosure, TimeRequest
 from caseapp.letters.states import LetterStatus, TimeRequestStatus
 
 
@@ -52,8 +52,23 @@ def letters_for_case(case) -> list[dict]:
                                letter_id=letter.id, ext="pdf") if issued else None,
             "docx_url": url_for("api.staff_letter_file", tracking_number=case.tracking_number,
                                 letter_id=letter.id, ext="docx") if issued else None,
+            # As issued, the digest frozen then; on a draft, the release version's own.
+            "enclosures": [{"record_id": e.record_id, "title": e.record.title, "pages": e.record.page_count,
+                            "sha256": e.sha256 or e.record.sha256} for e in letter.enclosures],
         })
     return out
+
+
+def enclosure_of(letter: Letter, record_id) -> LetterEnclosure | None:
+    """The letter's enclosure of this record, or None."""
+    return next((e for e in letter.enclosures if e.record_id == record_id), None)
+
+
+def enclosure_json(enclosure: LetterEnclosure, url: str) -> dict:
+    """An enclosure as the applicant's documents list it: title, pages, size, SHA-256 (as issued), URL."""
+    record = enclosure.record
+    return {"record_id": record.id, "position": enclosure.position, "title": record.title,
+            "pages": record.page_count, "size": record.size, "sha256": enclosure.sha256, "url": url}
 
 
 def issued_letters(case) -> list[Letter]:
@@ -78,6 +93,10 @@ def issued_documents_for_applicant(case) -> list[dict]:
                            letter_id=letter.id, ext="pdf"),
         "docx_url": url_for("api.public_letter_file", tracking_number=case.tracking_number,
                             letter_id=letter.id, ext="docx"),
+        "pdf_sha256": letter.pdf_sha256,
+        "enclosures": [enclosure_json(e, url_for("api.public_enclosure_file", tracking_number=case.tracking_number,
+                                                 letter_id=letter.id, record_id=e.record_id))
+                       for e in letter.enclosures],
     } for letter in issued_letters(case)]
 
 

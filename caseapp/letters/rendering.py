@@ -297,8 +297,9 @@ def _environment() -> SandboxedEnvironment:
 
 
 def build_context(*, key: str, agency: dict, case: dict, fields: dict, number: str | None,
-                  dated) -> dict:
-    """The plain dict a template renders from; every field of the spec is present (empty if unset)."""
+                  dated, enclosures=()) -> dict:
+    """The plain dict a template renders from; every field of the spec is present (empty if unset).
+    `enclosures`: [{title, pages}] the letter lists after its text (附件), in order."""
     spec = load_spec(key)
     values = {name: "" for name in spec.field_names()}
     values.update({k: v for k, v in (fields or {}).items() if v is not None})
@@ -312,6 +313,7 @@ def build_context(*, key: str, agency: dict, case: dict, fields: dict, number: s
         "case": dict(case),
         "f": values,
         "you": "您" if is_person else "贵单位",
+        "enclosures": [{"title": str(e["title"]), "pages": int(e["pages"])} for e in enclosures or ()],
         "letter": {
             "key": key, "title": spec.title, "number": number or NUMBER_PLACEHOLDER,
             "dated": as_date(dated), "remedies": spec.remedies, "remedies_subject": spec.remedies_subject,
@@ -325,7 +327,8 @@ def context_from_sample(key: str) -> dict:
     sample = load_sample(key)
     letter = sample.get("letter", {})
     return build_context(key=key, agency=sample["agency"], case=sample["case"], fields=sample.get("fields", {}),
-                         number=letter.get("number"), dated=letter.get("dated"))
+                         number=letter.get("number"), dated=letter.get("dated"),
+                         enclosures=sample.get("enclosures", ()))
 
 
 def render_html(key: str, context: dict) -> str:

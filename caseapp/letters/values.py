@@ -16,6 +16,7 @@ from caseapp.cases.outcomes import get_outcome
 from caseapp.extensions import db
 from caseapp.letters import rendering
 from caseapp.letters.models import TimeRequest
+from caseapp.records.grounds import GROUNDS
 
 _PROVIDERS: list[Callable[[Case], dict]] = []
 
@@ -98,3 +99,51 @@ def prefill(spec: rendering.TemplateSpec, values: dict) -> dict:
         if f.prefill == "description":
             out[f.name] = request_summary(out[f.name])
     return out
+
+
+def _book_title(title: str) -> str:
+    """A record's title as the letter quotes it, inside 《》 (without doubling them)."""
+    return str(title or "").strip().strip("《》").strip()
+
+
+def enclosure_values(records) -> list[dict]:
+    """The enclosures a letter lists (附件), in order: title and page count."""
+    return [{"title": _book_title(r.title), "pages": r.page_count} for r in records]
+
+
+def _pages(pages) -> str:
+    return "、".join(f"第{p}页" for p in sorted(set(pages)))
+
+
+def _sentence(text: str) -> str:
+    text = str(text or "").strip()
+    return text if not text or text.endswith(("。", ".", "！", "？")) else text + "。"
+
+
+def withheld_from_log(versions) -> dict:
+    """A partial disclosure's withheld part and its reasons from the redaction log of its redacted
+    enclosures: `versions` is [(record, its redaction_log entries)]. The letter names the record,
+    the pages, the ground and how many places, never the withheld text itself; each ground is given
+    with its article and the reason recorded when the version was made."""
+    parts, reasons = [], {}
+    for record, log in versions:
+        by_ground: dict[str, dict] = {}
+        for entry in log:
+            ground = GROUNDS.get(entry.get("exemption") or "")
+            if ground is None:
+                continue
+            item = by_ground.setdefault(ground.code, {"pages": [], "count": 0})
+            item["pages"].append(entry["page"])
+            item["count"] += int(entry.get("count") or 1)
+            reasons.setdefault((ground.code, _sentence(entry.get("reason"))), []).append(_book_title(record.title))
+        for code, item in by_ground.items():
+            kind = GROUNDS[code].box.strip("〔〕")
+            parts.append(f"《{_book_title(record.title)}》{_pages(item['pages'])}中涉及{kind}的内容（共{item['count']}处），"
+                         f"已作遮盖处理。")
+    lines = []
+    for (code, reason), titles in reasons.items():
+        ground = GROUNDS[code]
+        books = "、".join(f"《{t}》" for t in dict.fromkeys(titles))
+        lines.append(f"{books}中涉及{ground.box.strip('〔〕')}的内容：{reason}根据《中华人民共和国政府信息公开条例》"
+                     f"{ground.article}的规定，本机关对该部分内容不予公开。")
+    return {"withheld_part": "\n".join(parts), "withheld_reason": "\n".join(lines)}

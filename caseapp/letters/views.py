@@ -10,10 +10,11 @@ from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_READERS, Role, require_agency, roles_required
 from caseapp.letters import operations as ops
 from caseapp.letters import rendering
-from caseapp.letters.actions import DELIVERY_LABELS
-from caseapp.letters.files import letter_file_response
+from caseapp.letters.actions import DELIVERY_LABELS, ENCLOSURES_SHOWN
+from caseapp.letters.files import enclosure_file_response, letter_file_response
 from caseapp.letters.forms import fields_form, template_groups
-from caseapp.letters.queries import get_letter
+from caseapp.letters.queries import enclosure_of, get_letter
+from caseapp.records.queries import release_versions
 from caseapp.letters.states import LETTER_LABELS, LetterStatus
 
 bp = Blueprint("letters", __name__, url_prefix="/office/letters")
@@ -85,6 +86,8 @@ def render_letter_page(letter, *, failed: tuple | None = None) -> str:
         objections=ops.objections_for(letter), decision_labels=ops.DECISION_LABELS,
         status_labels={s.value: label for s, label in LETTER_LABELS.items()}, delivery_labels=DELIVERY_LABELS,
         form=fields, editable=editable, submit_offer=submit if editable else None,
+        enclosures=letter.enclosures, enclosures_shown=ENCLOSURES_SHOWN,
+        release_versions=release_versions(letter.case) if editable and spec.is_reply else [],
         offers=[o for o in shown if not (editable and o.action.name in composer_actions) and o is not save],
         forms=forms, problems=problems, missing=missing,
         settings_missing=rendering.missing_settings(letter.case.agency, letter.template)
@@ -142,6 +145,18 @@ def file_pdf(letter_id: int):
 def file_docx(letter_id: int):
     """The issued letter's frozen DOCX."""
     return _issued_file(letter_id, "docx")
+
+
+@bp.get("/<int:letter_id>/enclosures/<int:record_id>")
+@login_required
+@roles_required(*CASE_READERS)
+def enclosure_file(letter_id: int, record_id: int):
+    """A file enclosed with the letter, opened in the browser (the approver reads each one)."""
+    letter = _letter_or_404(letter_id)
+    enclosure = enclosure_of(letter, record_id)
+    if enclosure is None:
+        abort(404)
+    return enclosure_file_response(enclosure, inline=True)
 
 
 @bp.get("/templates")

@@ -18,6 +18,7 @@ BLOCK_STYLES = {
     "item": {"indent": True},
     "remedies": {"indent": True},
     "closing": {"indent": True},
+    "enclosures": {"indent": True, "space_before": 28},
     "seal": {"align": "right", "right_indent_chars": 4, "color": (0xC0, 0x00, 0x00), "space_before": 18},
     "signature": {"align": "right", "right_indent_chars": 2},
     "date": {"align": "right", "right_indent_chars": 2},

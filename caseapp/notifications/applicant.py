@@ -17,9 +17,15 @@ from flask import current_app, has_request_context, request, url_for
 
 from caseapp.cases.models import Case
 from caseapp.core.events import subscribe
+from caseapp.core.filestore import open_path
 from caseapp.core.outbox import queue_email
 from caseapp.extensions import db
+from caseapp.letters.models import Letter
 from caseapp.letters.operations import reply_outcome_templates
+
+# SPEC §11: the reply and its enclosures go by e-mail up to this size in total; beyond it, the
+# e-mail says where to download them (the tracking page, with the query code the applicant holds).
+MAX_EMAIL_ATTACHMENTS = 10 * 1024 * 1024
 
 SIGN_OFF = "\n\n本邮件由系统自动发送，请勿直接回复。如需查询办理进度，请使用申请编号和查询码登录查询页面。"
 
@@ -44,11 +50,37 @@ def _case(event):
     return case if case is not None and (case.email or "").strip() else None
 
 
-def _send(case, kind: str, subject: str, text: str, key: str) -> None:
+def _send(case, kind: str, subject: str, text: str, key: str, attachments: list[dict] | None = None) -> None:
     body = (f"{case.applicant_name}：\n\n{text}\n\n申请编号：{case.tracking_number}\n"
             f"查询办理进度：{tracking_link(case)}{SIGN_OFF}\n\n{case.agency.name}")
     queue_email(case.email.strip(), f"【{case.agency.name}】{subject}（{case.tracking_number}）", body,
-                kind=kind, case_id=case.id, dedupe_key=f"applicant:{case.id}:{key}")
+                kind=kind, case_id=case.id, dedupe_key=f"applicant:{case.id}:{key}", attachments=attachments)
+
+
+def _reply_files(letter: Letter) -> tuple[list[dict], int]:
+    """The issued reply's PDF and its enclosures as e-mail attachments, and their total size."""
+    files = [{"key": letter.pdf_key, "filename": f"{letter.number or letter.id}.pdf", "content_type": "application/pdf",
+              "size": open_path(letter.pdf_key).stat().st_size}]
+    for e in letter.enclosures:
+        files.append({"key": e.record.storage_key, "filename": f"附件{e.position}-{e.record.title}.pdf",
+                      "content_type": e.record.content_type, "size": e.record.size})
+    return [{k: v for k, v in f.items() if k != "size"} for f in files], sum(f["size"] for f in files)
+
+
+def _reply(case, letter: Letter | None) -> tuple[str, list[dict] | None]:
+    """The reply e-mail's text and attachments: the letter and its enclosures when they fit, else where
+    to download them (the tracking page needs the query code, which the e-mail never carries)."""
+    text = "本机关已对您的政府信息公开申请作出答复，答复书可在查询页面查看和下载。"
+    if letter is None or not letter.pdf_key:
+        return text, None
+    files, total = _reply_files(letter)
+    titles = "\n".join(f"{e.position}. 《{e.record.title.strip('《》')}》（{e.record.page_count}页）" for e in letter.enclosures)
+    if total <= MAX_EMAIL_ATTACHMENTS:
+        text = "本机关已对您的政府信息公开申请作出答复，答复书" + ("及附件" if titles else "") + "随本邮件附上，也可在查询页面查看和下载。"
+        return (text + (f"\n\n附件：\n{titles}" if titles else "")), files
+    return (f"本机关已对您的政府信息公开申请作出答复。答复书及附件合计超过{MAX_EMAIL_ATTACHMENTS // (1024 * 1024)}MB，"
+            f"未随本邮件发送，请凭申请编号和查询码在查询页面下载：{tracking_link(case)}"
+            + (f"\n\n附件：\n{titles}" if titles else "")), None
 
 
 def on_registered(event) -> None:
@@ -102,9 +134,10 @@ def on_letter_issued(event) -> None:
         return
 
     if template in reply_outcome_templates():
-        _send(case, "applicant_reply", "政府信息公开申请答复",
-              "本机关已对您的政府信息公开申请作出答复，答复书可在查询页面查看和下载。",
-              f"reply:{(event.after or {}).get('letter_id')}")
+        letter_id = (event.after or {}).get("letter_id")
+        letter = db.session.get(Letter, letter_id) if isinstance(letter_id, int) else None
+        text, attachments = _reply(case, letter)
+        _send(case, "applicant_reply", "政府信息公开申请答复", text, f"reply:{letter_id}", attachments)
 
 
 def register_subscribers() -> None:
