@@ -79,6 +79,10 @@ def build_face(face: str) -> Path:
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.hinting = False
+    # Keep the source's glyph ids: WeasyPrint subsets the face again for each PDF and writes a
+    # CID-keyed CFF font whose CIDs are these ids; with renumbered glyphs MuPDF and Ghostscript (most
+    # print paths) drew blanks or boxes, while poppler looked right.
+    options.retain_gids = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=_charset(charset))
     subsetter.subset(font)
