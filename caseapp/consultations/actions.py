@@ -17,12 +17,13 @@ from flask_babel import lazy_gettext as _l
 
 from caseapp.consultations import operations as ops
 from caseapp.consultations.models import KINDS, OPINIONS, PURPOSES
-from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS, PURPOSE_LABELS
+from caseapp.consultations.queries import KIND_LABELS, OPINION_LABELS, PURPOSE_LABELS, third_party_values
 from caseapp.core.actions import Action, Ctx, register, register_target
 from caseapp.core.errors import ForbiddenError, TransitionError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.letters.operations import add_issue_hook
+from caseapp.records.personal import add_party_source
 
 HANDLERS = frozenset(CASE_HANDLERS)
 ADDRESSEES = frozenset({Role.LIAISON, Role.CLERK, Role.SUPERVISOR})
@@ -50,6 +51,8 @@ def _addressee(ctx: Ctx):
 # Issuing a consultation letter sends the consultation it was drafted for (its date counts).
 for _template in ops.LETTER_TEMPLATES.values():
     add_issue_hook(_template, ops.letter_sent)
+# The third parties asked are parties of the case: nothing released or published may name them.
+add_party_source(third_party_values)
 
 
 def _third_party_from_form(form) -> dict | None:

@@ -11,6 +11,17 @@ from caseapp.consultations.models import Consultation
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role
 from caseapp.extensions import db
 
+def third_party_values(case: Case) -> list[tuple[str, str]]:
+    """The third parties consulted on the case (Reg. 32): name, address and phone, which no published
+    item may contain (caseapp.records.personal looks for them)."""
+    rows = db.session.scalars(sa.select(Consultation).where(Consultation.case_id == case.id,
+                                                            Consultation.kind == "third_party"))
+    out = []
+    for c in rows:
+        out += [("name", c.third_party_name), ("address", c.third_party_address), ("phone", c.third_party_phone)]
+    return [(k, v) for k, v in out if v]
+
+
 KIND_LABELS = {
     "department": _l("Department of this agency"),
     "agency": _l("Another agency"),

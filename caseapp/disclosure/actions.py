@@ -19,6 +19,7 @@ from caseapp.disclosure import queries
 from caseapp.disclosure.labels import DECISION_LABELS, TOPICS
 from caseapp.disclosure.models import PublicDocument, RedactionFinding
 from caseapp.extensions import db
+from caseapp.records.models import Record
 
 HANDLERS = frozenset(CASE_HANDLERS)
 SUPERVISORS = frozenset({Role.SUPERVISOR})
@@ -112,6 +113,16 @@ def _document_of(entry, document_id: int):
     return doc
 
 
+def _release_version(entry, record_id: int) -> Record:
+    """The record named by record_id: add_document refuses it unless it is a release version of one of
+    the entry's requests (an unknown id is refused like another case's record)."""
+    record = db.session.get(Record, record_id)
+    if record is None:
+        message = _l("This record is not one of the records of the requests this entry answers.")
+        raise ValidationError(message, errors={"record_id": message})
+    return record
+
+
 def _drafted(ctx: Ctx, entry):
     if entry.findings:
         return _l("The draft was saved. The redaction check found personal data: resolve each finding before "
@@ -185,12 +196,16 @@ register(
         result=_entry_result, done=_l("The draft was saved and checked again."),
     ),
     Action(
-        name="add_document", label=_l("Attach a redacted PDF"), domain="disclosure", target="public_entry",
+        name="add_document", label=_l("Attach a release version"), domain="disclosure", target="public_entry",
         roles=HANDLERS, versioned=False, when=_draft,
-        input=Schema(Field("file", "files", _l("Redacted document (PDF)"), required=True,
-                           message=_l("Please choose a PDF file."))),
-        operation=lambda ctx, data: ops.add_document(ctx.target, data["file"][0], actor=ctx.user),
-        result=lambda ctx, doc: {"document_id": doc.id}, done=_l("The document was attached and checked for personal data."),
+        input=Schema(Field("record_id", "id", _l("Release version (redacted, or as it is) of a record"),
+                           required=True, message=_l("Please choose the release version to publish."))),
+        description="entry_id, record_id: a release version (kind redacted or as_is) of a record of the entry's "
+                    "requests; a sanitised copy is published",
+        operation=lambda ctx, data: ops.add_document(ctx.target, _release_version(ctx.target, data["record_id"]),
+                                                     actor=ctx.user),
+        result=lambda ctx, doc: {"document_id": doc.id, "record_id": doc.record_id},
+        done=_l("The version was attached and checked for personal data."),
     ),
     Action(
         name="remove_document", label=_l("Remove"), domain="disclosure", target="public_entry", roles=HANDLERS,

@@ -14,6 +14,7 @@ from caseapp.disclosure import operations as ops
 from caseapp.disclosure.index import bulk_index
 from caseapp.disclosure.models import Signature
 from caseapp.extensions import db
+from caseapp.records import operations as records_ops
 
 # Indexing costs about a millisecond per request; a large benchmark database is left to index on
 # registration and on demand instead of slowing its load by minutes.
@@ -55,7 +56,11 @@ def load_demo_disclosure(today: date, *, with_documents: bool = True) -> str:
                 topic=TOPIC_BY_AGENCY.get(agency.code, "other"),
                 summary=f"该信息曾被多名申请人依申请获取，现转为主动公开。来源机关：{agency.name}。")
             if with_documents:
-                ops.add_document(entry, Upload(f"{item.title[:60]}.pdf", _pdf(item.title, agency.name)), actor=clerk)
+                # What the request disclosed, kept as its record and released as it is, then published.
+                source = next(c for c in cases if ops.can_convert_case(c))
+                record = records_ops.add_record(source, Upload(f"{item.title[:60]}.pdf", _pdf(item.title, agency.name)),
+                                                title=item.title[:200], actor=clerk)
+                ops.add_document(entry, records_ops.release_as_is(source, record, actor=clerk), actor=clerk)
             if not [f for f in entry.findings if f.status == "open"]:
                 ops.approve_publication(entry, actor=supervisor, today=min(decided + timedelta(days=7), today))
                 published += 1

@@ -35,13 +35,25 @@ def _entry_page(entry, *, form=None, doc_form=None, status: int = 200):
              "overdue": entry.status == "draft" and today > entry.target_on}
     form = form or EntryForm(formdata=None, obj=entry)
     form.version.data = entry.version
+    sources = ops.source_cases(entry)
+    versions = queries.versions_to_attach(entry, sources)
+    doc_form = doc_form or DocumentForm(formdata=None)
+    numbers = {c.id: c.tracking_number for c in sources}
+    doc_form.record_id.choices = [("", "—")] + [(str(r.id), _version_label(r, numbers[r.case_id])) for r in versions]
     return render_template(
-        "disclosure/entry.html", entry=entry, form=form, doc_form=doc_form or DocumentForm(formdata=None),
+        "disclosure/entry.html", entry=entry, form=form, doc_form=doc_form, versions=versions,
         resolve_form=ResolveForm(formdata=None), approve_form=ApproveForm(formdata=None, version=entry.version),
         plain_form=PlainForm(formdata=None), open_findings=queries.open_findings(entry), clock=clock,
         can_act=current_user.role in CASE_HANDLERS and entry.status == "draft",
         can_approve=current_user.role == Role.SUPERVISOR and entry.status == "draft",
-        sources=ops.source_cases(entry), **page_labels()), status
+        sources=sources, **page_labels()), status
+
+
+def _version_label(record, number: str) -> str:
+    """How a release version is offered: its title, whether redacted or as it is, its request and pages."""
+    kind = _("redacted version") if record.kind == "redacted" else _("version released as it is")
+    return _("%(title)s (%(kind)s, %(case)s, %(pages)s p.)", title=record.title, kind=kind, case=number,
+             pages=record.page_count)
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -77,15 +89,17 @@ def edit(entry_id: int):
 @bp.post("/entries/<int:entry_id>/documents")
 @login_required
 @roles_required(*CASE_HANDLERS)
-def upload(entry_id: int):
-    """Attach a redacted PDF; its text is checked for personal data."""
+def attach(entry_id: int):
+    """Attach a release version of a record of the entry's requests; a sanitised copy is checked for
+    personal data and published with the entry."""
     found = load_entry(entry_id)
     form = DocumentForm()
     back = url_for("disclosure.entry", entry_id=found.id)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() and form.errors.get("csrf_token"):
         flash(_("The form has expired or was not sent from this site. Please reload the page and try again."), "danger")
         return redirect(back)
-    return run_action("add_document", case_of_entry(found), request.form, back=back, target=found)
+    return run_action("add_document", case_of_entry(found), {"record_id": request.form.get("record_id", "")},
+                      back=back, target=found)
 
 
 @bp.post("/entries/<int:entry_id>/documents/<int:document_id>/remove")

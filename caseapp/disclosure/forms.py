@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
@@ -45,9 +44,9 @@ class EntryForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    """Upload a redacted PDF."""
+    """Choose a release version of a record of the entry's requests (the view sets the choices)."""
 
-    file = FileField(_l("Redacted document (PDF)"), validators=[Mandatory()])
+    record_id = SelectField(_l("Release version"), choices=[], validate_choice=False, validators=[Mandatory()])
 
 
 class ResolveForm(FlaskForm):

@@ -14,6 +14,7 @@ from caseapp.core.actions import bookkeeping
 from caseapp.core.clock import utcnow
 from caseapp.core.db import sql_in, status_column
 from caseapp.extensions import db
+from caseapp.records.models import Record
 
 
 class EntryStatus(enum.StrEnum):
@@ -139,12 +140,15 @@ class PublicEntry(db.Model):
 
 
 class PublicDocument(db.Model):
-    """A redacted document (PDF) published with an entry; its text is kept for the redaction check."""
+    """A release version of a record of the entry's requests (redacted, or as it is), published with the
+    entry as a sanitised copy; the text a reader sees in that copy is kept for the redaction check."""
 
     __tablename__ = "public_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("public_entries.id"), nullable=False, index=True)
+    # The release version it was made from (None for the PDFs uploaded before issue 21).
+    record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("records.id"), nullable=True, index=True)
     original_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
@@ -155,6 +159,7 @@ class PublicDocument(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
 
     entry: Mapped[PublicEntry] = relationship(back_populates="documents")
+    record: Mapped[Record | None] = relationship()
 
 
 class RedactionFinding(db.Model):

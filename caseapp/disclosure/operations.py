@@ -6,14 +6,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from caseapp.cases.attachments import Upload, check_upload, clean_filename
+from caseapp.cases.attachments import clean_filename
 from caseapp.cases.models import Case
 from caseapp.core import filestore
 from caseapp.core.audit import record_event
 from caseapp.core.clock import utcnow
 from caseapp.core.db import flush_or_stale
 from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
-from caseapp.disclosure import redaction
 from caseapp.disclosure.labels import TOPICS
 from caseapp.disclosure.models import (
     InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SuggestionAnswer,
@@ -21,6 +20,10 @@ from caseapp.disclosure.models import (
 from caseapp.disclosure.queries import SUGGESTIONS, cases_of_item, is_disclosed, item_of_case
 from caseapp.extensions import db
 from caseapp.letters.operations import self_approval_allowed
+from caseapp.records import pdf, personal
+from caseapp.records.files import read_stored
+from caseapp.records.models import Record
+from caseapp.records.reader import reader_text
 
 PUBLICATION_TARGET_DAYS = 20  # working days from the decision to publish (SPEC §9, after Reg. 26)
 MAX_TITLE = 300
@@ -228,20 +231,36 @@ def _check_version(entry: PublicEntry, expected_version: int | None) -> None:
         raise StaleVersionError()
 
 
-def add_document(entry: PublicEntry, upload: Upload, *, actor) -> PublicDocument:
-    """Attach a redacted document (a PDF, checked by its content) and check its text for personal data."""
+def published_copy(data: bytes) -> tuple[bytes, str]:
+    """The file as it is published (sanitised: no annotations, metadata, outlines, form fields or
+    embedded files; rewritten) and the text a reader sees in it, which the redaction check reads:
+    what is checked is what goes out."""
+    clean = pdf.sanitise(data)
+    return clean, reader_text(clean)
+
+
+def add_document(entry: PublicEntry, record: Record, *, actor) -> PublicDocument:
+    """Attach a release version (redacted, or as it is) of a record of the entry's requests: a
+    sanitised copy is published, and the text a reader sees in it is checked for personal data."""
     _require_draft(entry)
-    content_type = check_upload(upload.filename, upload.data)
-    if content_type != "application/pdf":
-        msg = _l("The redacted document must be a PDF (checked by its content, not its name).")
-        raise ValidationError(msg, errors={"file": msg})
+    if record.case_id not in {c.id for c in source_cases(entry)}:
+        msg = _l("This record is not one of the records of the requests this entry answers.")
+        raise ValidationError(msg, errors={"record_id": msg})
+    if not record.releasable:
+        msg = _l("This is a record as received, which is never published: choose its redacted version or the "
+                 "version marked to be released as it is.")
+        raise ValidationError(msg, errors={"record_id": msg})
+    if any(d.record_id == record.id for d in entry.documents):
+        msg = _l("This version is already attached to the entry.")
+        raise ValidationError(msg, errors={"record_id": msg})
     try:
-        text = redaction.pdf_text(upload.data)
-    except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
-        msg = _l("The PDF could not be read. Please save it again and upload it.")
-        raise ValidationError(msg, errors={"file": msg}) from None
-    stored = filestore.store_bytes(upload.data, area="public")
-    doc = PublicDocument(entry_id=entry.id, original_name=clean_filename(upload.filename), content_type=content_type,
+        data, text = published_copy(read_stored(record))
+    except pdf.PdfError:
+        msg = _l("The PDF of this version could not be read. Make the version again from the record.")
+        raise ValidationError(msg, errors={"record_id": msg}) from None
+    stored = filestore.store_bytes(data, area="public")
+    doc = PublicDocument(entry_id=entry.id, record_id=record.id,
+                         original_name=clean_filename(f"{record.title}.pdf"), content_type="application/pdf",
                          size=stored.size, sha256=stored.sha256, storage_key=stored.storage_key, text=text,
                          uploaded_by_id=actor.id)
     db.session.add(doc)
@@ -250,13 +269,14 @@ def add_document(entry: PublicEntry, upload: Upload, *, actor) -> PublicDocument
     db.session.refresh(entry, ["documents"])
     check_redaction(entry)
     record_event("disclosure.document_added", actor=actor, agency_id=entry.agency_id,
-                 after={"entry_id": entry.id, "document_id": doc.id, "name": doc.original_name, "sha256": doc.sha256})
+                 after={"entry_id": entry.id, "document_id": doc.id, "record_id": record.id, "name": doc.original_name,
+                        "sha256": doc.sha256})
     db.session.flush()
     return doc
 
 
 def remove_document(entry: PublicEntry, document: PublicDocument, *, actor) -> None:
-    """Take a document off a draft (e.g. to upload a better redacted version)."""
+    """Take a document off a draft (e.g. to attach a better redacted version instead)."""
     _require_draft(entry)
     if document.entry_id != entry.id:
         raise ValidationError(_l("Not found."))
@@ -273,7 +293,7 @@ def remove_document(entry: PublicEntry, document: PublicDocument, *, actor) -> N
 
 
 def source_cases(entry: PublicEntry) -> list[Case]:
-    """The requests whose applicants' details must not appear in the entry."""
+    """The requests whose parties' details must not appear in the entry, and whose records it may publish."""
     cases = {}
     if entry.case is not None:
         cases[entry.case.id] = entry.case
@@ -283,26 +303,18 @@ def source_cases(entry: PublicEntry) -> list[Case]:
     return list(cases.values())
 
 
-def known_personal_values(cases: list[Case]) -> list[tuple[str, str]]:
-    """The applicants' names, contacts and addresses to look for literally."""
-    values = []
-    for c in cases:
-        values += [("name", c.applicant_name), ("name", c.contact_person), ("address", c.address),
-                   ("mobile", c.phone), ("email", c.email), ("id_number", c.id_number)]
-    return [(k, v) for k, v in values if v and len(v.strip()) >= 2]
-
-
 def check_redaction(entry: PublicEntry) -> list[RedactionFinding]:
-    """Scan the entry's title, summary and documents; new findings open, vanished ones count as removed.
+    """Scan the entry's title, summary and documents for the generic patterns and for every party of
+    its requests (applicants, third parties consulted); new findings open, vanished ones count as removed.
 
     A finding marked as not personal stays resolved while the value is still there.
     """
-    known = known_personal_values(source_cases(entry))
+    known = personal.party_values(source_cases(entry))
     present: dict[tuple, tuple] = {}
     for source, doc_id, text in ([("title", None, entry.title), ("summary", None, entry.summary)]
                                  # a document's name is published with it, so it is checked too
                                  + [("document", d.id, f"{d.original_name}\n{d.text}") for d in entry.documents]):
-        for f in redaction.find_personal_data(text, known):
+        for f in personal.find_personal_data(text, known):
             present[(source, doc_id, f.kind, f.value[:300])] = (source, doc_id, f.kind, f.value[:300])
     existing = {(f.source, f.document_id, f.kind, f.value): f for f in entry.findings}
     now = utcnow()

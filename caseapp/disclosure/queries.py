@@ -19,6 +19,8 @@ from caseapp.disclosure.models import (
     InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SuggestionAnswer,
 )
 from caseapp.letters.queries import issued_letters
+from caseapp.records.models import Record
+from caseapp.records.queries import release_versions
 
 DISCLOSED_OUTCOMES = ("disclosed", "partially_disclosed")
 
@@ -172,6 +174,13 @@ def entries_of_case(case: Case) -> list[PublicEntry]:
     if item is not None:
         cond = sa.or_(cond, PublicEntry.item_id == item.id)
     return list(db.session.scalars(sa.select(PublicEntry).where(cond).order_by(PublicEntry.id)))
+
+
+def versions_to_attach(entry: PublicEntry, cases: list[Case]) -> list[Record]:
+    """The release versions (redacted, or as they are) of the records of these requests that the entry
+    does not publish yet, oldest first: what the clerk may attach."""
+    attached = {d.record_id for d in entry.documents}
+    return [r for case in cases for r in release_versions(case) if r.id not in attached]
 
 
 def open_findings(entry: PublicEntry) -> list[RedactionFinding]:

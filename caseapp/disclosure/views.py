@@ -21,7 +21,7 @@ from caseapp.disclosure.forms import (
 from caseapp.disclosure.labels import (
     DECISION_LABELS, ENTRY_STATUS_LABELS, FINDING_KIND_LABELS, FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, TOPICS,
 )
-from caseapp.disclosure.redaction import mask
+from caseapp.records.personal import mask
 
 bp = Blueprint("disclosure", __name__, url_prefix="/office/disclosure")
 

@@ -236,19 +236,24 @@ def _with_entry(world, action):
     """A disclosed case of agency A converted to a draft entry (with one finding for resolve_finding)."""
     from caseapp.core.actions import act
 
-    case = world["make_case"]("closed", agency=world["a"])
+    if action in ("add_document", "remove_document"):  # with a release version of one of its records
+        case, record = _with_record(world, {})
+        version = act("release_record", case, world["users"][("a", "clerk")], record)["record_id"]
+        act("close", case, world["users"][("a", "supervisor")], {"outcome": "disclosed", "reason": "已提供"})
+    else:
+        case = world["make_case"]("closed", agency=world["a"])
     summary = f"{case.applicant_name}申请的信息。" if action == "resolve_finding" else "学区划分方案全文。"
     entry = act("convert_to_public", case, world["users"][("a", "clerk")],
                 {"title": "学区划分方案", "summary": summary, "topic": "education"})
     if action == "approve_publication":
         return case, {"entry_id": entry["entry_id"]}
-    pdf = [{"filename": "学区划分方案.pdf", "content_base64": _pdf_base64()}]
     if action == "edit_entry":
         return case, {"entry_id": entry["entry_id"], "title": "学区划分方案（2026年）", "topic": "education"}
     if action == "add_document":
-        return case, {"entry_id": entry["entry_id"], "file": pdf}
+        return case, {"entry_id": entry["entry_id"], "record_id": version}
     if action == "remove_document":
-        doc = act("add_document", case, world["users"][("a", "clerk")], {"entry_id": entry["entry_id"], "file": pdf})
+        doc = act("add_document", case, world["users"][("a", "clerk")],
+                  {"entry_id": entry["entry_id"], "record_id": version})
         return case, {"entry_id": entry["entry_id"], "document_id": doc["document_id"]}
     from caseapp.disclosure.queries import get_entry, open_findings
 

@@ -41,7 +41,7 @@ EXPECTED = {
     # proactive disclosure
     "disclosure.link": RUNNER, "disclosure.start_item": RUNNER, "disclosure.split": RUNNER, "disclosure.merge": RUNNER,
     "disclosure.convert_case": RUNNER, "disclosure.convert_item": RUNNER, "disclosure.edit": RUNNER,
-    "disclosure.upload": RUNNER, "disclosure.remove_document": RUNNER, "disclosure.not_personal": RUNNER,
+    "disclosure.attach": RUNNER, "disclosure.remove_document": RUNNER, "disclosure.not_personal": RUNNER,
     "disclosure.approve": RUNNER, "disclosure.answer": RUNNER,
     # reconsiderations and lawsuits
     "stats.new_review": RUNNER, "stats.edit_review": RUNNER, "stats.reopen_from_review": RUNNER,

@@ -29,3 +29,21 @@ def disclosed_case(make_agency, make_user, make_case):
                      description="申请公开示范市教育局关于做好2025年义务教育阶段学校招生入学工作的通知（示教发〔2025〕12号）。")
     case.supervisor = supervisor
     return case
+
+
+@pytest.fixture
+def release_version(db):
+    """release_version(case, pdf, title=...) -> a release version (released as it is) of a new record of
+    the case, made by the records operations (the runner offers them only while a request is handled;
+    the disclosure tests start from closed requests)."""
+    from caseapp.cases.attachments import Upload
+    from caseapp.records import operations as records_ops
+
+    def make(case, data: bytes, *, title: str = "答复材料", actor=None):
+        actor = actor or case.clerk
+        record = records_ops.add_record(case, Upload(f"{title}.pdf", data), title=title, actor=actor)
+        version = records_ops.release_as_is(case, record, actor=actor)
+        db.session.commit()
+        return version
+
+    return make

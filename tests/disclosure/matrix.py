@@ -4,7 +4,6 @@ try really runs, e.g. each supervisor approves an entry of their own)."""
 from __future__ import annotations
 
 import functools
-import io
 
 READERS = {"clerk", "supervisor", "auditor", "admin"}
 HANDLERS = {"clerk", "supervisor"}
@@ -24,7 +23,7 @@ DISCLOSURE_EXPECTED: dict[tuple, set] = {
     ("disclosure.convert_item", "POST"): HANDLERS,
     ("disclosure.entry", "GET"): READERS,
     ("disclosure.edit", "POST"): HANDLERS,
-    ("disclosure.upload", "POST"): HANDLERS,
+    ("disclosure.attach", "POST"): HANDLERS,
     ("disclosure.remove_document", "POST"): HANDLERS,
     ("disclosure.document", "GET"): READERS,
     ("disclosure.not_personal", "POST"): HANDLERS,
@@ -52,13 +51,6 @@ def _pdf() -> bytes:
     return HTML(string="<html><head><meta charset='utf-8'></head><body><p>学区划分方案</p></body></html>").write_pdf()
 
 
-class _Reusable(io.BytesIO):
-    """A file the test client may send more than once (it closes what it sends)."""
-
-    def close(self):
-        self.seek(0)
-
-
 def _clerk(world):
     return world["users"][("a", "clerk")]
 
@@ -77,9 +69,17 @@ def _item(world, n=2):
     return item, cases
 
 
+def _release_version(world, case):
+    """A release version (as it is) of a record of the case, made by the records operations."""
+    from caseapp.cases.attachments import Upload
+    from caseapp.records import operations as records_ops
+
+    record = records_ops.add_record(case, Upload("学区划分方案.pdf", _pdf()), title="学区划分方案", actor=_clerk(world))
+    return records_ops.release_as_is(case, record, actor=_clerk(world))
+
+
 def _entry(world, *, finding=False, document=False):
     from caseapp.calendar.service import load_calendar
-    from caseapp.cases.attachments import Upload
     from caseapp.core.clock import local_today
     from caseapp.disclosure import operations as ops
 
@@ -88,7 +88,7 @@ def _entry(world, *, finding=False, document=False):
     entry = ops.draft_public_entry(actor=_clerk(world), title="学区划分方案", summary=summary, topic="education",
                                    today=local_today(), calendar=load_calendar(), case=case)
     if document:
-        ops.add_document(entry, Upload("学区划分方案.pdf", _pdf()), actor=_clerk(world))
+        ops.add_document(entry, _release_version(world, case), actor=_clerk(world))
     return entry
 
 
@@ -115,9 +115,10 @@ def _merge(w):
     return _done(f"/office/disclosure/items/{first.id}/merge", {"source_id": str(second.id)})
 
 
-def _upload(w):
+def _attach(w):
     entry = _entry(w)
-    return _done(f"/office/disclosure/entries/{entry.id}/documents", {"file": (_Reusable(_pdf()), "方案.pdf")})
+    version = _release_version(w, entry.case)
+    return _done(f"/office/disclosure/entries/{entry.id}/documents", {"record_id": str(version.id)})
 
 
 def _remove(w):
@@ -167,7 +168,7 @@ DISCLOSURE_TARGETS = {
     "disclosure.convert_item": lambda w: _done(f"/office/disclosure/items/{_item(w)[0].id}/convert", ENTRY_FORM),
     "disclosure.entry": lambda w: _done(f"/office/disclosure/entries/{_entry(w).id}"),
     "disclosure.edit": _edit,
-    "disclosure.upload": _upload,
+    "disclosure.attach": _attach,
     "disclosure.remove_document": _remove,
     "disclosure.document": _document,
     "disclosure.not_personal": _not_personal,

@@ -88,24 +88,24 @@ def test_whoever_drafted_an_entry_does_not_approve_its_publication(client, db, d
     assert act("approve_publication", case, other, {"entry_id": entry.id})["status"] == "published"
 
 
-def test_a_change_to_an_entry_makes_an_older_approval_stale(client, db, disclosed_case, make_pdf, login):
+def test_a_change_to_an_entry_makes_an_older_approval_stale(client, db, disclosed_case, make_pdf, login,
+                                                            release_version):
     """Adding a document (or clearing a finding) moves the entry's version: an approval from the page
     seen before the change is refused (409) and publishes nothing."""
-    from caseapp.cases.attachments import Upload
     from caseapp.core.db import writing
     from caseapp.disclosure import operations as ops
     from tests.conftest import csrf_from
 
     case = disclosed_case
     entry = _draft_by(case, case.clerk)
+    version = release_version(case, make_pdf("关于做好2025年义务教育阶段学校招生入学工作的通知"), title="通知")
     login(case.supervisor)
     page = client.get(f"/office/disclosure/entries/{entry.id}").get_data(as_text=True)
     seen = entry.version
     db.session.rollback()  # a fresh transaction that writes at once (BEGIN IMMEDIATE)
     with writing():
         entry = queries.get_entry(entry.id)
-        ops.add_document(entry, Upload("通知.pdf", make_pdf("关于做好2025年义务教育阶段学校招生入学工作的通知")),
-                         actor=case.clerk)
+        ops.add_document(entry, db.session.merge(version), actor=case.clerk)
         db.session.commit()
     assert entry.version > seen
     resp = client.post(f"/office/disclosure/entries/{entry.id}/approve",

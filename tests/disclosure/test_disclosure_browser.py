@@ -19,7 +19,8 @@ def _login(page, base, user):
 
 
 def test_clerk_converts_supervisor_approves_entry_is_public(page, browser, live_server, db, make_agency, make_user,
-                                                           make_case, make_pdf, screenshot, tmp_path):
+                                                           make_case, make_pdf, screenshot, tmp_path,
+                                                           release_version):
     agency = make_agency("SFJY", "示范市教育局")
     clerk = make_user("clerk", agency=agency, username="jy_clerk_b")
     supervisor = make_user("supervisor", agency=agency, username="jy_supervisor_b")
@@ -38,6 +39,9 @@ def test_clerk_converts_supervisor_approves_entry_is_public(page, browser, live_
     ops.link_case(third, item, actor=clerk)
     suggest_proactive_disclosure(third, text="建议将学区划分方案在网站上主动公开，方便家长查询。")
     db.session.commit()
+    # The records found for the request, released as they are (the records tests cover redaction).
+    version = release_version(case, make_pdf("滨江区2026年公办小学学区划分方案\n实验小学：长江路以南、解放路以东"),
+                              title="学区划分方案（脱敏）")
 
     _login(page, live_server, clerk)
     page.goto(f"{live_server}/office/cases/{case.tracking_number}")
@@ -51,10 +55,8 @@ def test_clerk_converts_supervisor_approves_entry_is_public(page, browser, live_
     page.click("#save-draft")
     page.wait_for_url(re.compile(r"/office/disclosure/entries/\d+$"))
     entry_url = page.url
-    pdf = tmp_path / "学区划分方案（脱敏）.pdf"
-    pdf.write_bytes(make_pdf("滨江区2026年公办小学学区划分方案\n实验小学：长江路以南、解放路以东"))
-    page.set_input_files("input[name=file]", str(pdf))
-    page.click("#upload-document")
+    page.select_option("select[name=record_id]", str(version.id))
+    page.click("#attach-document")
     assert "学区划分方案（脱敏）.pdf" in page.content()
     assert page.locator("#findings-clear").count() == 1
     assert page.locator("#approve-entry").count() == 0  # a clerk cannot approve

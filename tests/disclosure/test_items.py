@@ -18,7 +18,7 @@ pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY
 
 def resident_id(seq: int) -> str:
     """A resident ID number with a valid check digit."""
-    from caseapp.disclosure.redaction import ID_CHECK, ID_WEIGHTS
+    from caseapp.records.personal import ID_CHECK, ID_WEIGHTS
 
     body = f"11010519800101{seq:03d}"
     return body + ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]

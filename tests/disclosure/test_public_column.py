@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 from caseapp.calendar.service import load_calendar
-from caseapp.cases.attachments import Upload
 from caseapp.cases.models import Case
 from caseapp.disclosure import operations as ops
 from tests.conftest import csrf_from
@@ -19,7 +18,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def column(db, make_agency, make_user, make_case, make_pdf):
+def column(db, make_agency, make_user, make_case, make_pdf, release_version):
     """Two agencies with published entries (one with a document), and a draft that must stay hidden."""
     jy = make_agency("SFJY", "示范市教育局")
     hb = make_agency("SFHB", "示范市生态环境局")
@@ -37,8 +36,8 @@ def column(db, make_agency, make_user, make_case, make_pdf):
     e1 = ops.draft_public_entry(actor=jy_clerk, title="滨江区2026年公办小学学区划分方案",
                                 summary="滨江区各公办小学2026年的施教区范围。", topic="education",
                                 today=date(2026, 3, 2), calendar=cal, case=c1)
-    ops.add_document(e1, Upload("学区划分方案.pdf", make_pdf("滨江区2026年公办小学学区划分方案\n实验小学：长江路以南")),
-                     actor=jy_clerk)
+    ops.add_document(e1, release_version(c1, make_pdf("滨江区2026年公办小学学区划分方案\n实验小学：长江路以南"),
+                                         title="学区划分方案", actor=jy_clerk), actor=jy_clerk)
     ops.approve_publication(e1, actor=jy_sup, today=date(2026, 3, 10))
     e2 = ops.draft_public_entry(actor=hb_clerk, title="关于生活垃圾焚烧发电厂项目环境影响报告书的批复",
                                 summary="示环审〔2025〕7号批复全文。", topic="environment",
