@@ -22,6 +22,7 @@ from tests.conftest import FROZEN_AT, csrf_from
 from tests.consultations.matrix import CONSULTATION_ACTION_PATHS, CONSULTATION_EXPECTED, CONSULTATION_TARGETS
 from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
 from tests.letters.matrix import LETTERS_TARGETS
+from tests.records.matrix import RECORDS_ACTION_PATHS, RECORDS_EXPECTED, RECORDS_OFFICE_FORMS, RECORDS_TARGETS
 from tests.stats.matrix import STATS_EXPECTED, STATS_TARGETS
 
 ROLES = ("clerk", "supervisor", "liaison", "auditor", "admin")
@@ -96,6 +97,7 @@ EXPECTED: dict[tuple, set] = {
 EXPECTED.update(DISCLOSURE_EXPECTED)
 EXPECTED.update(CONSULTATION_EXPECTED)
 EXPECTED.update(STATS_EXPECTED)
+EXPECTED.update(RECORDS_EXPECTED)
 PUBLIC_OFFICE_ENDPOINTS = {"accounts.login", "accounts.logout"}
 QUERIES = {"fees.quote": "?basis=pages&count=50"}  # routes that need a query string to answer
 # What an allowed user types into a form that starts empty (other forms are sent as the page fills them).
@@ -119,10 +121,13 @@ ACTION_OF_PATH = {
 }
 ACTION_OF_PATH.update(DISCLOSURE_ACTION_PATHS)
 ACTION_OF_PATH.update(CONSULTATION_ACTION_PATHS)
+ACTION_OF_PATH.update(RECORDS_ACTION_PATHS)
 # endpoint -> world -> (url, form data) on records made for each try (tests/<area>/matrix.py);
 # world["role"] is the role that will use them (None for the anonymous and refused tries).
-TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS}
+TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS, **RECORDS_TARGETS}
 TARGETS.update(LETTERS_TARGETS)
+# action URL part -> setup(world) -> (case, office form), where the office form is not the API body (an upload)
+OFFICE_FORMS = {**RECORDS_OFFICE_FORMS}
 
 
 def _office_rules() -> list[tuple]:
@@ -269,6 +274,10 @@ def _target(world, key, role=None):
         slug = key[2]
         if method == "GET":
             return _url(PATHS[endpoint], {**world["args"], "slug": slug}), {}
+        if slug in OFFICE_FORMS:
+            case, form = OFFICE_FORMS[slug](world)
+            return _url(PATHS[endpoint], {"tracking_number": case.tracking_number, "slug": slug}), \
+                {**form, "version": case.version}
         case, payload = API_ACTIONS[ACTION_OF_PATH[slug]][1](world)
         args = {"tracking_number": case.tracking_number, "slug": slug, "letter_id": payload.get("letter_id")}
         return _url(PATHS[endpoint], args), {**_form(payload), "version": case.version}
@@ -333,7 +342,7 @@ def test_office_route_access(app, db, login, matrix_world, key):
             assert resp.status_code == 403, f"{role} not refused at {method} {url}: {resp.status_code}"
 
     if any(arg in PATHS[key[0]] for arg in ("<tracking_number>", "letter_id>", "attachment_id>", "consultation_id>",
-                                            "notification_id>")):
+                                            "notification_id>", "record_id>")):
         for role in allowed:
             client = _login(app, login, matrix_world["users"][("b", role)])
             resp = _call(client, method, url, data)

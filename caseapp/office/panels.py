@@ -21,6 +21,9 @@ from caseapp.letters.states import (
     LetterStatus,
     TimeRequestStatus,
 )
+from caseapp.records.files import RECORD_TYPES
+from caseapp.records.grounds import GROUNDS
+from caseapp.records.queries import records_by_original, redaction_log
 
 
 def _letter_step(letter) -> str:
@@ -112,8 +115,33 @@ def letters_panel(ctx: Ctx) -> dict:
             "fee_labels": {s.value: v for s, v in FEE_LABELS.items()}}
 
 
+# The labels of the records' codes (records/models.py RECORD_KINDS, ENTRY_KINDS).
+RECORD_KIND_LABELS = {"original": _l("Original"), "redacted": _l("Redacted version"),
+                      "as_is": _l("Released as it is")}
+ENTRY_KIND_LABELS = {"term": _l("Text"), "area": _l("Area")}
+
+
+def records_panel(ctx: Ctx) -> dict:
+    """The case's records, each original with its versions and their redaction logs, and the forms of
+    the records actions the user may take now (none for a role that may not: the list only)."""
+    case = ctx.case
+    offered = {o.action.name for o in offers(ctx, domain="records") if o.enabled}
+    add = get_action("add_record")
+    release = get_action("release_record")
+    records = records_by_original(case)
+    made_at = {r.id: r.created_at for original, versions in records for r in (original, *versions)}
+    return {"records": records, "log": redaction_log, "made_at": made_at.get, "add": add,
+            "add_form": add.input.form_class(ctx, prefix="add-record")(data={"version": case.version})
+            if "add_record" in offered else None,
+            "can_release": "release_record" in offered, "release": release,
+            "can_redact": "redact_record" in offered,
+            "kind_labels": RECORD_KIND_LABELS, "entry_labels": ENTRY_KIND_LABELS, "types": RECORD_TYPES,
+            "grounds": GROUNDS}
+
+
 PANELS: list[tuple[str, Callable[[Ctx], dict]]] = [
     ("office/_letters_panel.html", letters_panel),
+    ("office/_records_panel.html", records_panel),
 ]
 
 

@@ -64,3 +64,9 @@ def records_json(case) -> list[dict]:
             "redactions": redaction_log(record) if record.kind == "redacted" else [],
         })
     return out
+
+
+def records_by_original(case) -> list[tuple[Record, list[Record]]]:
+    """Each original record of the case with its versions, oldest first (the office's records panel)."""
+    records = records_of_case(case)
+    return [(r, versions_of(records, r)) for r in records if r.kind == "original"]

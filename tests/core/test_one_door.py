@@ -43,6 +43,8 @@ EXPECTED = {
     "disclosure.convert_case": RUNNER, "disclosure.convert_item": RUNNER, "disclosure.edit": RUNNER,
     "disclosure.attach": RUNNER, "disclosure.remove_document": RUNNER, "disclosure.not_personal": RUNNER,
     "disclosure.approve": RUNNER, "disclosure.answer": RUNNER,
+    # records: the redaction page posts redact_record; its preview only reads (posted to keep the terms out of URLs)
+    "office.redact_page": RUNNER, "office.record_find": RUNNER,
     # reconsiderations and lawsuits
     "stats.new_review": RUNNER, "stats.edit_review": RUNNER, "stats.reopen_from_review": RUNNER,
     # administration

@@ -114,9 +114,9 @@ def test_images_under_an_area_are_blanked(db, client, case):
 
 
 @pytest.mark.parametrize("make, name, message", [
-    (lambda: pdfs.encrypted_pdf(["加密文件"]), "加密.pdf", "encrypted"),
-    (lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "坏.pdf", "damaged"),
-    (lambda: b"MZ\x90\x00 not a document", "程序.pdf", "not a PDF, DOCX, XLSX, JPEG or PNG"),
+    (lambda: pdfs.encrypted_pdf(["加密文件"]), "加密.pdf", "已加密"),
+    (lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "坏.pdf", "已损坏"),
+    (lambda: b"MZ\x90\x00 not a document", "程序.pdf", "不是 PDF、DOCX、XLSX、JPEG 或 PNG 文件"),
 ])
 def test_bad_files_are_refused_with_a_message_and_nothing_is_stored(db, client, case, make, name, message):
     headers = _headers(db, case.clerk)
