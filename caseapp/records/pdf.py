@@ -135,20 +135,31 @@ def office_to_pdf(data: bytes, suffix: str) -> bytes:
 
 
 def _page_chars(page: pymupdf.Page) -> tuple[str, list[tuple[int, pymupdf.Rect]]]:
-    """The page's characters folded and joined (whitespace left out), and for each folded character
-    the line it is on and its box."""
-    folded: list[str] = []
-    boxes: list[tuple[int, pymupdf.Rect]] = []
-    line_no = 0
+    """The page's characters in reading order, folded and joined (whitespace left out), and for each
+    folded character the line it is on and its box. Lines are put in order by their position, and a
+    horizontal line's characters from left to right, so that glyphs drawn out of order (the second
+    half of a line first) are read as a reader sees them."""
     raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+    lines = []
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
-            line_no += 1
-            for span in line["spans"]:
-                for ch in span["chars"]:
-                    for c in fold(ch["c"]):
-                        folded.append(c)
-                        boxes.append((line_no, pymupdf.Rect(ch["bbox"])))
+            chars = [ch for span in line["spans"] for ch in span["chars"]]
+            if not chars:
+                continue
+            x0, y0, x1, y1 = line["bbox"]
+            horizontal = abs(line["dir"][1]) < 1e-3 and line["dir"][0] > 0
+            if horizontal:
+                chars.sort(key=lambda ch: ch["bbox"][0])
+            # Lines on one baseline (within 2 pt) are one reading line, left to right.
+            lines.append(((round(y1 / 2), x0) if horizontal else (float("inf"), 0), chars))
+    lines.sort(key=lambda item: item[0])
+    folded: list[str] = []
+    boxes: list[tuple[int, pymupdf.Rect]] = []
+    for line_no, (_key, chars) in enumerate(lines, start=1):
+        for ch in chars:
+            for c in fold(ch["c"]):
+                folded.append(c)
+                boxes.append((line_no, pymupdf.Rect(ch["bbox"])))
     return "".join(folded), boxes
 
 
