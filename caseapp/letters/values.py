@@ -139,11 +139,11 @@ def withheld_from_log(versions) -> dict:
         for code, item in by_ground.items():
             kind = GROUNDS[code].box.strip("〔〕")
             parts.append(f"《{_book_title(record.title)}》{_pages(item['pages'])}中涉及{kind}的内容（共{item['count']}处），"
-                         f"已作遮盖处理。")
+                         f"已从提供的文本中删除。")
     lines = []
     for (code, reason), titles in reasons.items():
         ground = GROUNDS[code]
         books = "、".join(f"《{t}》" for t in dict.fromkeys(titles))
-        lines.append(f"{books}中涉及{ground.box.strip('〔〕')}的内容：{reason}根据《中华人民共和国政府信息公开条例》"
+        lines.append(f"{books}中涉及{ground.box.strip('〔〕')}的内容，不予公开的理由是：{reason}根据《中华人民共和国政府信息公开条例》"
                      f"{ground.article}的规定，本机关对该部分内容不予公开。")
     return {"withheld_part": "\n".join(parts), "withheld_reason": "\n".join(lines)}

@@ -18,7 +18,8 @@ BLOCK_STYLES = {
     "item": {"indent": True},
     "remedies": {"indent": True},
     "closing": {"indent": True},
-    "enclosures": {"indent": True, "space_before": 28},
+    # 附件：1. ... with the later lines under the first item (the CSS's padding-left 5em, text-indent -3em).
+    "enclosures": {"align": "left", "left_indent_chars": 5, "hanging_chars": 3, "space_before": 28},
     "seal": {"align": "right", "right_indent_chars": 4, "color": (0xC0, 0x00, 0x00), "space_before": 18},
     "signature": {"align": "right", "right_indent_chars": 2},
     "date": {"align": "right", "right_indent_chars": 2},
@@ -121,7 +122,7 @@ def render_docx(html: str) -> bytes:
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
 
-    align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+    align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT, "left": WD_ALIGN_PARAGRAPH.LEFT}
     for block in html_blocks(html):
         opts = BLOCK_STYLES[block.style]
         para = doc.add_paragraph()
@@ -131,6 +132,9 @@ def render_docx(html: str) -> bytes:
         elif opts.get("indent"):
             para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             fmt.first_line_indent = Pt(32)  # two characters of 16 pt
+        if opts.get("left_indent_chars"):
+            fmt.left_indent = Pt(16 * opts["left_indent_chars"])
+            fmt.first_line_indent = Pt(-16 * opts.get("hanging_chars", 0))
         if opts.get("right_indent_chars"):
             fmt.right_indent = Pt(16 * opts["right_indent_chars"])
         if opts.get("space_before"):
