@@ -29,7 +29,7 @@ def _record(ctx: Ctx, data: dict):
     return record
 
 
-RECORD_ID = Field("record_id", "id", _l("Record"), required=True, message=_l("Please choose the record."))
+RECORD_ID = Field("record_id", "id", _l("Record of the request"), required=True, message=_l("Please choose the record."))
 
 register(
     Action(
