@@ -29,7 +29,7 @@ from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
 from caseapp.jobs.supervision import supervision_order_json
 from caseapp.letters.queries import letters_for_case
-from caseapp.records.queries import records_json
+from caseapp.records.queries import records_json, searches_json
 
 REQUEST_FIELDS = ("description", "document_ref", "purpose", "form", "delivery", "needs_assistance", "assistance_note")
 MAX_PER_PAGE = 100
@@ -97,6 +97,7 @@ def serialize_case(case: Case, today: date | None = None) -> dict:
         },
         "letters": letters_for_case(case),
         "records": records_json(case),
+        "searches": searches_json(case),
         "consultations": consultations_for_case_json(case),
         "supervision_order": supervision_order_json(case),
         "actions": open_actions(case),

@@ -49,6 +49,8 @@ TABLE = StateTable(Status, STATUS_LABELS, (
     Transition("redact_record", frozenset({Status.IN_PROGRESS, Status.AWAITING_FEE}), None, _l("Redact a record")),
     Transition("release_record", frozenset({Status.IN_PROGRESS, Status.AWAITING_FEE}), None,
                _l("Release a record as it is")),
+    # A search for the requested information is recorded while the reply is prepared (SPEC §12).
+    Transition("record_search", frozenset({Status.IN_PROGRESS, Status.AWAITING_FEE}), None, _l("Record a search")),
     Transition("withdraw", frozenset(OPEN), Status.WITHDRAWN, _l("Withdraw")),
     Transition("close", frozenset(OPEN), Status.CLOSED, _l("Close")),
     Transition("reopen", frozenset(FINAL), Status.IN_PROGRESS, _l("Reopen")),

@@ -57,6 +57,8 @@ EVENTS: dict[str, EventType] = _table(
      _l("A redacted version of a record was made; the removed parts and their ground were logged.")),
     ("record.released_as_is", _l("Record released as it is"),
      _l("A record was marked to be released without redaction.")),
+    ("record.search_recorded", _l("Search recorded"),
+     _l("A search for the requested information was recorded: where, with which terms, what was found.")),
     ("case.query_code_reissued", _l("Query code reissued"), _l("A new query code was issued to the applicant.")),
     ("case.disclosure_suggested", _l("Proactive disclosure suggested"),
      _l("The applicant suggested proactive disclosure (Reg. 44).")),

@@ -15,6 +15,7 @@ from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.letters import operations as ops
 from caseapp.letters import rendering
+from caseapp.letters import searches
 from caseapp.letters import time_requests as times
 from caseapp.letters.forms import template_groups
 from caseapp.letters.models import DELIVERY_METHODS, OBJECTION_DECISIONS
@@ -199,6 +200,8 @@ register(
     Action(
         name="submit_letter", label=_l("Submit for approval"), domain="letters", target="letter", roles=HANDLERS,
         path="submit", when=letter_status("submit_letter"), style="primary",
+        # A not-held or needs-creation reply waits for the search record (approval refuses it too).
+        guards=(lambda ctx: searches.search_refusal(ctx.letter),),
         input=_EditSchema(FIELDS_INPUT, EDIT_ENCLOSURES), place="composer-submit",
         operation=_save_and_submit,
         result=letter_json, done=_l("The letter was saved and submitted for approval."),

@@ -17,6 +17,7 @@ from caseapp.extensions import db
 from caseapp.letters import rendering
 from caseapp.letters.models import TimeRequest
 from caseapp.records.grounds import GROUNDS
+from caseapp.records.queries import searched_places
 
 _PROVIDERS: list[Callable[[Case], dict]] = []
 
@@ -69,6 +70,9 @@ def case_values(case: Case) -> dict:
         "extension_days": case.extension_days or "",
         "deferred_to": iso(case.deferred_to),
         "withdrawn_on": iso(case.closed_on) if case.status == states.Status.WITHDRAWN else "",
+        # Where the case's recorded searches looked (档案室、公文系统), "" without one: the not-held
+        # reply says in one sentence that a search was made, never its terms or results (SPEC §12).
+        "searched_places": searched_places(case),
     }
     ext = latest_time_request(case, "extension")
     dfr = latest_time_request(case, "deferral")

@@ -14,7 +14,8 @@ from caseapp.letters.actions import DELIVERY_LABELS, ENCLOSURES_SHOWN
 from caseapp.letters.files import enclosure_file_response, letter_file_response
 from caseapp.letters.forms import fields_form, template_groups
 from caseapp.letters.queries import enclosure_of, get_letter
-from caseapp.records.queries import release_versions
+from caseapp.letters.searches import SEARCHED_OUTCOMES
+from caseapp.records.queries import place_text, release_versions, searches_of_case
 from caseapp.letters.states import LETTER_LABELS, LetterStatus
 
 bp = Blueprint("letters", __name__, url_prefix="/office/letters")
@@ -90,6 +91,9 @@ def render_letter_page(letter, *, failed: tuple | None = None) -> str:
         release_versions=release_versions(letter.case) if editable and spec.is_reply else [],
         offers=[o for o in shown if not (editable and o.action.name in composer_actions) and o is not save],
         forms=forms, problems=problems, missing=missing,
+        # A not-held or needs-creation reply rests on the case's searches: shown to whoever approves it.
+        searches={"searches": searches_of_case(letter.case), "place_text": place_text}
+        if spec.outcome in SEARCHED_OUTCOMES else None,
         settings_missing=rendering.missing_settings(letter.case.agency, letter.template)
         if letter.status in (LetterStatus.DRAFT, LetterStatus.RETURNED, LetterStatus.SUBMITTED) else [],
     )

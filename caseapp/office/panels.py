@@ -23,7 +23,7 @@ from caseapp.letters.states import (
 )
 from caseapp.records.files import RECORD_TYPES
 from caseapp.records.grounds import GROUNDS
-from caseapp.records.queries import records_by_original, redaction_log
+from caseapp.records.queries import PLACE_LABELS, place_text, records_by_original, redaction_log, searches_of_case
 
 
 def _letter_step(letter) -> str:
@@ -139,9 +139,22 @@ def records_panel(ctx: Ctx) -> dict:
             "grounds": GROUNDS}
 
 
+def search_panel(ctx: Ctx) -> dict:
+    """The case's search records (SPEC §12: where, which terms, when, by whom, what was found) and the
+    form of record_search, enabled or disabled with its reason, for a user who may take it."""
+    offer = next((o for o in offers(ctx, domain="records") if o.action.name == "record_search"), None)
+    form = None
+    if offer is not None and offer.enabled:
+        form = offer.action.input.form_class(ctx, prefix="record-search")(
+            data={"version": ctx.case.version, **offer.action.input.initial(ctx)})
+    return {"searches": searches_of_case(ctx.case), "place_text": place_text, "place_labels": PLACE_LABELS,
+            "offer": offer, "form": form}
+
+
 PANELS: list[tuple[str, Callable[[Ctx], dict]]] = [
     ("office/_letters_panel.html", letters_panel),
     ("office/_records_panel.html", records_panel),
+    ("office/_search_panel.html", search_panel),
 ]
 
 

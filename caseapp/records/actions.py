@@ -1,4 +1,5 @@
-"""The records actions (SPEC §11), declared once: add a record, redact it, release it as it is."""
+"""The records actions (SPEC §11, §12), declared once: add a record, redact it, release it as it is;
+record a search made for the requested information."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from caseapp.core.permissions import CASE_HANDLERS
 from caseapp.records import operations as ops
 from caseapp.records import queries
 from caseapp.records.grounds import ground_choices
+from caseapp.records.models import PLACE_KINDS, PLACES_NAMED
 
 HANDLERS = frozenset(CASE_HANDLERS)
 
@@ -71,6 +73,61 @@ register(
         result=lambda ctx, version: {"record_id": version.id},
         done=_l("The record was marked to be released as it is."),
         description="record_id",
+    ),
+)
+
+# The office form's places: a checkbox for each place that needs no name, a text for the department
+# searched and for any other place (filled = searched). The API gives places as [{kind, detail}].
+_PLACE_BOXES = tuple(k for k in PLACE_KINDS if k not in PLACES_NAMED)
+
+
+def _places_from_form(form) -> list[dict]:
+    places = [{"kind": k, "detail": ""} for k in _PLACE_BOXES
+              if (form.get(f"place_{k}") or "") in ("y", "on", "true", "1")]
+    for kind in PLACES_NAMED:
+        detail = (form.get(f"place_{kind}") or "").strip()
+        if detail:
+            places.append({"kind": kind, "detail": detail})
+    return places
+
+
+def _place_field(kind: str) -> Field:
+    if kind == "department":
+        return Field("place_department", "text", _l("Department that would hold it (its name)"), max_length=200,
+                     api=False)
+    if kind == "other":
+        return Field("place_other", "text", _l("Other place searched (say which)"), max_length=200, api=False)
+    return Field(f"place_{kind}", "bool", queries.PLACE_LABELS[kind], api=False)
+
+
+register(
+    Action(
+        name="record_search", label=_l("Record a search"), domain="records", roles=HANDLERS,
+        when=_status("record_search"),
+        input=Schema(
+            Field("places", "objects", _l("Places searched"), reader=_places_from_form, required=True,
+                  message=_l("Please say where was searched."),
+                  schema={"items": {"type": "object", "required": ["kind"], "properties": {
+                      "kind": {"type": "string", "enum": list(PLACE_KINDS)},
+                      "detail": {"type": "string", "maxLength": 200}}}}),
+            *(_place_field(k) for k in PLACE_KINDS),
+            Field("terms", "lines", _l("Search terms (one per line)"), required=True, max_length=200,
+                  message=_l("Please give the search terms used.")),
+            Field("searched_on", "date", _l("Searched on"), required=True, default=lambda ctx: ctx.today,
+                  message=_l("Please enter the date of the search.")),
+            Field("result", "longtext", _l("What was found"), required=True, max_length=5000,
+                  message=_l("Please say what the search found.")),
+        ),
+        operation=lambda ctx, data: ops.record_search(
+            ctx.case, places=data["places"], terms=data["terms"], searched_on=data["searched_on"],
+            result=data["result"], actor=ctx.user, today=ctx.today),
+        result=lambda ctx, search: {"search_id": search.id},
+        done=_l("The search was recorded."),
+        description="places [{kind: archive|document_system|business_system|paper_files|department|other, "
+                    "detail}] (department and other: detail names the place; the others may say more, e.g. "
+                    "which system), terms [str], searched_on (date: not in the future, not before the request "
+                    "was received), result (what was found). By whom and when: the acting user and the time "
+                    "it is recorded. A case may have several (a second search).",
     ),
 )
 

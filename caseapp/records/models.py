@@ -1,7 +1,7 @@
 """Records of a case and their release versions, and the redaction log."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -90,3 +90,29 @@ class RedactionEntry(db.Model):
     y1: Mapped[float | None] = mapped_column(sa.Float)
 
     record: Mapped[Record] = relationship(back_populates="entries")
+
+
+# Where a search for the requested information was made (SPEC §12): the office's checkboxes and the
+# API's places[].kind. "department" (the department that would hold it) and "other" name the place
+# in `detail`; the others may say more there (which system, which years of the archive).
+PLACE_KINDS = ("archive", "document_system", "business_system", "paper_files", "department", "other")
+PLACES_NAMED = ("department", "other")
+
+
+class SearchRecord(db.Model):
+    """A search made for the requested information: where, with which terms, when, by whom, what was
+    found. A reply that the information is not held or needs creation rests on one (SPEC §12)."""
+
+    __tablename__ = "search_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    # [{kind, detail}] in the order given (kind one of PLACE_KINDS; detail "" when none).
+    places: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    terms: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    searched_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    result: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    created_by = relationship("User", lazy="joined")

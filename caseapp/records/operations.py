@@ -6,6 +6,7 @@ records one audit event and flushes; the runner commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -17,7 +18,7 @@ from caseapp.extensions import db
 from caseapp.records import pdf
 from caseapp.records.files import PDF, RECORD_TYPES, pdf_form, read_stored, record_type
 from caseapp.records.grounds import GROUNDS
-from caseapp.records.models import Record, RedactionEntry
+from caseapp.records.models import PLACE_KINDS, PLACES_NAMED, Record, RedactionEntry, SearchRecord
 
 
 def _refuse(field: str, message) -> ValidationError:
@@ -135,3 +136,59 @@ def release_as_is(case, source: Record, *, actor) -> Record:
     db.session.flush()
     return version
 
+
+
+MAX_PLACE_DETAIL = 200
+
+
+def _places(places: Sequence[dict]) -> list[dict]:
+    """The places searched as [{kind, detail}], each kind known, the department and "other" named."""
+    out: list[dict] = []
+    for i, place in enumerate(places, start=1):
+        kind = place.get("kind") if isinstance(place, dict) else None
+        detail = place.get("detail") if isinstance(place, dict) else None
+        if kind not in PLACE_KINDS:
+            raise _refuse("places", _l("Place %(n)s: choose where was searched (archive, document system, business "
+                                       "system, paper files, the department that would hold it, other).", n=i))
+        if detail is not None and not isinstance(detail, str):
+            raise _refuse("places", _l("Place %(n)s: the detail must be text.", n=i))
+        detail = (detail or "").strip()
+        if len(detail) > MAX_PLACE_DETAIL:
+            raise _refuse("places", _l("Place %(n)s: at most %(max)s characters.", n=i, max=MAX_PLACE_DETAIL))
+        if kind in PLACES_NAMED and not detail:
+            raise _refuse("places", _l("Name the department searched, or say which other place was searched."))
+        item = {"kind": kind, "detail": detail}
+        if item not in out:
+            out.append(item)
+    if not out:
+        raise _refuse("places", _l("Please say where was searched."))
+    return out
+
+
+def record_search(case, *, places: Sequence[dict], terms: Sequence[str], searched_on: date | None, result: str,
+                  actor, today: date) -> SearchRecord:
+    """Record a search made for the requested information (SPEC §12): where, with which terms, on
+    which day (not in the future, not before the request was received) and what was found."""
+    clean_places = _places(places)
+    clean_terms = list(dict.fromkeys(t.strip() for t in terms if t and t.strip()))
+    if not clean_terms:
+        raise _refuse("terms", _l("Please give the search terms used."))
+    if searched_on is None:
+        raise _refuse("searched_on", _l("Please enter the date of the search."))
+    if searched_on > today:
+        raise _refuse("searched_on", _l("The date of the search cannot be in the future."))
+    if case.received_on and searched_on < case.received_on:
+        raise _refuse("searched_on", _l("The search cannot be before the request was received (%(day)s).",
+                                        day=case.received_on.isoformat()))
+    text = (result or "").strip()
+    if not text:
+        raise _refuse("result", _l("Please say what the search found."))
+    search = SearchRecord(case_id=case.id, places=clean_places, terms=clean_terms, searched_on=searched_on,
+                          result=text, created_by_id=actor.id)
+    db.session.add(search)
+    db.session.flush()
+    record_event("record.search_recorded", actor=actor, case=case,
+                 after={"search_id": search.id, "places": clean_places, "terms": clean_terms,
+                        "searched_on": searched_on.isoformat()})
+    db.session.flush()
+    return search

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from caseapp.extensions import db
-from caseapp.records.models import Record
+from caseapp.records.models import Record, SearchRecord
 
 
 def records_of_case(case) -> list[Record]:
@@ -70,3 +71,56 @@ def records_by_original(case) -> list[tuple[Record, list[Record]]]:
     """Each original record of the case with its versions, oldest first (the office's records panel)."""
     records = records_of_case(case)
     return [(r, versions_of(records, r)) for r in records if r.kind == "original"]
+
+
+# The labels of the places searched (records/models.py PLACE_KINDS): the office's form and panel,
+# and the letters' short list of where was searched.
+PLACE_LABELS = {"archive": _l("Archive room"), "document_system": _l("Document system"),
+                "business_system": _l("Business system"), "paper_files": _l("Paper files"),
+                "department": _l("Department that would hold it"), "other": _l("Other")}
+
+
+# The same places as a letter names them: always Chinese, whatever the language of the user who
+# issues it; "other" is left out (its detail is the clerk's words, not the letter's).
+LETTER_PLACE_WORDS = {"archive": "档案室", "document_system": "公文系统", "business_system": "业务系统",
+                      "paper_files": "纸质文件", "department": "相关业务部门"}
+
+
+def searches_of_case(case) -> list[SearchRecord]:
+    """The case's search records, oldest first."""
+    return list(db.session.scalars(sa.select(SearchRecord).where(SearchRecord.case_id == case.id)
+                                   .order_by(SearchRecord.id)))
+
+
+def has_search(case) -> bool:
+    """Whether a search for the requested information was recorded on the case."""
+    return db.session.scalar(sa.select(SearchRecord.id).where(SearchRecord.case_id == case.id).limit(1)) is not None
+
+
+def place_text(place: dict) -> str:
+    """One place searched in words: its kind's label, with its detail (相关业务部门（财务处）)."""
+    label = str(PLACE_LABELS.get(place.get("kind"), place.get("kind")))
+    detail = place.get("detail") or ""
+    if place.get("kind") == "other" and detail:
+        return detail
+    return f"{label}（{detail}）" if detail else label
+
+
+def searched_places(case) -> str:
+    """Where the case's searches looked, as a short list of the place kinds (档案室、公文系统), for the
+    letter's one sentence that a search was made; "" when none was recorded."""
+    kinds: list[str] = []
+    for search in searches_of_case(case):
+        for place in search.places:
+            kind = place.get("kind")
+            if kind in LETTER_PLACE_WORDS and kind not in kinds:
+                kinds.append(kind)
+    return "、".join(LETTER_PLACE_WORDS[k] for k in kinds)
+
+
+def searches_json(case) -> list[dict]:
+    """The case's search records as the staff API shows them (GET /api/v1/cases/<number> searches[])."""
+    return [{"search_id": s.id, "places": [dict(p) for p in s.places], "terms": list(s.terms),
+             "searched_on": s.searched_on.isoformat(), "result": s.result,
+             "by": s.created_by.display_name if s.created_by else None, "at": s.created_at.isoformat()}
+            for s in searches_of_case(case)]

@@ -131,6 +131,10 @@ ACTIONS = {
     "redact_record": (HANDLERS, lambda w: _with_record(w, {"terms": ["学区"], "exemption": "personal_privacy",
                                                            "reason": "涉及个人隐私。"})),
     "release_record": (HANDLERS, lambda w: _with_record(w, {})),
+    # A search for the requested information (SPEC §12), recorded while the case is handled.
+    "record_search": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]),
+                                           {"places": [{"kind": "archive"}], "terms": ["学区划分"],
+                                            "searched_on": TODAY, "result": "未查见。"})),
     "close": (SUPERVISOR, lambda w: (w["make_case"]("in_progress", agency=w["a"]),
                                      {"outcome": "disclosed", "reason": "已提供"})),
     "reopen": (SUPERVISOR, lambda w: (w["make_case"]("closed", agency=w["a"]), {"reason": "复议决定"})),

@@ -34,6 +34,7 @@ RECORD_ACTIONS = {
     "add_record": {"in_progress", "awaiting_fee"},
     "redact_record": {"in_progress", "awaiting_fee"},
     "release_record": {"in_progress", "awaiting_fee"},
+    "record_search": {"in_progress", "awaiting_fee"},
 }
 EXPECTED = {
     # action: statuses it is allowed from (SPEC §3), written out rather than read from the table under test

@@ -197,6 +197,10 @@ def test_api_actions_run_the_workflow(app, db, letter_world):
                                                                 "right_agency": "示范市人力资源和社会保障局",
                                                                 "search": "该信息由人力资源社会保障部门制作并保存。"}})
     letter_id = out["letter_id"]
+    # A not-held reply rests on a recorded search (SPEC §12): submitting it waits for one.
+    act("record_search", case, w["clerk"], {"places": [{"kind": "department", "detail": "人事处"}],
+                                            "terms": ["社会保险缴费记录"], "searched_on": "2026-11-16",
+                                            "result": "本机关未制作、获取该信息。"})
     act("submit_letter", case, w["clerk"], {"letter_id": letter_id})
     with pytest.raises(DomainError) as err:
         act("approve_letter", case, w["clerk"], {"letter_id": letter_id})

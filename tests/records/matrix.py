@@ -19,9 +19,10 @@ RECORDS_EXPECTED: dict[tuple, set] = {
     ("office.case_action", "POST", "add-record"): HANDLERS,
     ("office.case_action", "POST", "redact-record"): HANDLERS,
     ("office.case_action", "POST", "release-record"): HANDLERS,
+    ("office.case_action", "POST", "record-search"): HANDLERS,
 }
 RECORDS_ACTION_PATHS = {"add-record": "add_record", "redact-record": "redact_record",
-                        "release-record": "release_record"}
+                        "release-record": "release_record", "record-search": "record_search"}
 LINES = [["关于学区划分方案的说明", "经办人张三。"]]
 
 
@@ -78,4 +79,13 @@ def add_record_form(world):
 
 
 # action URL part -> setup(world) -> (case, office form), for actions whose office form is not the API body
-RECORDS_OFFICE_FORMS = {"add-record": add_record_form}
+def record_search_form(world):
+    """record-search as the office posts it: a checkbox per place, the department's name as text."""
+    from caseapp.core.clock import local_today
+
+    case = world["make_case"]("in_progress", agency=world["a"])
+    return case, {"place_archive": "y", "place_department": "基础教育处", "terms": "学区划分",
+                  "searched_on": local_today().isoformat(), "result": "未查见。"}
+
+
+RECORDS_OFFICE_FORMS = {"add-record": add_record_form, "record-search": record_search_form}
