@@ -5,6 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
+# Every absolute link (e-mails, receipts' QR codes, the feed) is built from CASEAPP_PUBLIC_URL and the
+# app refuses to start without it outside debug and tests: `make run` and the benchmarks serve here.
+export CASEAPP_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 INSTALLED := $(VENV)/.installed
 VENDOR := caseapp/static/vendor/.installed
 MO := caseapp/translations/zh/LC_MESSAGES/messages.mo

@@ -60,6 +60,11 @@ class Config:
     MAIL_SERVER = os.environ.get("CASEAPP_MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("CASEAPP_MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("CASEAPP_MAIL_SENDER", "noreply@caseapp.invalid")
+    # The site's public address (scheme, host, optional path prefix): every absolute link the app
+    # writes (feed, receipts and their QR codes, e-mails, verification links) is built from it,
+    # never from the request's Host header. Required in production mode (caseapp.core.urls);
+    # `make run` sets http://127.0.0.1:$PORT.
+    PUBLIC_URL = os.environ.get("CASEAPP_PUBLIC_URL", "").strip() or None
 
 
 class TestConfig(Config):
@@ -70,3 +75,5 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # A cheap hash keeps the suite fast; production uses werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # The test client's own host, so that links in pages and e-mails look as they always have.
+    PUBLIC_URL = "http://localhost"

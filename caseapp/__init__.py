@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from caseapp.core.db import configure_engine, write_intent
 from caseapp.core.sessions import CookieSessions
 from caseapp.core.text import SafeJSONRequest, refuse_unsafe_request
+from caseapp.core.urls import configure_public_url
 from caseapp.extensions import babel, csrf, db, login_manager, migrate, throttle
 
 __version__ = "0.1.0"
@@ -25,6 +26,8 @@ def create_app(config_class: str | type = "config.Config") -> Flask:
     """The application factory."""
     app = Flask(__name__, template_folder="../templates", instance_path=_instance_path())
     app.config.from_object(config_class)
+    # Every absolute link comes from CASEAPP_PUBLIC_URL; production mode refuses to start without it.
+    configure_public_url(app)
     os.makedirs(app.config["DATA_DIR"], exist_ok=True)
     _harden(app)
 
@@ -84,6 +87,7 @@ def _harden(app: Flask) -> None:
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:
         # Trust X-Forwarded-For/-Proto/-Host only from the configured number of reverse proxies.
+        # No link is built from the host (caseapp.core.urls): X-Forwarded-Host steers none.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     storage = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
     if storage.startswith("memory://") and _worker_count() > 1:

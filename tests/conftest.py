@@ -22,6 +22,8 @@ if "CASEAPP_INSTANCE_DIR" not in os.environ:
 
 # Tests never run the in-process scheduler (nor do the servers they start): see caseapp/jobs/scheduler.py.
 os.environ.setdefault("CASEAPP_SCHEDULER", "0")
+# The servers the tests start (gunicorn on wsgi:app) run in production mode, which needs a public URL.
+os.environ.setdefault("CASEAPP_PUBLIC_URL", "http://localhost")
 
 from flask.testing import FlaskClient  # noqa: E402
 

@@ -21,8 +21,9 @@ import enum
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,9 +32,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from caseapp.core.actions import bookkeeping
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import SHANGHAI, utcnow
 from caseapp.core.db import sql_in, status_column
 from caseapp.core.filestore import open_path
+from caseapp.core.urls import public_host
 from caseapp.extensions import db
 
 # Messages queued for people (staff notifications, the applicant's e-mails), not records of a case:
@@ -98,6 +100,8 @@ class OutboxMessage(db.Model):
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), nullable=True, index=True)
     recipient: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    # The From header's display name (the agency that writes); the address is MAIL_SENDER.
+    sender_name: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     # Files of the file store sent with the message: [{key, filename, content_type}] (read at delivery).
     attachments: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)
@@ -129,16 +133,18 @@ def notify(user_id: int, kind: str, message: str, *, case_id: int | None = None,
 
 
 def queue_email(recipient: str, subject: str, body: str, *, kind: str, case_id: int | None = None,
-                dedupe_key: str | None = None, attachments: list[dict] | None = None) -> OutboxMessage | None:
+                dedupe_key: str | None = None, attachments: list[dict] | None = None,
+                sender_name: str | None = None) -> OutboxMessage | None:
     """Queue an e-mail for delivery after the commit; None when the dedupe key was used already.
-    `attachments`: files of the file store, [{key, filename, content_type}]."""
+    `attachments`: files of the file store, [{key, filename, content_type}]; `sender_name`: the
+    From header's display name (the agency)."""
     if dedupe_key is not None:
         exists = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         pending = any(isinstance(o, OutboxMessage) and o.dedupe_key == dedupe_key for o in db.session.new)
         if exists is not None or pending:
             return None
     msg = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, case_id=case_id,
-                        attachments=list(attachments) if attachments else None, dedupe_key=dedupe_key, status="pending", attempts=0, next_attempt_at=utcnow())
+                        sender_name=(sender_name or "").strip()[:200] or None, attachments=list(attachments) if attachments else None, dedupe_key=dedupe_key, status="pending", attempts=0, next_attempt_at=utcnow())
     db.session.add(msg)
     request_delivery()
     return msg
@@ -156,14 +162,19 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), MAX_RETRY)
 
 
-def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
-    """The MIME message of an outbox row (UTF-8 text)."""
+def build_email(msg: OutboxMessage, sender: str, config=None) -> EmailMessage:
+    """The MIME message of an outbox row: UTF-8 text (the plain part, beside an HTML one should a
+    message ever carry one) and its attachments. From: the agency's name at the configured sender
+    address; Date in Beijing time (+0800); Message-ID on the public site's domain (CASEAPP_PUBLIC_URL);
+    Auto-Submitted, so that auto-responders and vacation replies stay quiet (RFC 3834)."""
+    config = config if config is not None else current_app.config
     email = EmailMessage()
-    email["From"] = sender
+    email["From"] = Address(display_name=msg.sender_name or "", addr_spec=parseaddr(sender)[1] or sender)
     email["To"] = msg.recipient
     email["Subject"] = msg.subject
-    email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(idstring=f"caseapp-{msg.id}")
+    email["Date"] = format_datetime(utcnow().astimezone(SHANGHAI))
+    email["Message-ID"] = make_msgid(idstring=f"caseapp-{msg.id}", domain=public_host(config))
+    email["Auto-Submitted"] = "auto-generated"
     email.set_content(msg.body)
     for item in msg.attachments or ():
         maintype, _, subtype = (item.get("content_type") or "application/octet-stream").partition("/")
@@ -206,7 +217,7 @@ def deliver_due(session: Session | None = None, *, now: datetime | None = None, 
                 continue  # another deliverer took it
             msg = session.get(OutboxMessage, msg_id)
             try:
-                _send(build_email(msg, config.get("MAIL_SENDER") or "noreply@caseapp.invalid"), msg.id, config)
+                _send(build_email(msg, config.get("MAIL_SENDER") or "noreply@caseapp.invalid", config), msg.id, config)
             except Exception as exc:  # noqa: BLE001 - any failure is retried later
                 msg.attempts += 1
                 msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]

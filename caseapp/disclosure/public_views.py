@@ -3,9 +3,10 @@ search, topic, agency and year filters, detail pages with downloads, and an Atom
 Only published entries are reachable; nothing of the requests or their applicants is shown."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file
 
 from caseapp.core.filestore import open_path
+from caseapp.core.urls import public_url
 from caseapp.disclosure import queries
 from caseapp.disclosure.labels import TOPICS
 from caseapp.disclosure.models import PublicDocument
@@ -61,8 +62,8 @@ def feed():
     agency = queries.active_agency(request.args.get("agency"))
     entries, _ = queries.published_entries(agency=agency, page_size=50)
     body = render_template("public/feed.xml", entries=entries, agency=agency, topics=TOPICS,
-                           self_url=url_for("public.feed", _external=True, **({"agency": agency.code} if agency else {})),
-                           home_url=url_for("public.index", _external=True))
+                           self_url=public_url("public.feed", **({"agency": agency.code} if agency else {})),
+                           home_url=public_url("public.index"))
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 

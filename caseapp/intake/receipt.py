@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from urllib.parse import urlencode
 
 import segno
 from flask import render_template
 from markupsafe import Markup
 
 from caseapp.cases.models import Case
+from caseapp.core.urls import public_url
 from caseapp.letters import fonts
 
 
@@ -19,9 +19,10 @@ def qr_data_uri(url: str) -> str:
     return qr.svg_data_uri(scale=4, border=2)
 
 
-def tracking_url(track_url: str, case: Case) -> str:
-    """The tracking page with the number filled in (never the query code)."""
-    return f"{track_url}?{urlencode({'tracking_number': case.tracking_number})}"
+def tracking_url(case: Case) -> str:
+    """The tracking page on the public address (CASEAPP_PUBLIC_URL) with the number filled in (never
+    the query code)."""
+    return public_url("portal.track", tracking_number=case.tracking_number)
 
 
 def generate_receipt_pdf(html: str, base_url: str | None = None) -> bytes:
@@ -33,10 +34,10 @@ def generate_receipt_pdf(html: str, base_url: str | None = None) -> bytes:
     return out.getvalue()
 
 
-def render_receipt_pdf(case: Case, query_code: str, *, track_url: str, downloaded_on: date | None = None) -> bytes:
+def render_receipt_pdf(case: Case, query_code: str, *, downloaded_on: date | None = None) -> bytes:
     """The receipt of a case, with its query code and a QR code to the tracking page; `downloaded_on`
     marks a copy downloaded again after a lookup."""
-    link = tracking_url(track_url, case)
+    link = tracking_url(case)
     # The letters' prepared font subsets quickly; the full system CJK fonts take about a second.
     html = render_template("portal/receipt_pdf.html", case=case, query_code=query_code, track_link=link,
                            downloaded_on=downloaded_on,

@@ -225,7 +225,7 @@ def receipt():
         db.session.commit()
     _unlock(case)
     # The page may show the query code: never keep it in a cache (also set for every /apply page).
-    qr = qr_data_uri(tracking_url(url_for("portal.track", _external=True), case))
+    qr = qr_data_uri(tracking_url(case))
     resp = Response(render_template("portal/receipt.html", case=case, query_code=code, pdf_available=True, qr=qr))
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -239,7 +239,7 @@ def receipt_pdf():
         flash(_("The PDF receipt can be downloaded only once, within 30 minutes of filing."), "warning")
         return redirect(url_for("portal.track"))
     case = db.session.get(Case, fresh.case_id)
-    pdf = render_receipt_pdf(case, fresh.code, track_url=url_for("portal.track", _external=True))
+    pdf = render_receipt_pdf(case, fresh.code)
     # Once only, enforced server side: a copy of the cookie finds nothing afterwards.
     release_receipt(session.pop(RECEIPT_KEY, None))
     db.session.commit()
@@ -357,8 +357,7 @@ def case_receipt_pdf(tracking_number: str):
         flash(_("To download the receipt, please look the request up with its tracking number and query code."),
               "info")
         return redirect(url_for("portal.track", tracking_number=found.tracking_number))
-    pdf = render_receipt_pdf(found, code, track_url=url_for("portal.track", _external=True),
-                             downloaded_on=local_today())
+    pdf = render_receipt_pdf(found, code, downloaded_on=local_today())
     resp = Response(pdf, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'attachment; filename="receipt-{found.tracking_number}.pdf"'
     resp.headers["Cache-Control"] = "no-store"

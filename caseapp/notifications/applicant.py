@@ -9,16 +9,14 @@ event never e-mails twice.
 """
 from __future__ import annotations
 
-import os
 from datetime import date
-from urllib.parse import urlencode
 
-from flask import current_app, has_request_context, request, url_for
 
 from caseapp.cases.models import Case
 from caseapp.core.events import subscribe
 from caseapp.core.filestore import open_path
 from caseapp.core.outbox import queue_email
+from caseapp.core.urls import public_url
 from caseapp.extensions import db
 from caseapp.letters.models import Letter
 from caseapp.letters.operations import reply_outcome_templates
@@ -31,16 +29,9 @@ SIGN_OFF = "\n\n本邮件由系统自动发送，请勿直接回复。如需查�
 
 
 def tracking_link(case) -> str:
-    """The public tracking page with the tracking number filled in (never the query code); the site's
-    address comes from CASEAPP_PUBLIC_URL, else the current request, else the local `make run` address."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("CASEAPP_PUBLIC_URL")
-    if base:
-        root = base.rstrip("/") + "/track"
-    elif has_request_context():
-        root = url_for("portal.track", _external=True)
-    else:
-        root = "http://127.0.0.1:5000/track"
-    return f"{root}?{urlencode({'tracking_number': case.tracking_number})}"
+    """The public tracking page with the tracking number filled in (never the query code), on the
+    configured public address (CASEAPP_PUBLIC_URL), never the request's host."""
+    return public_url("portal.track", tracking_number=case.tracking_number)
 
 
 def _case(event):
@@ -54,7 +45,8 @@ def _send(case, kind: str, subject: str, text: str, key: str, attachments: list[
     body = (f"{case.applicant_name}：\n\n{text}\n\n申请编号：{case.tracking_number}\n"
             f"查询办理进度：{tracking_link(case)}{SIGN_OFF}\n\n{case.agency.name}")
     queue_email(case.email.strip(), f"【{case.agency.name}】{subject}（{case.tracking_number}）", body,
-                kind=kind, case_id=case.id, dedupe_key=f"applicant:{case.id}:{key}", attachments=attachments)
+                kind=kind, case_id=case.id, dedupe_key=f"applicant:{case.id}:{key}", attachments=attachments,
+                sender_name=case.agency.name)
 
 
 def _reply_files(letter: Letter) -> tuple[list[dict], int]:
