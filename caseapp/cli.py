@@ -25,10 +25,14 @@ from caseapp.calendar.operations import import_calendar_text
 from caseapp.calendar.service import seed_calendar, year_summary
 from caseapp.core.audit import verify_chain
 from caseapp.core.backup import BackupError, create_backup, read_manifest, restore_backup
+from caseapp.core.actions import System, act
 from caseapp.core.clock import local_today
 from caseapp.core.db import writing
 from caseapp.core.errors import DomainError
 from caseapp.demo import load_demo
+from caseapp.dossier import actions as dossier_actions  # noqa: F401 (archive_case, run below)
+from caseapp.dossier.export import ExportError, export_archive
+from caseapp.dossier.queries import archivable_cases
 from caseapp.extensions import db
 from caseapp.jobs.sweep import sweep
 
@@ -58,6 +62,7 @@ AGENCY_OPTIONS = {
     "address": "address", "due_soon_days": "due_soon_days", "reminder_days": "clerk_reminder_days",
     "supervisor_reminder_days": "supervisor_reminder_days", "correction_days": "correction_period_days",
     "fees": "charges_fees", "allow_self_approval": "allow_self_approval", "candidate_threshold": "candidate_threshold",
+    "retention_years": "retention_years",
 }
 
 
@@ -82,6 +87,8 @@ def _agency_options(command):
                      help="Let the same person write and approve, for a one-person office (default: no)."),
         click.option("--candidate-threshold", type=int, help="Requests for the same information that make it a "
                                                              "candidate for proactive disclosure (default 3)."),
+        click.option("--retention-years", type=int, help="Years a closed case's dossier is kept, from its "
+                                                         "closing date (default 10; 30 for important files)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -215,6 +222,52 @@ def demo_cmd(n_cases, if_empty, seed):
         result = load_demo(n_cases=n_cases, if_empty=if_empty, seed=seed)
         db.session.commit()
     click.echo(result)
+
+
+@caseapp_cli.command("archive")
+@click.option("--before", "before_text", required=True, help="Archive closed cases whose closing date is before "
+                                                             "this date (YYYY-MM-DD, not in the future).")
+@click.option("--dry-run", is_flag=True, help="List the cases that would be archived; change nothing.")
+def archive_cmd(before_text, dry_run):
+    """Archive closed cases: freeze each dossier (PDF and SHA-256) in the file store, make the case
+    read-only and remove the applicant's ID number, phone, e-mail and address from the database."""
+    before = _parse_day(before_text)
+    if before > local_today():
+        raise click.BadParameter(f"{before_text} is in the future: only cases closed before today or an "
+                                 "earlier date can be archived", param_hint="--before")
+    cases = archivable_cases(before)
+    if dry_run:
+        for case in cases:
+            click.echo(f"{case.tracking_number}\tclosed {case.closed_on.isoformat()}\t(would be archived)")
+        click.echo(f"{len(cases)} case(s) would be archived (dry run: nothing changed)")
+        return
+    done = 0
+    for case in cases:
+        number = case.tracking_number
+        with writing():
+            try:
+                result = act("archive_case", case, System())
+            except DomainError as err:
+                db.session.rollback()
+                click.echo(f"{number}\tnot archived: {err.message}", err=True)
+                continue
+        done += 1
+        click.echo(f"{number}\tarchived: {result['pages']} pages, sha256 {result['sha256']}")
+    click.echo(f"{done} case(s) archived")
+
+
+@caseapp_cli.command("archive-export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--agency", "agency_code", help="Only this agency's archived dossiers.")
+def archive_export_cmd(directory, agency_code):
+    """Copy the archived dossiers into DIRECTORY (one PDF per case) with manifest.csv (SHA-256 of each file)."""
+    if agency_code and get_agency_by_code(agency_code) is None:
+        raise click.ClickException(f"No agency {agency_code}.")
+    try:
+        count = export_archive(directory, agency_code=agency_code)
+    except ExportError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{count} dossier(s) exported to {directory} (manifest.csv)")
 
 
 @caseapp_cli.command("sweep")

@@ -45,6 +45,7 @@ EXPECTED: dict[tuple, set] = {
     ("office.attachment", "GET"): READERS,
     ("office.worklist", "GET"): HANDLERS,
     ("office.case_letters", "GET"): READERS,
+    ("office.case_dossier", "GET"): READERS,
     ("letters.letter_page", "GET"): READERS,
     ("letters.preview", "GET"): READERS,
     ("letters.file_pdf", "GET"): READERS,

@@ -52,6 +52,11 @@ class Agency(db.Model):
                                                       server_default=sa.false())
     # How many requests for the same information make it a candidate for proactive disclosure.
     candidate_threshold: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=3, server_default="3")
+    # How long a closed case's dossier is kept (年), counted from its closing date (SPEC §12). 10 years:
+    # 《机关文件材料归档范围和文书档案保管期限规定》 (国家档案局令第8号) keeps an agency's routine
+    # business files 10 years (定期10年) and its important ones 30 years or permanently; an agency whose
+    # archive classes disclosure replies higher sets 30 (or more).
+    retention_years: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=10, server_default="10")
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
 

@@ -74,10 +74,11 @@ def create_agency(
 AGENCY_SETTINGS = (
     "name", "tracking_prefix", "letter_number_pattern", "reply_cutoff", "reconsideration_body",
     "letter_contact", "phone", "address", "due_soon_days", "clerk_reminder_days", "supervisor_reminder_days",
-    "correction_period_days", "charges_fees", "allow_self_approval", "candidate_threshold",
+    "correction_period_days", "charges_fees", "allow_self_approval", "candidate_threshold", "retention_years",
 )
 # (lowest, highest) of the whole-number settings.
-SETTING_RANGES = {"due_soon_days": (1, 20), "correction_period_days": (1, 60), "candidate_threshold": (2, 100)}
+SETTING_RANGES = {"due_soon_days": (1, 20), "correction_period_days": (1, 60), "candidate_threshold": (2, 100),
+                  "retention_years": (1, 100)}
 REMINDER_RANGE = (1, 20)
 MAX_REMINDERS = 5
 _TEXT_LIMITS = {"name": 200, "reconsideration_body": 200, "letter_contact": 300, "phone": 40, "address": 300,

@@ -30,5 +30,6 @@ class AgencySettingsForm(FlaskForm):
                                   validators=[Length(max=4)])
     candidate_threshold = StringField(_l("Requests that make information a candidate for proactive disclosure"),
                                       validators=[Length(max=4)])
+    retention_years = StringField(_l("Retention period of closed cases' dossiers (years)"), validators=[Length(max=4)])
     charges_fees = BooleanField(_l("This agency charges information-processing fees"))
     allow_self_approval = BooleanField(_l("Allow the same person to write and approve (one-person office)"))

@@ -21,4 +21,4 @@ def agencies():
 
 
 # Endpoint modules register their routes on `bp`.
-from caseapp.api import actions, downloads, public, staff, staff_openapi  # noqa: E402,F401
+from caseapp.api import actions, dossier, downloads, public, staff, staff_openapi  # noqa: E402,F401

@@ -10,8 +10,8 @@ from caseapp.cases import states
 from caseapp.cases.notes import add_note
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.clock.rules import DEFAULT_CORRECTION_PERIOD, REPLY_DAYS, correction_notice_deadline
-from caseapp.core.actions import Action, Ctx, register
-from caseapp.core.errors import ValidationError
+from caseapp.core.actions import Action, Ctx, register, register_case_lock
+from caseapp.core.errors import TransitionError, ValidationError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 
@@ -24,6 +24,17 @@ def case_status(action: str):
     table lacks fails here, at app start)."""
     check = states.TABLE.when(action)
     return lambda ctx: check(ctx.case.status)
+
+
+def not_archived(ctx: Ctx):
+    """An archived case is read-only: every action on it is refused (SPEC §12, the dossier keeps it)."""
+    if getattr(ctx.case, "archived_at", None) is not None:
+        return TransitionError(_l("This case has been archived and is read-only: nothing more can be done on "
+                                  "it here. Its dossier is kept in the archive."))
+    return None
+
+
+register_case_lock(not_archived)
 
 
 def correction_once(ctx: Ctx):

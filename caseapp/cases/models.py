@@ -119,6 +119,9 @@ class Case(Versioned, db.Model):
     correction_response: Mapped[str | None] = mapped_column(sa.Text)
     correction_received_on: Mapped[date | None] = mapped_column(sa.Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Archived (一案一档, caseapp.dossier): the dossier was frozen in the file store and the applicant's
+    # contact and ID data removed from here; the case is read-only from then on (a case lock).
+    archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
     agency: Mapped[Agency] = relationship()

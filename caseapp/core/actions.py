@@ -124,6 +124,10 @@ class Action:
 
 
 _REGISTRY: dict[str, Action] = {}
+# Checks that hold a whole case still whatever the action (an archived case is read-only): each takes
+# the Ctx and returns the DomainError that refuses, or None. Registered by the domain that owns the
+# state (cases registers the archive's), read by refusal() and offers() for every action on a case.
+_CASE_LOCKS: list[Guard] = []
 # target kind -> resolver(case, api_body) -> the object acted on (raises NotFoundError)
 _TARGETS: dict[str, Callable[[Any, dict], Any]] = {}
 
@@ -131,6 +135,19 @@ _TARGETS: dict[str, Callable[[Any, dict], Any]] = {}
 def register_target(kind: str, resolver: Callable[[Any, dict], Any]) -> None:
     """Say how an API body names the object of a target kind on a case (e.g. a letter by letter_id)."""
     _TARGETS[kind] = resolver
+
+
+def register_case_lock(check: Guard) -> None:
+    """Add a check every action on an existing case must pass (e.g. the case is not archived)."""
+    if check not in _CASE_LOCKS:
+        _CASE_LOCKS.append(check)
+
+
+def lock_refusal(action: Action, ctx: Ctx) -> DomainError | None:
+    """Why no action may touch this case now (a case lock), or None; actions that create a case pass."""
+    if action.target == "new" or ctx.case is None:
+        return None
+    return next((err for err in (check(ctx) for check in _CASE_LOCKS) if err is not None), None)
 
 
 def register(*actions: Action) -> None:
@@ -188,7 +205,7 @@ def agency_refusal(action: Action, ctx: Ctx) -> ForbiddenError | None:
 
 def refusal(action: Action, ctx: Ctx) -> DomainError | None:
     """Why the action cannot be taken now (role, agency, status, guards), or None."""
-    err = role_refusal(action, ctx.user) or agency_refusal(action, ctx)
+    err = role_refusal(action, ctx.user) or agency_refusal(action, ctx) or lock_refusal(action, ctx)
     if err is None and action.when is not None:
         err = action.when(ctx)
     for guard in action.guards:
@@ -215,7 +232,7 @@ def offers(ctx: Ctx, *, target: str = "case", domain: str | None = None) -> list
     refused by a further guard is shown disabled with its reason."""
     out = []
     for action in all_actions(target=target, domain=domain):
-        if role_refusal(action, ctx.user) is not None:
+        if role_refusal(action, ctx.user) is not None or lock_refusal(action, ctx) is not None:
             continue
         if action.when is not None and action.when(ctx) is not None:
             continue
@@ -461,5 +478,5 @@ def labelled(actions: Iterable[Action]) -> dict[str, str]:
 
 __all__ = ["APPLICANT", "SYSTEM", "Action", "Applicant", "Attempt", "Ctx", "attempt", "System", "one_door", "WriteOutsideRunner", "bookkeeping", "bookkeeping_write", "install_door",
            "outside_runner", "running_action", "Guard", "Offer", "act", "all_actions", "by_slug", "case_actions", "check_version", "context_for",
-           "get_action", "labelled", "message_for", "offers", "perform", "refusal", "register", "register_target",
+           "get_action", "labelled", "lock_refusal", "register_case_lock", "message_for", "offers", "perform", "refusal", "register", "register_target",
            "role_refusal"]

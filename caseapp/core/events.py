@@ -46,6 +46,8 @@ EVENTS: dict[str, EventType] = _table(
     ("case.withdrawn", _l("Withdrawn"), _l("The applicant withdrew the request.")),
     ("case.closed", _l("Closed"), _l("The case was closed with an outcome.")),
     ("case.reopened", _l("Reopened"), _l("A reconsideration or court decision reopened the case.")),
+    ("case.archived", _l("Archived"), _l("The case's dossier was frozen in the archive, the case became read-only "
+                                         "and the applicant's ID number and contact details were removed from it.")),
     ("case.fee_notice_served", _l("Fee notice served"), _l("The fee notice was served; the clock is paused.")),
     ("case.fee_paid", _l("Fee paid"), _l("The fee was paid; the clock runs again.")),
     ("case.note_added", _l("Internal note"), _l("An internal note was added.")),

@@ -46,6 +46,33 @@ def store_bytes(data: bytes, *, area: str = "uploads") -> StoredFile:
     return StoredFile(key, hashlib.sha256(data).hexdigest(), len(data))
 
 
+def store_file(source: Path, *, area: str = "uploads") -> StoredFile:
+    """Copy a file into the store under a random name, hashing as it goes (a large file, e.g. a case's
+    dossier, never held in memory); removed like store_bytes' files if the transaction rolls back."""
+    key = f"{area}/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}"
+    path = _root() / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    digest, size = hashlib.sha256(), 0
+    with open(source, "rb") as src, open(tmp, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    tmp.replace(path)
+    db.session().info.setdefault(_PENDING_KEY, []).append(key)
+    return StoredFile(key, digest.hexdigest(), size)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def open_path(storage_key: str) -> Path:
     """The absolute path of a stored file (the key never comes from the user)."""
     path = (_root() / storage_key).resolve()

@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 
-from caseapp.office import actions, case, home, inbox, letters, records, register, supervision, worklist  # noqa: F401
+from caseapp.office import actions, case, dossier, home, inbox, letters, records, register, supervision, worklist  # noqa: F401

@@ -2,9 +2,9 @@
 
 PyMuPDF (MuPDF's Python binding, AGPL-3.0 or Artifex's commercial licence) does the redaction:
 `apply_redactions` deletes the text under each box from the content stream, blanks the pixels of
-images under it and removes vector graphics there, which a covering rectangle does not. The
-module is the only one that imports it, so that an agency holding no AGPL-compatible licence can
-swap the engine behind these functions. DOCX and XLSX are converted by LibreOffice headless.
+images under it and removes vector graphics there, which a covering rectangle does not. PyMuPDF is
+confined to caseapp/records/ (this module, and assemble.py which joins a case's dossier), so that an
+agency holding no AGPL-compatible licence can swap the engine behind these functions. DOCX and XLSX are converted by LibreOffice headless.
 
 Terms are matched on a page's characters with whitespace left out and full-width forms folded
 (NFKC, case folded): a name broken over two lines, an ID number written 110 101 ... with spaces or
