@@ -133,7 +133,7 @@ def _import_models() -> None:
     import caseapp.jobs.supervision  # noqa: F401
     import caseapp.letters.models  # noqa: F401
     import caseapp.records.models  # noqa: F401
-    import caseapp.stats.reviews  # noqa: F401
+    import caseapp.reviews.models  # noqa: F401
 
 
 def _register_actions() -> None:
@@ -148,7 +148,7 @@ def _register_actions() -> None:
     import caseapp.jobs.sweep  # noqa: F401 - its subscriber recomputes due dates after a calendar import
     import caseapp.letters.actions  # noqa: F401
     import caseapp.records.actions  # noqa: F401
-    import caseapp.stats.actions  # noqa: F401
+    import caseapp.reviews.actions  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

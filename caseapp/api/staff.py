@@ -28,6 +28,7 @@ from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFoundError, ValidationError, json_error
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, acting_user, require_agency, roles_required
 from caseapp.jobs.supervision import supervision_order_json
+from caseapp.reviews.queries import reviews_json
 from caseapp.letters.queries import letters_for_case
 from caseapp.records.queries import records_json, searches_json
 
@@ -100,6 +101,7 @@ def serialize_case(case: Case, today: date | None = None) -> dict:
         "searches": searches_json(case),
         "consultations": consultations_for_case_json(case),
         "supervision_order": supervision_order_json(case),
+        "reviews": reviews_json(case),
         "actions": open_actions(case),
     }
 

@@ -1,8 +1,9 @@
-"""Pure deadline arithmetic (SPEC §4): reply due date with pauses, extension and deferral."""
+"""Pure deadline arithmetic (SPEC §4, §12): reply due date with pauses, extension and deferral; the
+answer due dates of a reconsideration or lawsuit against a reply."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from caseapp.calendar.rules import WorkingCalendar
 
@@ -129,3 +130,34 @@ def consultation_deadline(sent_on: date, cal: WorkingCalendar) -> date:
 def fee_payment_deadline(served_on: date, cal: WorkingCalendar) -> date:
     """Last day to pay a fee: 20 working days after the notice is served."""
     return cal.add_working_days(served_on, FEE_PAYMENT_DAYS)
+
+
+# --- Answer clocks of a reconsideration or a lawsuit against a reply (SPEC §12) -------------------
+# Administrative Reconsideration Law 2023, Art. 48: the respondent answers in writing within 10 days
+# of receiving the copy of the application; Art. 88: those "10 days" are working days.
+RECONSIDERATION_ANSWER_DAYS = 10
+# Administrative Litigation Law, Art. 67: the defendant submits its evidence and defence within 15
+# days of receiving the copy of the complaint; calendar days counted as the Civil Procedure Law
+# Art. 85 counts periods (the day of receipt not counted; a last day on a holiday moves to the day
+# after the holiday).
+LAWSUIT_ANSWER_DAYS = 15
+
+
+def reconsideration_answer_due(copy_received_on: date, cal: WorkingCalendar) -> date:
+    """Last day of the respondent's written answer: 10 working days after the copy was received."""
+    return cal.add_working_days(copy_received_on, RECONSIDERATION_ANSWER_DAYS)
+
+
+def lawsuit_answer_due(copy_received_on: date, cal: WorkingCalendar) -> date:
+    """Last day of the defendant's evidence and defence: 15 calendar days after the complaint's copy
+    was received, moved to the next working day when that day is a weekend or holiday."""
+    return cal.next_working_day(copy_received_on + timedelta(days=LAWSUIT_ANSWER_DAYS))
+
+
+def review_answer_due(kind: str, copy_received_on: date, cal: WorkingCalendar) -> date:
+    """The answer due date of a review of this kind ("reconsideration" or a "litigation_*" kind)."""
+    if kind == "reconsideration":
+        return reconsideration_answer_due(copy_received_on, cal)
+    if kind.startswith("litigation"):
+        return lawsuit_answer_due(copy_received_on, cal)
+    raise ValueError(f"unknown review kind {kind!r}")

@@ -72,6 +72,12 @@ EVENTS: dict[str, EventType] = _table(
      _l("A reconsideration or lawsuit against the case was recorded.")),
     ("review.updated", _l("Reconsideration or lawsuit updated"),
      _l("The result or details of a reconsideration or lawsuit were recorded.")),
+    ("review.answer_submitted", _l("Answer to a reconsideration or lawsuit submitted"),
+     _l("The day the written answer or statement of defence was submitted was recorded (late when after its due "
+        "date).")),
+    ("supervision.review_opened", _l("Supervision order for a late answer"),
+     _l("The answer to a reconsideration or lawsuit was not submitted by its due date: a supervision order was "
+        "opened.")),
     # letters
     ("letter.drafted", _l("Letter drafted"), _l("A letter was drafted from a standard template.")),
     ("letter.edited", _l("Letter edited"), _l("A draft letter was edited.")),

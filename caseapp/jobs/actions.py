@@ -14,7 +14,7 @@ from caseapp.clock.service import refresh_due
 from caseapp.consultations.deadlines import escalate_consultation, lapse_consultation
 from caseapp.core.actions import SYSTEM, Action, Ctx, register
 from caseapp.fees.operations import lapse_fee
-from caseapp.jobs.supervision import close_supervision_order, open_supervision_order
+from caseapp.jobs.supervision import close_supervision_order, open_review_answer_order, open_supervision_order
 from caseapp.jobs.sweep import recompute_provisional_dues
 from caseapp.letters.operations import draft_letter
 
@@ -90,5 +90,10 @@ register(
         name="close_supervision_order", label=_l("Close the supervision order"), domain="jobs", door="system",
         target="supervision_order", roles=SYSTEMS, versioned=False,
         operation=lambda ctx, data: close_supervision_order(ctx.target, closed_on=ctx.case.closed_on or ctx.today),
+    ),
+    Action(
+        name="open_review_answer_order", label=_l("Open a supervision order for a late answer"), domain="jobs",
+        door="system", target="case_review", roles=SYSTEMS, versioned=False,
+        operation=lambda ctx, data: open_review_answer_order(ctx.target, today=ctx.today),
     ),
 )

@@ -1,4 +1,5 @@
-"""Due-date reminders (SPEC §4): the handling clerk at 5 and 2 working days left, the supervisor at 2.
+"""Due-date reminders (SPEC §4): the handling clerk at 5 and 2 working days left, the supervisor at 2;
+and the answers to reconsiderations and lawsuits (SPEC §12): both at 3 and 1 working days left.
 
 The thresholds come from the agency's settings (`clerk_reminder_days`, `supervisor_reminder_days`,
 `due_soon_days`), with the SPEC's defaults while an agency has none. A reminder is an in-app
@@ -22,6 +23,7 @@ from caseapp.cases.states import CLOCK_RUNNING
 from caseapp.clock.rules import days_left
 from caseapp.core.outbox import notify
 from caseapp.extensions import db
+from caseapp.reviews.queries import unanswered_reviews
 
 DEFAULT_CLERK_DAYS = (5, 2)
 DEFAULT_SUPERVISOR_DAYS = (2,)
@@ -94,3 +96,42 @@ def send_due_reminders(today: date, cal: WorkingCalendar | None = None) -> dict[
             for user_id in supervisors[case.agency_id]:
                 counts["supervisor_reminders"] += _remind(user_id, case, "supervisor", reached, left)
     return counts
+
+
+# The answer to a reconsideration or lawsuit (SPEC §12): the case's handler and the agency's
+# supervisors at 3 and 1 working days before its due date, once each (the dedupe key names the
+# review, the part, the threshold and the due date).
+REVIEW_ANSWER_DAYS = (3, 1)
+# The answer's name in the (Chinese) notification text, as the other reminders write it.
+ANSWER_NAMES = {"reconsideration": "行政复议答复书"}
+
+
+def review_reminder_key(review, part: str, threshold: int) -> str:
+    """The dedupe key of one answer reminder."""
+    return f"review:{review.id}:{part}:{threshold}:{review.answer_due_on.isoformat()}"
+
+
+def send_review_answer_reminders(today: date, cal: WorkingCalendar | None = None) -> dict[str, int]:
+    """Remind the handler and the supervisors of the answers due within 3 working days; returns counts."""
+    cal = cal or load_calendar()
+    sent = 0
+    supervisors: dict[int, list[int]] = {}
+    for review in unanswered_reviews(cal.add_working_days(today, max(REVIEW_ANSWER_DAYS))):
+        if review.answer_due_on < today:
+            continue  # passed: the supervision order takes over
+        left = days_left(review.answer_due_on, today, cal)
+        reached = due_thresholds(REVIEW_ANSWER_DAYS, left)
+        if not reached:
+            continue
+        if review.agency_id not in supervisors:
+            supervisors[review.agency_id] = [u.id for u in supervisors_of(review.agency_id)]
+        case = review.case
+        message = (f"{case.tracking_number}：{ANSWER_NAMES.get(review.kind, '答辩状')}应于{review.answer_due_on.isoformat()}前提交，"
+                   f"还有{left}个工作日。")
+        recipients = [("clerk", case.handler_id)] if case.handler_id else []
+        recipients += [("supervisor", uid) for uid in supervisors[review.agency_id]]
+        for part, user_id in recipients:
+            if notify(user_id, "due_reminder", message, case_id=case.id, subject_id=review.id,
+                      dedupe_key=review_reminder_key(review, part, reached[0])) is not None:
+                sent += 1
+    return {"review_answer_reminders": sent}

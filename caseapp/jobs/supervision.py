@@ -23,6 +23,7 @@ from caseapp.core.clock import local_today, utcnow
 from caseapp.core.events import subscribe
 from caseapp.core.outbox import notify
 from caseapp.extensions import db
+from caseapp.reviews.models import CaseReview
 
 
 class SupervisionOrder(db.Model):
@@ -140,3 +141,80 @@ def render_supervision_order_pdf(order: SupervisionOrder, html: str) -> bytes:
     out = io.BytesIO()
     HTML(string=html).write_pdf(out)
     return out.getvalue()
+
+
+# --- Answers to reconsiderations and lawsuits (SPEC §12) -------------------------------------------
+
+class ReviewAnswerOrder(db.Model):
+    """A supervision order of a review whose answer was not submitted by its due date; closed when
+    the answer is submitted. One per review and due date (a corrected copy date moves the due date)."""
+
+    __tablename__ = "review_answer_orders"
+    __table_args__ = (
+        sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="order"),
+        sa.UniqueConstraint("review_id", "due_on", name="uq_review_answer_orders_review_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("case_reviews.id"), nullable=False, index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False, index=True)
+    opened_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(sa.Date, nullable=False)  # the answer due date missed
+    closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    review = relationship("CaseReview")
+
+
+def unanswered_without_order(today: date) -> list:
+    """Reviews past their answer due date, unanswered, without an order for that date."""
+    ordered = sa.exists().where(ReviewAnswerOrder.review_id == CaseReview.id,
+                                ReviewAnswerOrder.due_on == CaseReview.answer_due_on)
+    return list(db.session.scalars(
+        sa.select(CaseReview).where(CaseReview.answer_submitted_on.is_(None), CaseReview.answer_due_on < today,
+                                    ~ordered).order_by(CaseReview.id)))
+
+
+def open_review_answer_order(review, *, today: date) -> ReviewAnswerOrder | None:
+    """Open the order of a review whose answer is late and notify the supervisors and the handler."""
+    if review.answer_submitted_on is not None or review.answer_due_on is None or review.answer_due_on >= today:
+        return None
+    if db.session.scalar(sa.select(ReviewAnswerOrder.id).where(
+            ReviewAnswerOrder.review_id == review.id, ReviewAnswerOrder.due_on == review.answer_due_on)):
+        return None
+    case = review.case
+    order = ReviewAnswerOrder(review_id=review.id, case_id=case.id, agency_id=case.agency_id, opened_on=today,
+                              due_on=review.answer_due_on)
+    db.session.add(order)
+    db.session.flush()
+    record_event("supervision.review_opened", case=case, actor_label="system",
+                 after={"order_id": order.id, "review_id": review.id, "due_on": review.answer_due_on,
+                        "opened_on": today})
+    name = "行政复议答复书" if review.kind == "reconsideration" else "答辩状"
+    message = f"{case.tracking_number}：{name}已超过提交期限（{review.answer_due_on.isoformat()}），已生成督办单。"
+    recipients = [u.id for u in supervisors_of(case.agency_id)]
+    if case.handler_id and case.handler_id not in recipients:
+        recipients.append(case.handler_id)
+    for user_id in recipients:
+        notify(user_id, "supervision_order", message, case_id=case.id, subject_id=order.id,
+               dedupe_key=f"review-supervision:{order.id}")
+    return order
+
+
+def close_review_orders_on_event(event) -> None:
+    """Subscriber of review.answer_submitted: the answer closes the review's open orders."""
+    review_id = (event.after or {}).get("review_id")
+    for order in db.session.scalars(sa.select(ReviewAnswerOrder).where(
+            ReviewAnswerOrder.review_id == review_id, ReviewAnswerOrder.closed_on.is_(None))):
+        order.closed_on = max(date.fromisoformat(str(event.after["answer_submitted_on"])), order.opened_on)
+    db.session.flush()
+
+
+subscribe("review.answer_submitted", close_review_orders_on_event)
+
+
+def review_answer_order_of(review) -> ReviewAnswerOrder | None:
+    """The review's latest answer order, if one was opened."""
+    return db.session.scalar(sa.select(ReviewAnswerOrder).where(ReviewAnswerOrder.review_id == review.id)
+                             .order_by(ReviewAnswerOrder.id.desc()).limit(1))

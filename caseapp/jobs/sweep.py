@@ -18,8 +18,8 @@ from caseapp.core.outbox import request_delivery
 from caseapp.disclosure.index import index_backlog
 from caseapp.extensions import db
 from caseapp.fees.queries import lapsed_fees
-from caseapp.jobs.reminders import send_due_reminders
-from caseapp.jobs.supervision import finished_orders, overdue_without_order
+from caseapp.jobs.reminders import send_due_reminders, send_review_answer_reminders
+from caseapp.jobs.supervision import finished_orders, overdue_without_order, unanswered_without_order
 from caseapp.calendar.service import load_calendar
 
 
@@ -48,10 +48,14 @@ def sweep(today: date) -> dict[str, int]:
         counts["due_dates_recomputed"] = run("recompute_provisional_dues", None, today=today)
         counts["paused_due_dates_moved"] = refresh_paused_dues(today)
         counts.update(send_due_reminders(today))
+        counts.update(send_review_answer_reminders(today))
         counts["supervision_orders_opened"] = sum(
             1 for case in overdue_without_order(today) if run("open_supervision_order", case, today=today))
         counts["supervision_orders_closed"] = sum(
             1 for order, case in finished_orders() if run("close_supervision_order", case, order, today=today))
+        counts["review_answer_orders_opened"] = sum(
+            1 for review in unanswered_without_order(today)
+            if run("open_review_answer_order", review.case, review, today=today))
     request_delivery()
     return counts
 

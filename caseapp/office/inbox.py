@@ -15,6 +15,7 @@ from caseapp.core.clock import local_today
 from caseapp.core.permissions import CASE_READERS, roles_required
 from caseapp.office import bp
 from caseapp.office.labels import labels
+from caseapp.reviews import queries as review_queries
 
 
 def highlight(text: str | None, query: str | None) -> Markup:
@@ -65,6 +66,6 @@ def inbox():
         "office/inbox.html", filters=filters, problems=problems, counts=counts, page=page, clocks=clocks,
         args=args, departments=inbox_queries.departments_for(current_user),
         handlers=inbox_queries.handlers_for(current_user), today=today, everywhere=everywhere,
-        everywhere_more=everywhere_more,
+        everywhere_more=everywhere_more, review_answers=review_queries.open_answers(current_user.agency_id),
         mark=lambda text: highlight(text, filters.q), **labels(),
     )

@@ -26,7 +26,7 @@ from caseapp.stats.layout import (
     table4_grid,
 )
 from caseapp.stats.report import COLUMNS, TABLE4_COLUMNS, AnnualReport
-from caseapp.stats.reviews import KINDS as REVIEW_KINDS
+from caseapp.reviews.models import KINDS as REVIEW_KINDS
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

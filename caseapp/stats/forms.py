@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from caseapp.cases.forms import DateText, parse_day
 from caseapp.core.forms import Mandatory, choices
-from caseapp.stats.reviews import KIND_LABELS, RESULT_LABELS
+from caseapp.reviews.models import KIND_LABELS, RESULT_LABELS
 
 
 class ReviewForm(FlaskForm):
@@ -15,6 +15,7 @@ class ReviewForm(FlaskForm):
     body = StringField(_l("Reconsideration body or court"), validators=[Mandatory()], render_kw={"maxlength": 200})
     reference = StringField(_l("Case or decision number"), render_kw={"maxlength": 100})
     filed_on = DateText(_l("Filed on"), validators=[Mandatory()])
+    copy_received_on = DateText(_l("Copy of the application or complaint received on"))
     result = SelectField(_l("Result"), choices=choices(RESULT_LABELS.items()), default="pending")
     decided_on = DateText(_l("Decided on"))
     decision = TextAreaField(_l("Decision (summary)"), render_kw={"rows": 3, "maxlength": 5000})
@@ -24,13 +25,19 @@ class ReviewForm(FlaskForm):
         data = {"kind": self.kind.data, "body": self.body.data, "reference": self.reference.data,
                 "result": self.result.data, "decision": self.decision.data}
         errors = {}
-        for name in ("filed_on", "decided_on"):
+        for name in ("filed_on", "copy_received_on", "decided_on"):
             try:
                 data[name] = parse_day(getattr(self, name).data)
             except ValueError:
                 data[name] = None
                 errors[name] = _l("Please enter a date like 2026-11-27.")
         return data, errors
+
+
+class ReviewAnswerForm(FlaskForm):
+    """The day the answer (答复书 / 答辩状) and its evidence were submitted."""
+
+    submitted_on = DateText(_l("Answer submitted on"), validators=[Mandatory()])
 
 
 class ReopenFromReviewForm(FlaskForm):

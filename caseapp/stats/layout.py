@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from caseapp.cases.outcomes import OUTCOMES
 from caseapp.stats.report import COLUMNS, TABLE4_COLUMNS, AnnualReport
-from caseapp.stats.reviews import KINDS as REVIEW_KINDS
+from caseapp.reviews.models import KINDS as REVIEW_KINDS
 
 TABLE3_TITLE = "收到和处理政府信息公开申请情况"
 TABLE4_TITLE = "政府信息公开行政复议、行政诉讼情况"

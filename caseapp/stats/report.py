@@ -18,7 +18,7 @@ visible instead of silently published.
 See caseapp.cases.closures for why a reopened case counts this way.
 
 Table 4 of year Y: reconsiderations and lawsuits filed in Y, each with its result as known on
-31 December (caseapp.stats.reviews).
+31 December (caseapp.reviews).
 """
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ from caseapp.cases.closures import CaseClosure
 from caseapp.cases.models import APPLICANT_TYPES, Case
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.extensions import db
-from caseapp.stats.reviews import KINDS as REVIEW_KINDS
-from caseapp.stats.reviews import RESULTS as REVIEW_RESULTS
-from caseapp.stats.reviews import CaseReview
+from caseapp.reviews.models import KINDS as REVIEW_KINDS
+from caseapp.reviews.models import RESULTS as REVIEW_RESULTS
+from caseapp.reviews.queries import table4_rows
 
 COLUMNS: tuple[str, ...] = (*APPLICANT_TYPES, "total")
 ROWS: tuple[str, ...] = ("received", "carried_in", *OUTCOME_CODES, "handled", "carried_out")
@@ -138,12 +138,8 @@ def table3_counts(year: int, agency: Agency | None) -> dict[str, dict[str, int]]
 def table4_counts(year: int, agency: Agency | None) -> dict[str, dict[str, int]]:
     """Table 4 as kind -> result -> count (reviews filed in the year, results known by 31 December)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    result = sa.case((sa.and_(CaseReview.decided_on.is_not(None), CaseReview.decided_on <= end), CaseReview.result),
-                     else_=sa.literal("pending"))
-    q = _scoped(sa.select(CaseReview.kind, result, sa.func.count()).where(CaseReview.filed_on.between(start, end)),
-                CaseReview.agency_id, agency).group_by(CaseReview.kind, result)
     rows = {kind: dict.fromkeys(TABLE4_COLUMNS, 0) for kind in REVIEW_KINDS}
-    for kind, res, n in db.session.execute(q):
+    for kind, res, n in table4_rows(start, end, agency.id if agency is not None else None):
         rows[kind][res] += n
         rows[kind]["total"] += n
     return rows

@@ -38,8 +38,8 @@ from caseapp.core.permissions import (
     roles_required,
 )
 from caseapp.extensions import db
+from caseapp.reviews import operations as review_ops
 from caseapp.stats import auditlog, caseexport
-from caseapp.stats import reviews as review_ops
 from caseapp.stats.access import (
     REPORT_READERS,
     FormatError,
@@ -51,7 +51,7 @@ from caseapp.stats.access import (
 )
 from caseapp.stats.dashboard import CHARTS, Period, dashboard
 from caseapp.stats.exports import XLSX_MIME, csv_lines, xlsx_stream
-from caseapp.stats.forms import ReopenFromReviewForm, ReviewForm
+from caseapp.stats.forms import ReopenFromReviewForm, ReviewAnswerForm, ReviewForm
 from caseapp.stats.layout import check_row, report_heading, table3_grid, table4_grid
 from caseapp.stats.report import annual_report
 
@@ -247,7 +247,7 @@ def review_can_reopen(review) -> bool:
 @bp.app_template_global()
 def review_labels() -> dict:
     """Labels of review kinds and results, for templates."""
-    return {"kinds": review_ops.KIND_LABELS, "results": review_ops.RESULT_LABELS}
+    return {"kinds": review_ops.KIND_LABELS, "results": review_ops.RESULT_LABELS, "answers": review_ops.ANSWER_LABELS}
 
 
 def _review_form_page(form, case, review=None, status=200):
@@ -261,7 +261,7 @@ def _review_form_answer(name: str, form, case, review=None):
     if errors:
         apply_errors(form, errors)
         return _review_form_page(form, case, review, status=422)
-    raw = {**data, **{k: data[k].isoformat() for k in ("filed_on", "decided_on") if data.get(k)}}
+    raw = {**data, **{k: data[k].isoformat() for k in ("filed_on", "copy_received_on", "decided_on") if data.get(k)}}
     done = attempt(name, Ctx(user=current_user._get_current_object(), case=case, target=review), raw, source="api")
     if not done.ok:
         apply_errors(form, done.errors)
@@ -294,9 +294,27 @@ def edit_review(tracking_number: str):
     if request.method == "GET":
         form.filed_on.data = review.filed_on.isoformat()
         form.decided_on.data = review.decided_on.isoformat() if review.decided_on else ""
+        form.copy_received_on.data = review.copy_received_on.isoformat() if review.copy_received_on else ""
     if form.validate_on_submit():
         return _review_form_answer("update_review", form, review.case, review)
     return _review_form_page(form, review.case, review, status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/cases/<tracking_number>/reviews/answer")
+@login_required
+@roles_required(*CASE_HANDLERS)
+def submit_review_answer(tracking_number: str):
+    """Record the day the answer to a review (its id in the form) was submitted, through its action."""
+    review = _load_review(tracking_number, request.form.get("review"))
+    form = ReviewAnswerForm()
+    if not form.validate_on_submit():
+        flash(_("Please give the date the answer was submitted."), "danger")
+        return redirect(url_for("office.case_page", tracking_number=review.case.tracking_number) + "#reviews")
+    done = attempt("submit_review_answer", Ctx(user=current_user._get_current_object(), case=review.case,
+                                               target=review), {"submitted_on": form.submitted_on.data}, source="api")
+    flash(done.message if done.ok or not done.errors else " ".join(str(m) for m in done.errors.values()),
+          "success" if done.ok else "danger")
+    return redirect(url_for("office.case_page", tracking_number=review.case.tracking_number) + "#reviews")
 
 
 @bp.post("/cases/<tracking_number>/reviews/reopen")

@@ -177,11 +177,13 @@ ACTIONS = {
     "remove_document": (HANDLERS, lambda w: _with_entry(w, "remove_document")),
     "draft_disclosure_notice": (HANDLERS, lambda w: _with_consultation(w, objection=True)),
     # reconsiderations and lawsuits (caseapp/stats/actions.py)
-    "record_review": (HANDLERS, lambda w: (w["make_case"]("closed", agency=w["a"]), REVIEW)),
+    "record_review": (HANDLERS, lambda w: (_replied_case(w), REVIEW)),
     "update_review": (HANDLERS, lambda w: _with_review(w, {**REVIEW, "reference": "示府复〔2026〕8号"})),
     "reopen_from_review": (SUPERVISOR, lambda w: _with_review(w, {}, corrected=True)),
+    "submit_review_answer": (HANDLERS, lambda w: _with_review(w, {"submitted_on": TODAY})),
 }
-REVIEW = {"kind": "reconsideration", "body": "示范市人民政府", "filed_on": TODAY, "result": "pending"}
+REVIEW = {"kind": "reconsideration", "body": "示范市人民政府", "filed_on": TODAY, "copy_received_on": TODAY,
+          "result": "pending"}
 
 
 def _pdf_base64() -> str:
@@ -212,11 +214,22 @@ def _with_disclosed_item(world):
     return case, {"title": "学区划分方案", "topic": "education"}
 
 
+def _replied_case(world):
+    """A closed case of agency A whose reply was issued (a review challenges it)."""
+    from caseapp.extensions import db
+    from tests.reviews.helpers import issue_reply
+
+    case = world["make_case"]("closed", agency=world["a"])
+    issue_reply(case)
+    db.session.commit()  # the API's request writes in its own transaction
+    return case
+
+
 def _with_review(world, payload, corrected=False):
     """A closed case of agency A with a reconsideration on record (decided 纠正 for reopening)."""
     from caseapp.core.actions import act
 
-    case = world["make_case"]("closed", agency=world["a"])
+    case = _replied_case(world)
     body = {**REVIEW, **({"result": "corrected", "decided_on": TODAY, "decision": "责令重新答复"} if corrected else {})}
     review = act("record_review", case, world["users"][("a", "clerk")], body)
     return case, {"review_id": review["review_id"], **payload}

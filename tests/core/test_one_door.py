@@ -47,6 +47,7 @@ EXPECTED = {
     "office.redact_page": RUNNER, "office.record_find": RUNNER,
     # reconsiderations and lawsuits
     "stats.new_review": RUNNER, "stats.edit_review": RUNNER, "stats.reopen_from_review": RUNNER,
+    "stats.submit_review_answer": RUNNER,
     # administration
     "admin.agency_edit": RUNNER, "admin.calendar": RUNNER, "admin_departments.departments": RUNNER,
     **{endpoint: "outside" for endpoint in OUTSIDE},

@@ -27,6 +27,7 @@ STATS_EXPECTED: dict[tuple, set] = {
     ("stats.edit_review", "GET"): HANDLERS,
     ("stats.edit_review", "POST"): HANDLERS,
     ("stats.reopen_from_review", "POST"): SUPERVISOR,
+    ("stats.submit_review_answer", "POST"): HANDLERS,
     ("office.case_action", "POST", "record-review"): HANDLERS,  # the same action through the generic route
 }
 BODY = "示范市人民政府"
@@ -41,14 +42,19 @@ def _today():
 def _case(world, status="closed"):
     """A case of agency A received today (a review may be filed on it today)."""
     clerk = world["users"][("a", "clerk")]
-    return world["make_case"](status, agency=world["a"], handler=clerk, received_on=_today(), today=_today())
+    from tests.reviews.helpers import issue_reply
+
+    case = world["make_case"](status, agency=world["a"], handler=clerk, received_on=_today(), today=_today())
+    issue_reply(case, _today())
+    return case
 
 
 def _review(world, case, **data):
-    from caseapp.stats.reviews import record_review
+    from caseapp.reviews.operations import record_review
 
     return record_review(case, actor=world["users"][("a", "clerk")], data={
-        "kind": "reconsideration", "body": BODY, "filed_on": _today(), "result": "pending", **data})
+        "kind": "reconsideration", "body": BODY, "filed_on": _today(), "copy_received_on": _today(), "result": "pending",
+        **data})
 
 
 def _done(url: str, data: dict | None = None):
@@ -62,7 +68,7 @@ def _new_review(w):
     case = _case(w)
     return _done(f"/office/cases/{case.tracking_number}/reviews/new", {
         "kind": "reconsideration", "body": BODY, "reference": "示复〔2026〕12号", "filed_on": _today().isoformat(),
-        "result": "pending"})
+        "copy_received_on": _today().isoformat(), "result": "pending"})
 
 
 def _edit_review(w):
@@ -79,6 +85,13 @@ def _reopen(w):
     return _done(f"/office/cases/{case.tracking_number}/reviews/reopen", {"review": str(review.id)})
 
 
+def _answer(w):
+    case = _case(w)
+    review = _review(w, case)
+    return _done(f"/office/cases/{case.tracking_number}/reviews/answer", {"review": str(review.id),
+                                                                          "submitted_on": _today().isoformat()})
+
+
 # endpoint -> world -> (url, form data) on records made for this one try
 STATS_TARGETS = {
     "stats.dashboard_page": lambda w: _done("/office/stats"),
@@ -90,4 +103,5 @@ STATS_TARGETS = {
     "stats.new_review": _new_review,
     "stats.edit_review": _edit_review,
     "stats.reopen_from_review": _reopen,
+    "stats.submit_review_answer": _answer,
 }

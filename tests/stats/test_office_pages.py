@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from caseapp.cases.closures import closures_of
-from caseapp.stats.reviews import CaseReview
+from caseapp.reviews.models import CaseReview
+from tests.reviews.helpers import issue_reply
 from tests.conftest import csrf_from
 
 READ_URLS = [
@@ -31,6 +32,7 @@ READ_EXPECTED = {"auditor": 200, "supervisor": 200, "admin": 200, "clerk": 403, 
 def world(script, db, make_user):
     s = script
     case = s.close(s.receive("natural_person", date(2025, 3, 3)), "withheld.process_info", date(2025, 3, 20))
+    issue_reply(case, date(2025, 3, 20))
     users = {role: make_user(role, agency=s.agency) for role in READ_EXPECTED}
     users["supervisor"] = s.supervisor
     users["clerk"] = s.clerk
@@ -61,7 +63,7 @@ def _review_form(client, case):
 
 
 REVIEW = {"kind": "reconsideration", "body": "示范市人民政府", "reference": "示府复〔2025〕8号",
-          "filed_on": "2025-04-01", "result": "corrected", "decided_on": "2025-06-02",
+          "filed_on": "2025-04-01", "copy_received_on": "2025-04-03", "result": "corrected", "decided_on": "2025-06-02",
           "decision": "责令重新答复。"}
 
 
@@ -118,7 +120,7 @@ def test_review_recorded_then_case_reopened_by_supervisor(world, office, db):
 
 
 def test_review_result_entered_later_and_scoped_to_its_case(world, office, db, make_agency, make_user):
-    from caseapp.stats.reviews import record_review
+    from caseapp.reviews.operations import record_review
 
     case = world["case"]
     review = record_review(case, actor=world["users"]["clerk"], data={

@@ -7,7 +7,7 @@ import pytest
 
 from caseapp.cases.closures import closures_of
 from caseapp.stats.report import COLUMNS, ROWS, annual_report
-from caseapp.stats.reviews import record_review
+from caseapp.reviews.operations import record_review
 
 # Columns: natural_person, commercial_enterprise, research_institution, social_welfare_org,
 # legal_service_org, other_org, total.
