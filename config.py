@@ -60,6 +60,10 @@ class Config:
     MAIL_SERVER = os.environ.get("CASEAPP_MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("CASEAPP_MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("CASEAPP_MAIL_SENDER", "noreply@caseapp.invalid")
+    # Each agency's electronic seal, never in the database: <CODE>.p12 (key and certificate),
+    # <CODE>.png (seal image) and <CODE>.pass (the P12's passphrase, unless the environment has
+    # CASEAPP_SEAL_PASSPHRASE_<CODE>); see caseapp/letters/seal.py. Keep it out of the web root.
+    SEAL_DIR = os.environ.get("CASEAPP_SEAL_DIR", str(INSTANCE_DIR / "seals"))
     # The site's public address (scheme, host, optional path prefix): every absolute link the app
     # writes (feed, receipts and their QR codes, e-mails, verification links) is built from it,
     # never from the request's Host header. Required in production mode (caseapp.core.urls);
@@ -75,5 +79,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # A cheap hash keeps the suite fast; production uses werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # No agency has a seal unless a test gives it one in a directory of its own (tests/letters/test_seal.py).
+    SEAL_DIR = None
     # The test client's own host, so that links in pages and e-mails look as they always have.
     PUBLIC_URL = "http://localhost"

@@ -35,6 +35,7 @@ from caseapp.dossier.export import ExportError, export_archive
 from caseapp.dossier.queries import archivable_cases
 from caseapp.extensions import db
 from caseapp.jobs.sweep import sweep
+from caseapp.letters import seal
 
 caseapp_cli = AppGroup("caseapp", help="caseapp administration commands.")
 calendar_cli = AppGroup("calendar", help="The working-day calendar.")
@@ -126,26 +127,65 @@ def create_agency_cmd(code, name, **options):
 @click.argument("code")
 @click.option("--name", help="Name of the agency.")
 @_agency_options
-def update_agency_cmd(code, name, **options):
+@click.option("--seal-p12", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The agency's signing key and certificate (PKCS#12), copied into the seal directory "
+                   "(CASEAPP_SEAL_DIR) as CODE.p12; its passphrase must be configured first "
+                   "(CASEAPP_SEAL_PASSPHRASE_CODE, or the file CODE.pass in the seal directory).")
+@click.option("--seal-image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The agency's seal image (PNG, transparent ground), copied into the seal directory as CODE.png.")
+def update_agency_cmd(code, name, seal_p12, seal_image, **options):
     """Change the settings of agency CODE (only the options given); the change is audited."""
     settings = _settings_from_options(options)
     if name is not None:
         settings["name"] = name
-    if not settings:
+    if not settings and seal_p12 is None and seal_image is None:
         raise click.UsageError("Give at least one setting to change (see --help).")
+    seal_files = {"p12": seal_p12.read_bytes() if seal_p12 else None,
+                  "image": seal_image.read_bytes() if seal_image else None}
     with writing():
         agency = get_agency_by_code(code)
         if agency is None:
             raise click.ClickException(f"No agency {code}.")
+        # The seal files are checked before anything is written (they go to files, not the database).
+        subject = _check_seal_files(agency.code, **seal_files)
+        changed = {}
+        if settings:
+            try:
+                changed = update_agency_settings(agency, None, **settings)
+            except DomainError as err:
+                _fail_settings(err)
+            db.session.commit()
+    if seal_p12 or seal_image:
         try:
-            changed = update_agency_settings(agency, None, **settings)
+            written = seal.install_seal(agency.code, **seal_files)
         except DomainError as err:
-            _fail_settings(err)
-        db.session.commit()
-    if not changed:
+            raise click.ClickException(str(err.message)) from None
+        if subject:
+            click.echo(f"Agency {agency.code}: seal certificate = {subject}")
+        for path in written:
+            click.echo(f"Agency {agency.code}: seal file written: {path}")
+        if seal.agency_seal_missing(agency.code):
+            click.echo(f"Agency {agency.code}: the seal is incomplete until {seal.agency_seal_missing(agency.code)} "
+                       "is added; letters cannot be issued meanwhile.")
+    elif not changed:
         click.echo(f"Agency {agency.code}: nothing changed")
     for key, value in changed.items():
         click.echo(f"Agency {agency.code}: {key} = {value}")
+
+
+def _check_seal_files(code: str, *, p12: bytes | None, image: bytes | None) -> str | None:
+    """Refuse a P12 that does not open with the configured passphrase or an image that is not a PNG
+    (ClickException with the reason); the certificate's subject when a P12 was given."""
+    try:
+        if seal.seal_dir() is None:
+            raise click.ClickException("No seal directory is configured (CASEAPP_SEAL_DIR).")
+        subject = seal.check_p12(code, p12) if p12 is not None else None
+        if image is not None:
+            seal.check_png(image)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err.message)) from None
+    return subject
 
 
 @caseapp_cli.command("create-department")

@@ -29,6 +29,7 @@ from caseapp.disclosure.demo import load_demo_disclosure
 from caseapp.extensions import db
 from caseapp.fees.models import Fee
 from caseapp.fees.rules import compute_fee
+from caseapp.letters.seal import ensure_development_seal, seal_dir
 
 DEMO_PASSWORD = "demo-pass-2026"
 # Every demo case shares this query code so that a tester can track any demo case.
@@ -256,7 +257,12 @@ def load_demo(*, n_cases: int = 300, if_empty: bool = False, seed: int = 2026, t
     load_demo_disclosure(today)  # similarity index, items, a filled public column
     # Fresh statistics after a bulk load, so that the query planner picks the selective indexes.
     db.session.execute(sa.text("ANALYZE"))
-    return f"Loaded {len(agencies)} agencies and {len(rows)} demo cases (password {DEMO_PASSWORD}, query code {DEMO_QUERY_CODE})."
+    # Each demo agency signs its letters with a development seal: a self-signed certificate whose
+    # subject says 开发测试用 (development only), and a drawn seal image (caseapp/letters/seal.py).
+    sealed = [a.code for a, _h, _d in agencies if ensure_development_seal(a.code, a.name)]
+    seals = f" Development seals (开发测试用, not official) for {', '.join(sealed)} in {seal_dir()}." if sealed else ""
+    return (f"Loaded {len(agencies)} agencies and {len(rows)} demo cases (password {DEMO_PASSWORD}, "
+            f"query code {DEMO_QUERY_CODE}).{seals}")
 
 
 def _insert_fees(fees: list[dict], *, supervisors: dict[int, int]) -> None:

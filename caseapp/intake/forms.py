@@ -108,3 +108,10 @@ class SuggestionForm(FlaskForm):
 
     text = TextAreaField(_l("Your suggestion"), validators=[Mandatory()], id="suggestion_text",
                          render_kw={"rows": 3, "maxlength": 2000})
+
+
+class VerifyLetterForm(FlaskForm):
+    """The public letter check (核验文书): the letter's PDF, or its number."""
+
+    file = FileField(_l("The letter's PDF file"), render_kw={"accept": ".pdf,application/pdf"})
+    number = StringField(_l("Or the letter's number"), render_kw={"maxlength": 100, "autocomplete": "off"})

@@ -52,3 +52,13 @@ def limited_lookup(*, methods: tuple[str, ...] | None = None) -> Callable:
 def limited_filing(*, methods: tuple[str, ...] | None = None) -> Callable:
     """Decorator for a view that files a request: at most FILING_RATE_LIMIT per client address."""
     return throttle.limit(filing_limit, scope="filing", methods=methods)
+
+
+def verification_limit() -> str:
+    """Letter checks (核验文书: an upload hashed and its signature validated) allowed per client address."""
+    return current_app.config.get("VERIFY_RATE_LIMIT", "30 per 15 minutes")
+
+
+def limited_verification(*, methods: tuple[str, ...] | None = None) -> Callable:
+    """Decorator for the public letter check: at most VERIFY_RATE_LIMIT per client address."""
+    return throttle.limit(verification_limit, scope="verify-letter", methods=methods)

@@ -26,11 +26,14 @@ from caseapp.intake import queries
 from caseapp.intake.forms import (
     CorrectionForm,
     SuggestionForm,
+    VerifyLetterForm,
     WithdrawForm,
 )
+from caseapp.intake.limits import limited_verification
 from caseapp.intake.views import bp, case_page_response, require_unlocked
 from caseapp.letters.files import enclosure_file_response, letter_file_response
 from caseapp.letters.queries import enclosure_of, issued_letters
+from caseapp.letters.verification import verify_file, verify_number
 
 
 def _back(tracking_number: str, anchor: str = "") -> str:
@@ -139,3 +142,32 @@ def enclosure(tracking_number: str, letter_id: int, record_id: int):
     if enclosed is None:
         abort(404)
     return enclosure_file_response(enclosed)
+
+
+# The largest letter file the check reads (a letter is well under 1 MB; the request limit is larger).
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limited_verification(methods=("POST",))
+def verify_letter():
+    """Anyone may check a letter (核验文书): its PDF, or its number. Reads only; names the letter's
+    number, agency and issue date, nothing about the applicant."""
+    form = VerifyLetterForm()
+    result = matches = None
+    if form.validate_on_submit():
+        upload = request.files.get(form.file.name)
+        number = (form.number.data or "").strip()
+        if upload is not None and upload.filename:
+            data = upload.stream.read(MAX_VERIFY_BYTES + 1)
+            if len(data) > MAX_VERIFY_BYTES:
+                form.file.errors.append(_("The file is larger than 20 MB: it is not a letter of this office."))
+            elif not data.startswith(b"%PDF-"):
+                form.file.errors.append(_("Please choose the letter's PDF file."))
+            else:
+                result = verify_file(data)
+        elif number:
+            matches = verify_number(number)
+        else:
+            form.form_errors.append(_("Choose the letter's PDF file or enter its number."))
+    return render_template("portal/verify.html", form=form, result=result, matches=matches)

@@ -26,7 +26,7 @@ from caseapp.core.db import flush_or_stale, next_counter_value
 from caseapp.core.errors import ForbiddenError, TransitionError, ValidationError
 from caseapp.core.filestore import open_path, store_bytes
 from caseapp.extensions import db
-from caseapp.letters import rendering
+from caseapp.letters import rendering, seal
 from caseapp.letters.fields import clean_delivery, clean_fields
 from caseapp.letters.models import OBJECTION_DECISIONS, Letter, LetterEnclosure
 from caseapp.letters.states import LETTERS, LetterStatus
@@ -411,6 +411,8 @@ def issue_letter(letter: Letter, *, actor, delivery: dict,
         err = check(letter, clean["date"])
         if err is not None:
             raise err
+    # The agency's electronic seal (letters/seal.py): an incomplete or unopenable one refuses here.
+    agency_seal = seal.agency_seal(case.agency.code)
     # Side effects on the case first: if the case cannot take them, nothing is numbered or stored.
     if spec.is_reply:
         if case_states.is_final(case.status):
@@ -426,11 +428,17 @@ def issue_letter(letter: Letter, *, actor, delivery: dict,
     year = clean["date"].year
     seq = next_counter_value("letter", f"{case.agency_id}:{year}")
     number = _format_number(case.agency.letter_number_pattern, year, seq)
-    context = rendering.build_context(key=letter.template, agency=agency_values(case.agency),
+    agency = agency_values(case.agency)
+    if agency_seal is not None:
+        agency["seal_image"] = agency_seal.image_data_uri()
+    context = rendering.build_context(key=letter.template, agency=agency,
                                       case=case_values(case), fields=fields, number=number, dated=clean["date"],
                                       enclosures=enclosures_for_rendering(letter))
     rendered = rendering.render_letter(letter.template, context)
-    pdf = store_bytes(rendered.pdf, area="letters")
+    # Signed before it is stored: the frozen file and its SHA-256 are those of the signed PDF.
+    pdf_bytes = (seal.sign_pdf(rendered.pdf, agency_seal, signer_name=case.agency.name)
+                 if agency_seal is not None else rendered.pdf)
+    pdf = store_bytes(pdf_bytes, area="letters")
     docx = store_bytes(rendered.docx, area="letters")
     letter.fields = fields
     letter.number, letter.number_year, letter.number_seq = number, year, seq

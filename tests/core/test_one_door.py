@@ -45,6 +45,8 @@ EXPECTED = {
     "disclosure.approve": RUNNER, "disclosure.answer": RUNNER,
     # records: the redaction page posts redact_record; its preview only reads (posted to keep the terms out of URLs)
     "office.redact_page": RUNNER, "office.record_find": RUNNER,
+    # the public letter check (核验文书) posts a file or a number and only reads
+    "portal.verify_letter": RUNNER,
     # reconsiderations and lawsuits
     "stats.new_review": RUNNER, "stats.edit_review": RUNNER, "stats.reopen_from_review": RUNNER,
     "stats.submit_review_answer": RUNNER,
