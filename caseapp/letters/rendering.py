@@ -18,6 +18,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
+from caseapp.core.clock import SHANGHAI, utcnow
 from caseapp.letters import fonts
 from caseapp.letters.word import render_docx
 
@@ -34,6 +35,9 @@ REMEDIES = ("normal", "refusal", "partial", "none")
 NUMBER_PLACEHOLDER = "（文号签发时生成）"
 # Printed in a draft's preview only: a letter cannot be approved while its agency lacks the setting.
 MISSING_RECONSIDERATION_BODY = "【行政复议机关未设置】"
+# Letters are archival PDF (ISO 19005-2, level B: fonts embedded, an sRGB output intent, XMP metadata),
+# the form record offices keep documents in.
+PDF_VARIANT = "pdf/a-2b"
 
 
 # --- Template specifications (meta.yaml) --------------------------------------------------------
@@ -343,13 +347,22 @@ def _stylesheet() -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """A4 PDF of the letter's HTML with the CJK serif font embedded (subset)."""
+    """A4 PDF/A-2b of the letter's HTML with the CJK serif font embedded (subset).
+
+    Its title, author (the agency) and creation date (the letter's date) come from the head of
+    _layout.html; a draft without a date yet is dated when it is rendered.
+    """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
     css = CSS(string=_stylesheet(), font_config=font_config)
-    return HTML(string=html, base_url=str(TEMPLATE_ROOT)).write_pdf(stylesheets=[css], font_config=font_config)
+    options = {"pdf_variant": PDF_VARIANT}
+    document = HTML(string=html, base_url=str(TEMPLATE_ROOT)).render(
+        stylesheets=[css], font_config=font_config, **options)
+    if not document.metadata.created:
+        document.metadata.created = utcnow().astimezone(SHANGHAI).isoformat(timespec="seconds")
+    return document.write_pdf(**options)
 
 
 @dataclass(frozen=True)
