@@ -31,6 +31,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.queries import find_case_for_applicant, get_case
 from caseapp.core.actions import Applicant, Ctx, get_action, outside_runner, perform
 from caseapp.core.clock import epoch_seconds, local_today
+from caseapp.core.downloads import set_download_name
 from caseapp.core.errors import ValidationError
 from caseapp.core.forms import apply_errors, choices
 from caseapp.core.text import text_checked_by_view
@@ -231,6 +232,12 @@ def receipt():
     return resp
 
 
+def _receipt_download_name(resp: Response, case: Case) -> None:
+    """申请接收回执-SFJY-2026-000001.pdf, and SFJY-2026-000001-receipt.pdf for clients without RFC 5987."""
+    set_download_name(resp, _("Receipt-%(number)s.pdf", number=case.tracking_number),
+                      f"{case.tracking_number}-receipt.pdf")
+
+
 @bp.get("/apply/receipt.pdf")
 def receipt_pdf():
     """The PDF receipt (申请接收回执) with the query code; downloadable once, within 30 minutes of filing."""
@@ -244,7 +251,7 @@ def receipt_pdf():
     release_receipt(session.pop(RECEIPT_KEY, None))
     db.session.commit()
     resp = Response(pdf, mimetype="application/pdf")
-    resp.headers["Content-Disposition"] = f'attachment; filename="receipt-{case.tracking_number}.pdf"'
+    _receipt_download_name(resp, case)
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -359,7 +366,7 @@ def case_receipt_pdf(tracking_number: str):
         return redirect(url_for("portal.track", tracking_number=found.tracking_number))
     pdf = render_receipt_pdf(found, code, downloaded_on=local_today())
     resp = Response(pdf, mimetype="application/pdf")
-    resp.headers["Content-Disposition"] = f'attachment; filename="receipt-{found.tracking_number}.pdf"'
+    _receipt_download_name(resp, found)
     resp.headers["Cache-Control"] = "no-store"
     return resp
 

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from caseapp.accounts.models import Agency
 from caseapp.accounts.operations import get_agency_by_code, list_agencies
 from caseapp.core.clock import local_today
+from caseapp.core.downloads import set_download_name
 from caseapp.core.permissions import Role
 from caseapp.letters import fonts
 from caseapp.stats import exports
@@ -103,6 +104,7 @@ def report_response(year: int, agency: Agency | None, fmt: str) -> Response:
     else:
         body, mime = exports.generate_report_pdf(render_report_html(report)), "application/pdf"
     resp = Response(body, mimetype=mime)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{_filename(year, agency, fmt)}"'
+    # The official heading as the name (示范市教育局2026年度...统计表.xlsx), in ASCII for older clients.
+    set_download_name(resp, f"{report_heading(report)}.{fmt}", _filename(year, agency, fmt))
     resp.headers["Cache-Control"] = "no-store"
     return resp
