@@ -81,9 +81,10 @@ def export_rows(query: sa.Select, labels: ExportLabels, engine: sa.Engine) -> It
 def _rows(result, labels: ExportLabels) -> Iterator[list]:
     for (number, agency, received, channel, applicant_type, name, id_number, description, status, due, closed,
          outcome, handler) in result:
-        yield [number, agency, received.isoformat(), labels.channels.get(channel, ""),
+        # Dates as dates: the XLSX shows them as dates, the CSV as ISO text (str of a date).
+        yield [number, agency, received, labels.channels.get(channel, ""),
                labels.types.get(applicant_type, ""), name, mask_id(id_number), description[:500],
-               labels.statuses.get(status, ""), due.isoformat() if due else "", closed.isoformat() if closed else "",
+               labels.statuses.get(status, ""), due or "", closed or "",
                labels.outcomes.get(outcome, "") if outcome else "", handler or ""]
 
 

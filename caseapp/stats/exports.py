@@ -26,6 +26,7 @@ from caseapp.stats.layout import (
     table4_grid,
 )
 from caseapp.stats.report import COLUMNS, TABLE4_COLUMNS, AnnualReport
+from caseapp.stats.sheets import date_cell, fit_row_heights
 from caseapp.reviews.models import KINDS as REVIEW_KINDS
 
 BOM = "\ufeff"
@@ -68,7 +69,7 @@ def xlsx_stream(sheet_title: str, header: list[str], rows: Iterable[Iterable], c
     """An XLSX of one sheet written row by row (openpyxl write-only mode) and streamed from a temporary file.
 
     Write-only mode keeps no rows in memory; the zip is assembled in a temporary file, which is
-    then read back in chunks and removed.
+    then read back in chunks and removed. Dates and date-times are written as dates.
     """
     from openpyxl import Workbook
 
@@ -76,7 +77,8 @@ def xlsx_stream(sheet_title: str, header: list[str], rows: Iterable[Iterable], c
     ws = wb.create_sheet(sheet_title)
     ws.append([safe_cell(h) for h in header])
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        # Dates and times become real dates (sortable, filterable) with a visible format.
+        ws.append([date_cell(ws, safe_cell(v)) for v in row])
     fd, path = tempfile.mkstemp(prefix="caseapp-export-", suffix=".xlsx")
     os.close(fd)
     try:
@@ -177,6 +179,7 @@ def generate_report_xlsx(report: AnnualReport) -> bytes:
     for col in range(4, 11):
         ws.column_dimensions[get_column_letter(col)].width = 11
     ws.row_dimensions[3].height = 30
+    fit_row_heights(ws, 3)
     _a4_landscape(ws, 10)
     ws.print_area = f"A1:J{nxt}"
 
@@ -186,6 +189,7 @@ def generate_report_xlsx(report: AnnualReport) -> bytes:
     nxt4 = _xlsx_grid(ws4, table4_grid(report), 3, styles)
     for col in range(1, 16):
         ws4.column_dimensions[get_column_letter(col)].width = 9
+    fit_row_heights(ws4, 3)
     _a4_landscape(ws4, 15)
     ws4.print_area = f"A1:O{nxt4 - 1}"
     out = io.BytesIO()

@@ -196,7 +196,8 @@ def audit_log():
 
         def rows():
             for r in auditlog.audit_rows(filters, labels, engine):
-                yield [r.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), r.event, r.who, r.tracking_number or "",
+                # Beijing time to the second: a date-time cell in the XLSX, "2026-11-10 10:00:00" in the CSV.
+                yield [r.occurred_at.replace(microsecond=0, tzinfo=None), r.event, r.who, r.tracking_number or "",
                        r.agency or "", r.note or ""]
 
         if fmt == "csv":
