@@ -216,7 +216,20 @@ def _docx_grid(doc, grid: Grid):
             for run in para.runs:
                 run.font.size = Pt(8)
                 run.font.bold = cell.kind == "head"
+    _docx_keep_rows(table, grid.header_rows)
     return table
+
+
+def _docx_keep_rows(table, header_rows: int) -> None:
+    """The header rows repeat on every page the table runs onto (w:tblHeader) and no row breaks
+    across pages (w:cantSplit): a row's numbers are read against its label and the header."""
+    from docx.oxml import OxmlElement
+
+    for index, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if index < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def generate_report_docx(report: AnnualReport) -> bytes:
