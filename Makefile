@@ -79,6 +79,8 @@ bench: install bench-deps
 	$(PY) -m bench.bench_letters
 	$(PY) -m bench.bench_stats
 	$(PY) -m bench.bench_similarity
+	$(PY) -m bench.bench_records
+	$(PY) -m bench.bench_dossier
 
 # The office at a million cases on a throwaway PostgreSQL server (as root: initdb/pg_ctl run through
 # runuser -u postgres); 10 to 20 minutes on 2 cores. BENCH_PG_ARGS="--cases 200000" for a shorter run.
