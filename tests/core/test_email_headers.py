@@ -57,11 +57,15 @@ def test_applicant_email_headers(db, make_agency, make_case, mails):
 
     assert message["Auto-Submitted"] == "auto-generated"
 
-    # Text: a text/plain part (the only body today; any HTML part would stand beside one).
+    # A text/plain part and its HTML alternative, with the same words and the link clickable.
+    link = f"https://ysqgk.example.gov.cn/track?tracking_number={case.tracking_number}"
     body = message.get_body(preferencelist=("plain",))
     assert body is not None and body.get_content_type() == "text/plain"
-    assert f"https://ysqgk.example.gov.cn/track?tracking_number={case.tracking_number}" in body.get_content()
-    assert message.get_body(preferencelist=("html",)) is None or body is not None
+    assert link in body.get_content()
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None and html.get_content_type() == "text/html"
+    assert f'<a href="{link}">' in html.get_content().replace("&amp;", "&")
+    assert case.tracking_number in html.get_content() and "<script" not in html.get_content()
 
 
 def test_message_ids_differ_and_the_date_follows_beijing_across_midnight(app, db, make_agency, make_case, mails,
