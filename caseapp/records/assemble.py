@@ -7,12 +7,35 @@ closed after their pages are copied; the result is written to a file, never retu
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pymupdf
 
 A4 = pymupdf.paper_rect("a4")
 IMAGE_MARGIN = 36  # points around an image scaled to its page
+NUMBER_FONT = "caseapp-digits"
+_digits: bytes | None = None
+
+
+def _digits_font() -> bytes:
+    """The page numbers' font: the digits of PyMuPDF's built-in Droid Sans Fallback, about 1.5 KB, so
+    that every page embeds its font (a base-14 Helvetica is not embedded, and print paths substitute it)."""
+    global _digits
+    if _digits is None:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(pymupdf.Font("cjk").buffer))
+        options = subset.Options()
+        options.hinting, options.layout_features = False, []
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="0123456789")
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        _digits = out.getvalue()
+    return _digits
 
 
 def readable_pdf(path: str | Path) -> bool:
@@ -81,7 +104,8 @@ class Assembler:
         for index in range(numbered):
             page = doc[index]
             at = pymupdf.Point(page.rect.width - 40, 28) * page.derotation_matrix
-            page.insert_text(at, str(index + 1), fontsize=11, fontname="helv", rotate=page.rotation)
+            page.insert_font(fontname=NUMBER_FONT, fontbuffer=_digits_font())
+            page.insert_text(at, str(index + 1), fontsize=11, fontname=NUMBER_FONT, rotate=page.rotation)
         with pymupdf.open(str(matter)) as m:
             back = m.page_count - front_pages
             doc.insert_pdf(m, from_page=front_pages, to_page=m.page_count - 1)

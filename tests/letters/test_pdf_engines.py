@@ -235,3 +235,18 @@ def test_supervision_order_renders_the_same_in_every_engine(db, make_case, make_
     assert_fonts_embedded(pdf)
     assert page_count(pdf) == 1
     check(ink_differences(pdf, 1, tmp_path, keep_rules=False), TABLE_LIMIT, "supervision order page 1")
+
+
+def test_dossier_renders_the_same_in_every_engine(app, make_case, tmp_path):
+    from caseapp.dossier.build import build_dossier
+
+    case = make_case("closed")
+    out = tmp_path / "dossier.pdf"
+    with app.test_request_context():
+        build_dossier(case, out, compiled_by="档案员")
+    pdf = out.read_bytes()
+    assert_fonts_embedded(pdf)
+    # The cover, then the contents (卷内目录, a table of small type), then the documents.
+    assert page_count(pdf) >= 3
+    for page in (1, 2, 3):
+        check(ink_differences(pdf, page, tmp_path, keep_rules=False), TABLE_LIMIT, f"dossier page {page}")
