@@ -6,3 +6,5 @@ Its own package for now (DESIGN §2 puts dossiers and the archive in reviews/, w
 created at the same time): it reads every domain (cases, records, letters, fees, consultations,
 reviews) through their queries, so it sits in the layer above them, below jobs.
 """
+
+from caseapp.dossier import defence  # noqa: E402,F401 - fills the search record and review answer sections

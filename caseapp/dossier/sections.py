@@ -25,7 +25,7 @@ from caseapp.core.outbox import OutboxMessage
 from caseapp.extensions import db
 from caseapp.fees.queries import fees_of_case
 from caseapp.letters.queries import letters_of_case, time_requests_of_case
-from caseapp.letters.rendering import load_spec
+from caseapp.letters.rendering import ANSWER_KEYS, load_spec
 from caseapp.letters.states import LetterStatus
 
 PDF = "application/pdf"
@@ -168,10 +168,10 @@ def _emails_of(case) -> list[OutboxMessage]:
 
 
 def reply_section(case: Case) -> list[Document]:
-    """The reply (and any other letter to the applicant), its enclosures, and the proof of delivery."""
+    """The reply (and any other letter to the applicant, not the answers to reviews), its enclosures, and the proof of delivery."""
     docs = []
     emails = _emails_of(case)
-    for letter in _issued(case, exclude=_EARLIER):
+    for letter in _issued(case, exclude=(*_EARLIER, *ANSWER_KEYS)):  # the answers to reviews come last
         docs.append(_letter(letter, case.agency.name))
         for enclosure in letter.enclosures:
             record = enclosure.record

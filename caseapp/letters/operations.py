@@ -88,6 +88,19 @@ def add_issue_check(template: str, check: Callable) -> None:
         _ISSUE_CHECKS[template].append(check)
 
 
+# Pre-fills of a draft that need more than the case's values, set by the domains above letters (the
+# answer to a review: its facts from the review, its evidence list from the dossier): template ->
+# [fill(case, values) -> {field: value}]. A fill may refuse the draft by raising a DomainError; its
+# values never replace a field the drafter gave.
+_DRAFT_PREFILLS: dict[str, list[Callable]] = {}
+
+
+def add_draft_prefill(template: str, fill: Callable) -> None:
+    """Pre-fill drafts of `template` with `fill(case, values)` (run in the order added)."""
+    if fill not in _DRAFT_PREFILLS.setdefault(template, []):
+        _DRAFT_PREFILLS[template].append(fill)
+
+
 @dataclass(frozen=True)
 class Objection:
     """A third party's objection to disclosure (Reg. 32), as the approver of a letter must see it."""
@@ -259,6 +272,9 @@ def _check_template_fits_case(spec: rendering.TemplateSpec, case: Case) -> None:
         if case.outcome not in AFTER_CLOSURE[spec.key]:
             raise TransitionError(_l("This case closed without disclosing anything: there is no disclosure to tell "
                                      "a third party of."))
+    elif spec.addressee == "review_body":
+        pass  # an answer to a reconsideration or lawsuit defends a reply: its case is closed (the review is checked
+        # by the draft's pre-fill, add_draft_prefill)
     elif spec.key != "receipt" and case_states.is_final(status):
         raise TransitionError(_l("This case is closed; only replies already decided can still be issued."))
 
@@ -275,6 +291,9 @@ def draft_letter(case: Case, *, actor, template: str, fields: dict | None = None
     values = prefill(spec, case_values(case))
     given = clean_fields(spec, fields, complete=False) if fields else {}
     values.update(given)
+    for fill in _DRAFT_PREFILLS.get(template, ()):
+        values.update({name: value for name, value in fill(case, dict(values)).items()
+                       if name in values and str(given.get(name) or "").strip() == ""})
     letter = Letter(case=case, case_id=case.id, agency_id=case.agency_id, template=template,
                     status=LetterStatus.DRAFT, fields=values, created_by_id=actor.id if actor else None)
     db.session.add(letter)

@@ -27,7 +27,10 @@ NOTICE_KEYS = (
     "receipt", "correction_notice", "extension_notice", "deferral_notice", "consultation_third_party",
     "consultation_agency", "third_party_disclosure_notice", "fee_notice", "withdrawal_confirmation",
 )
-TEMPLATE_KEYS: tuple[str, ...] = (*OUTCOME_CODES, *NOTICE_KEYS)
+# The agency's answers to a reconsideration (行政复议答复书) and to a lawsuit (行政诉讼答辩状) against a
+# reply (SPEC §12): addressed to the reconsideration body or the court, never to the applicant.
+ANSWER_KEYS = ("review_answer.reconsideration", "review_answer.lawsuit")
+TEMPLATE_KEYS: tuple[str, ...] = (*OUTCOME_CODES, *NOTICE_KEYS, *ANSWER_KEYS)
 FIELD_TYPES = ("text", "textarea", "date", "int", "choice")
 # normal: reconsideration or litigation; refusal: reconsideration first (Administrative Reconsideration
 # Law 2023 Art. 23(1)(4)); partial: normal, but reconsideration first for the part withheld; none.
@@ -63,7 +66,7 @@ class TemplateSpec:
     outcome: str | None
     remedies: str  # "normal", "refusal" (reconsideration first) or "none"
     remedies_subject: str  # what the remedies paragraph is about: 本答复, 本决定 ...
-    addressee: str  # "applicant", "third_party" or "agency"
+    addressee: str  # "applicant", "third_party", "agency" or "review_body" (reconsideration body or court)
     wording: str  # a phrase every rendering contains (checked by the tests)
     summary: str
     fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
@@ -89,6 +92,8 @@ COMMON_FIELDS = {
     "agency": (FieldSpec("addressee", _l("Agency consulted"), "text", True),
                FieldSpec("description", _l("Government information concerned"), "textarea", True,
                          "description")),
+    "review_body": (FieldSpec("addressee", _l("Reconsideration body or court"), "text", True),
+                    FieldSpec("description", _l("Summary of the request"), "textarea", True, "description")),
 }
 
 

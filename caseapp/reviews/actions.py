@@ -16,6 +16,7 @@ from caseapp.core.actions import Action, register, register_target
 from caseapp.core.errors import NotFoundError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
+from caseapp.reviews import answers  # noqa: F401 - the answer letters' pre-fill and rules
 from caseapp.reviews import operations as ops
 
 HANDLERS = frozenset(CASE_HANDLERS)

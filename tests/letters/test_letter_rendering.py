@@ -60,8 +60,9 @@ def test_template_renders_to_pdf_and_docx_with_the_same_text(key):
     elif spec.remedies == "normal":
         subject = spec.remedies_subject
         assert squash(REMEDIES_NORMAL.replace("本答复", subject)) in flat
-    else:
-        assert "行政复议" not in flat
+    else:  # no remedies paragraph (the answers to a review name the reconsideration in their text)
+        assert "60日内" not in flat and "6个月内" not in flat
+        assert "行政复议" not in flat or spec.addressee == "review_body"
     # The DOCX holds the same paragraphs, in the same order, as the PDF.
     paragraphs = docx_paragraphs(letter.docx)
     assert squash("".join(paragraphs)) == flat
