@@ -176,6 +176,8 @@ def update_agency_cmd(code, name, seal_p12, seal_image, **options):
 def _check_seal_files(code: str, *, p12: bytes | None, image: bytes | None) -> str | None:
     """Refuse a P12 that does not open with the configured passphrase or an image that is not a PNG
     (ClickException with the reason); the certificate's subject when a P12 was given."""
+    if p12 is None and image is None:
+        return None
     try:
         if seal.seal_dir() is None:
             raise click.ClickException("No seal directory is configured (CASEAPP_SEAL_DIR).")

@@ -211,8 +211,23 @@ def sign_pdf(pdf: bytes, seal: AgencySeal, *, signer_name: str, reason: str = "ä
         raise SealError(_l("The agency's seal certificate does not open."))
     meta = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, name=signer_name, reason=reason,
                                         md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES)
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), meta, signer=signer)
+    out = _outside_event_loop(
+        lambda: signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), meta, signer=signer))
     return out.getvalue()
+
+
+def _outside_event_loop(work):
+    """Run pyHanko's synchronous API, which calls asyncio.run(): in a worker thread when this thread
+    already runs an event loop (an async server, or a test process that drives a browser)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 @dataclass(frozen=True)
@@ -242,7 +257,8 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     try:
         cert = sig.signer_cert
         subject = cert.subject.human_friendly
-        status = validate_pdf_signature(sig, ValidationContext(trust_roots=[cert], allow_fetching=False))
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=[cert], allow_fetching=False)))
         valid = bool(status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
     except Exception:
         return SignatureCheck(True, False)

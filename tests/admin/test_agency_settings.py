@@ -18,6 +18,7 @@ FORM = {
     "letter_contact": "联系人：王五；联系电话：0100-5555", "phone": "0100-1234", "address": "人民路1号",
     "due_soon_days": "4", "clerk_reminder_days": "6，3", "supervisor_reminder_days": "1",
     "correction_period_days": "10", "candidate_threshold": "4", "charges_fees": "", "allow_self_approval": "y",
+    "retention_years": "30",
 }
 
 
@@ -60,7 +61,7 @@ def test_admin_edits_every_setting_and_one_audit_event_keeps_before_and_after(db
     assert agency.reconsideration_body == "测试市人民政府" and agency.letter_contact == "联系人：王五；联系电话：0100-5555"
     assert (agency.due_soon_days, agency.clerk_reminder_days, agency.supervisor_reminder_days) == (4, [6, 3], [1])
     assert (agency.correction_period_days, agency.candidate_threshold) == (10, 4)
-    assert agency.charges_fees is False and agency.allow_self_approval is True
+    assert agency.charges_fees is False and agency.allow_self_approval is True and agency.retention_years == 30
     events = _events(agency)
     assert len(events) == 1
     event = events[0]
