@@ -39,6 +39,7 @@ from caseapp.core.permissions import (
 )
 from caseapp.extensions import db
 from caseapp.reviews import operations as review_ops
+from caseapp.reviews import queries as review_queries
 from caseapp.stats import auditlog, caseexport
 from caseapp.stats.access import (
     REPORT_READERS,
@@ -134,8 +135,9 @@ def annual_report_page():
             abort(404)
     report = annual_report(year, agency)
     args = {"year": year, **({"agency": agency.code} if agency else {})}
+    late = review_queries.late_answer_count(date(year, 1, 1), date(year, 12, 31), agency.id if agency else None)
     return render_template("stats/annual_report.html", report=report, heading=report_heading(report),
-                           t3=table3_grid(report), t4=table4_grid(report), checks=check_row(report),
+                           t3=table3_grid(report), t4=table4_grid(report), checks=check_row(report), late_answers=late,
                            agencies=agencies_for(current_user), args=args,
                            years=list(range(local_today().year, 2018, -1)))
 

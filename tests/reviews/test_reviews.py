@@ -67,6 +67,19 @@ def test_late_answer_is_allowed_and_flagged(replied):
     assert db.session.get(CaseReview, out["review_id"]).answer_late
 
 
+@pytest.mark.frozen_at("2026-11-20")
+def test_the_annual_report_page_counts_late_answers(replied, client, login, make_user):
+    out = act("record_review", replied["case"], replied["clerk"], {**BODY, "copy_received_on": "2026-11-04"})
+    act("submit_review_answer", replied["case"], replied["clerk"],
+        {"review_id": out["review_id"], "submitted_on": "2026-11-19"})
+    agency = replied["case"].agency
+    login(make_user("auditor", agency=agency))
+    page = client.get(f"/office/stats/annual-report?year=2026&agency={agency.code}").get_data(as_text=True)
+    assert "本年度逾期提交的行政复议答复书、行政诉讼答辩状：1件" in page
+    other_year = client.get(f"/office/stats/annual-report?year=2025&agency={agency.code}").get_data(as_text=True)
+    assert "行政诉讼答辩状：0件" in other_year
+
+
 @pytest.mark.frozen_at("2026-11-10")
 def test_the_staff_api_lists_reviews_with_both_dates(replied):
     out = act("record_review", replied["case"], replied["clerk"], {**BODY, "copy_received_on": "2026-11-04"})
