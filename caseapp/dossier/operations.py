@@ -17,6 +17,7 @@ from caseapp.dossier.build import build_dossier
 from caseapp.dossier.models import ArchivedDossier
 from caseapp.dossier.queries import FINISHED
 from caseapp.extensions import db
+from caseapp.reviews.queries import reviews_of
 
 # What leaves the live database on archiving: the ID number and every way to reach the applicant.
 # The e-mail address goes too (PIPL Art. 19: kept no longer than needed; nobody writes to the
@@ -26,9 +27,13 @@ ARCHIVIST = "系统归档"  # the dossier's compiler when the archive job builds
 
 
 def archive_refusal(case) -> TransitionError | None:
-    """Only a closed (or withdrawn) case is archived."""
+    """Only a closed (or withdrawn) case is archived, and not while a reconsideration or lawsuit
+    against it is undecided (its answer clock and result are still to be recorded on the case)."""
     if case.status not in FINISHED or case.closed_on is None:
         return TransitionError(_l("Only a closed case can be archived."))
+    if any(review.result == "pending" for review in reviews_of(case)):
+        return TransitionError(_l("A reconsideration or lawsuit against this case is still undecided: the case is "
+                                  "archived once its result is recorded."))
     return None
 
 

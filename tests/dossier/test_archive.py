@@ -104,3 +104,15 @@ def test_past_years_annual_report_does_not_change(app, db, make_agency, make_cas
     assert result.exit_code == 0 and "3 case(s) archived" in result.output, result.output
     db.session.expire_all()
     assert table3_counts(2025, agency) == before
+
+
+def test_a_case_with_an_undecided_review_is_not_archived(app, db, dossier_world):
+    case = dossier_world["case"]
+    act("record_review", case, dossier_world["clerk"], {
+        "kind": "reconsideration", "body": "示范市人民政府", "filed_on": TODAY.isoformat(), "result": "pending",
+        "copy_received_on": TODAY.isoformat()})
+    db.session.commit()
+    result = _run(app, "archive", "--before", "2026-11-20")
+    assert "0 case(s) archived" in result.output and "尚未审结" in result.output
+    db.session.rollback()
+    assert case.archived_at is None and case.id_number
