@@ -196,7 +196,7 @@ def test_applicant_emails_as_eml_files(app, db, make_case, clean_mail):
     assert len(mails) == 1
     receipt = mails[0]
     assert receipt["To"] == "wangwu@example.com" and case.tracking_number in receipt["Subject"]
-    body = receipt.get_content()
+    body = receipt.get_body(preferencelist=("plain",)).get_content()
     assert f"/track?tracking_number={case.tracking_number}" in body
     assert case.query_code not in body and case.query_code not in receipt.as_string()
 
@@ -204,7 +204,7 @@ def test_applicant_emails_as_eml_files(app, db, make_case, clean_mail):
     db.session.commit()
     mails = _emails(app)
     assert len(mails) == 2
-    assert "补正" in mails[1]["Subject"] and "请写明文件的发文字号。" in mails[1].get_content()
+    assert "补正" in mails[1]["Subject"] and "请写明文件的发文字号。" in mails[1].get_body(preferencelist=("plain",)).get_content()
     # A case without an e-mail address sends nothing.
     make_case(received_on=RECEIVED, today=RECEIVED, email="", delivery="post")
     assert len(_emails(app)) == 2

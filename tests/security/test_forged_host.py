@@ -116,7 +116,7 @@ def test_receipt_link_qr_and_email_use_the_public_url(app, db, forged, make_agen
 
     [path] = sorted((Path(app.config["DATA_DIR"]) / "mail").glob("*.eml"))
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-    body = message.get_content()
+    body = message.get_body(preferencelist=("plain",)).get_content()
     assert expected in body
     _no_forged_host(path.read_bytes().decode("ascii", "replace") + body)
     assert re.search(r"@ysqgk\.example\.gov\.cn>$", message["Message-ID"])
