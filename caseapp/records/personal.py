@@ -16,8 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
+from caseapp.cases.identity import resident_id_check
 
 ID_RE = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])"
                    r"(?![0-9A-Za-z])")
@@ -45,8 +44,7 @@ def valid_resident_id(number: str) -> bool:
     number = number.upper()
     if not re.fullmatch(r"\d{17}[\dX]", number):
         return False
-    total = sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11] == number[17]
+    return resident_id_check(number[:17]) == number[17]
 
 
 def luhn_valid(digits: str) -> bool:

@@ -18,10 +18,9 @@ pytestmark = pytest.mark.frozen_at(TODAY)  # the office and the API act on TODAY
 
 def resident_id(seq: int) -> str:
     """A resident ID number with a valid check digit."""
-    from caseapp.records.personal import ID_CHECK, ID_WEIGHTS
+    from caseapp.cases.identity import make_resident_id
 
-    body = f"11010519800101{seq:03d}"
-    return body + ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+    return make_resident_id("110105", date(1980, 1, 1), seq)
 
 
 def _requests(make_case, agency, clerk, n, *, closed=0, description="申请公开滨江区2026年公办小学学区划分方案。"):
