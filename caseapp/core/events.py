@@ -135,6 +135,10 @@ EVENTS: dict[str, EventType] = _table(
     ("supervision.opened", _l("Supervision order opened"),
      _l("The case passed its due date; a supervision order went to the supervisors.")),
     ("supervision.closed", _l("Supervision order closed"), _l("The overdue case was closed.")),
+    ("supervision.answered", _l("Supervision order answered"),
+     _l("The handler answered the supervision order with feedback.")),
+    ("supervision.concluded", _l("Supervision order closed by a supervisor"),
+     _l("A supervisor closed the supervision order after the handler's feedback.")),
 )
 
 _SUBSCRIBERS: dict[str, list[Callable]] = defaultdict(list)

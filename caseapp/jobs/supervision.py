@@ -5,7 +5,11 @@ so the agency's supervisors stand for its leadership as well (design choice, doc
 README): every active supervisor of the agency gets the `supervision_order` notification, and the
 handling clerk gets it too, so that the person who must act knows. An order stays open until the
 case is closed or withdrawn (the sweep's `close_supervision_order` action, and at once on the `case.closed` and
-`case.withdrawn` events).
+`case.withdrawn` events), or until a supervisor closes it after the handler's feedback (issue 26, item 4:
+`answer_supervision_order` and `conclude_supervision_order` in jobs/actions.py, one audit event each).
+
+An order's state, derived from its columns: open (no feedback yet), answered (the handler wrote
+feedback), closed (closed_on set: by a supervisor, closed_by_id, or by the case's closing).
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import io
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from caseapp.accounts.queries import supervisors_of
 from caseapp.cases.models import Case
@@ -45,9 +49,34 @@ class SupervisionOrder(db.Model):
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     closed_on: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+    # The handler's answer to the order (反馈): what was done and when the reply will go out.
+    feedback: Mapped[str | None] = mapped_column(sa.Text)
+    feedback_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    feedback_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The supervisor who closed it; None when the case's closing (or withdrawal) closed it.
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     case = relationship("Case")
-    handler = relationship("User")
+    handler = relationship("User", foreign_keys=[handler_id])
+    feedback_by = relationship("User", foreign_keys=[feedback_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+    @property
+    def number(self) -> str:
+        """The order's number as printed and listed: 督办〔year opened〕id号."""
+        return f"督办〔{self.opened_on.year}〕{self.id}号"
+
+    @property
+    def state(self) -> str:
+        """open, answered or closed."""
+        if self.closed_on is not None:
+            return "closed"
+        return "answered" if self.feedback else "open"
+
+    def days_overdue(self, today: date) -> int:
+        """Calendar days past the missed due date, up to today or to the day the order closed."""
+        end = self.closed_on or today
+        return max((end - self.due_on).days, 0)
 
 
 def order_for_case(case_id: int) -> SupervisionOrder | None:
@@ -92,6 +121,58 @@ def close_supervision_order(order: SupervisionOrder, *, closed_on: date) -> Supe
         record_event("supervision.closed", case=order.case, actor_label="system",
                      after={"order_id": order.id, "closed_on": order.closed_on})
     return order
+
+
+def answer_supervision_order(order: SupervisionOrder, *, actor, feedback: str) -> SupervisionOrder:
+    """The handler answers the order with a feedback note (a later answer replaces it; the audit
+    trail keeps each one)."""
+    before = {"order_id": order.id, "feedback": order.feedback}
+    order.feedback = feedback.strip()
+    order.feedback_at = utcnow()
+    order.feedback_by_id = actor.id
+    db.session.flush()
+    record_event("supervision.answered", actor=actor, case=order.case, before=before,
+                 after={"order_id": order.id, "feedback": order.feedback})
+    return order
+
+
+def conclude_supervision_order(order: SupervisionOrder, *, actor, today: date) -> SupervisionOrder:
+    """A supervisor closes an answered order (the case may still be running: the feedback satisfied them)."""
+    order.closed_on = max(today, order.opened_on)
+    order.closed_by_id = actor.id
+    db.session.flush()
+    record_event("supervision.concluded", actor=actor, case=order.case,
+                 after={"order_id": order.id, "closed_on": order.closed_on})
+    return order
+
+
+def get_supervision_order(order_id) -> SupervisionOrder | None:
+    """The order of this id, or None."""
+    if isinstance(order_id, str) and order_id.isdigit() and len(order_id) < 10:
+        order_id = int(order_id)
+    if not isinstance(order_id, int) or isinstance(order_id, bool) or not 0 < order_id < 2**31:
+        return None
+    return db.session.get(SupervisionOrder, order_id)
+
+
+STATES = ("open", "answered", "closed")
+
+
+def supervision_orders(agency_id: int | None, *, state: str | None = None, limit: int = 200) -> list[SupervisionOrder]:
+    """The agency's orders (all agencies for a platform-wide user), open ones first, then newest;
+    `state` one of STATES to filter."""
+    q = sa.select(SupervisionOrder).options(joinedload(SupervisionOrder.case),
+                                            joinedload(SupervisionOrder.handler))
+    if agency_id is not None:
+        q = q.where(SupervisionOrder.agency_id == agency_id)
+    if state == "closed":
+        q = q.where(SupervisionOrder.closed_on.is_not(None))
+    elif state == "answered":
+        q = q.where(SupervisionOrder.closed_on.is_(None), SupervisionOrder.feedback.is_not(None))
+    elif state == "open":
+        q = q.where(SupervisionOrder.closed_on.is_(None), SupervisionOrder.feedback.is_(None))
+    q = q.order_by(SupervisionOrder.closed_on.is_not(None), SupervisionOrder.due_on, SupervisionOrder.id.desc())
+    return list(db.session.scalars(q.limit(limit)).unique())
 
 
 def close_order_on_event(event) -> None:

@@ -181,6 +181,9 @@ ACTIONS = {
     "update_review": (HANDLERS, lambda w: _with_review(w, {**REVIEW, "reference": "示府复〔2026〕8号"})),
     "reopen_from_review": (SUPERVISOR, lambda w: _with_review(w, {}, corrected=True)),
     "submit_review_answer": (HANDLERS, lambda w: _with_review(w, {"submitted_on": TODAY})),
+    # supervision orders (issue 26): the case's handler (agency A's clerk here) answers, a supervisor closes
+    "answer_supervision_order": ({"clerk"}, lambda w: _with_order(w, {"feedback": "已补充检索，三日内答复。"})),
+    "conclude_supervision_order": (SUPERVISOR, lambda w: _with_order(w, {}, answered=True)),
 }
 REVIEW = {"kind": "reconsideration", "body": "示范市人民政府", "filed_on": TODAY, "copy_received_on": TODAY,
           "result": "pending"}
@@ -285,6 +288,14 @@ def _with_suggestion(world):
     suggestion = suggest_proactive_disclosure(case, text="建议主动公开。")
     db.session.commit()
     return case, {"suggestion_id": suggestion.id, "decision": "agree", "reason": "已主动公开。"}
+
+
+def _with_order(world, payload, answered=False):
+    """A case handled by agency A's clerk with an open supervision order (answered, when asked)."""
+    from tests.jobs.supervision_helpers import order_on_handled_case
+
+    case, order = order_on_handled_case(world, answered=answered)
+    return case, {"order_id": order.id, **payload}
 
 
 def _with_letter(world, status, payload):
