@@ -21,6 +21,7 @@ from tests.api.test_staff_api_access import ACTIONS as API_ACTIONS
 from tests.conftest import FROZEN_AT, csrf_from
 from tests.consultations.matrix import CONSULTATION_ACTION_PATHS, CONSULTATION_EXPECTED, CONSULTATION_TARGETS
 from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
+from tests.jobs.matrix import SUPERVISION_EXPECTED, SUPERVISION_TARGETS
 from tests.letters.matrix import LETTERS_TARGETS
 from tests.records.matrix import RECORDS_ACTION_PATHS, RECORDS_EXPECTED, RECORDS_OFFICE_FORMS, RECORDS_TARGETS
 from tests.stats.matrix import STATS_EXPECTED, STATS_TARGETS
@@ -99,6 +100,7 @@ EXPECTED.update(DISCLOSURE_EXPECTED)
 EXPECTED.update(CONSULTATION_EXPECTED)
 EXPECTED.update(STATS_EXPECTED)
 EXPECTED.update(RECORDS_EXPECTED)
+EXPECTED.update(SUPERVISION_EXPECTED)
 PUBLIC_OFFICE_ENDPOINTS = {"accounts.login", "accounts.logout"}
 QUERIES = {"fees.quote": "?basis=pages&count=50"}  # routes that need a query string to answer
 # What an allowed user types into a form that starts empty (other forms are sent as the page fills them).
@@ -125,7 +127,7 @@ ACTION_OF_PATH.update(CONSULTATION_ACTION_PATHS)
 ACTION_OF_PATH.update(RECORDS_ACTION_PATHS)
 # endpoint -> world -> (url, form data) on records made for each try (tests/<area>/matrix.py);
 # world["role"] is the role that will use them (None for the anonymous and refused tries).
-TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS, **RECORDS_TARGETS}
+TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS, **RECORDS_TARGETS, **SUPERVISION_TARGETS}
 TARGETS.update(LETTERS_TARGETS)
 # action URL part -> setup(world) -> (case, office form), where the office form is not the API body (an upload)
 OFFICE_FORMS = {**RECORDS_OFFICE_FORMS}
@@ -343,7 +345,7 @@ def test_office_route_access(app, db, login, matrix_world, key):
             assert resp.status_code == 403, f"{role} not refused at {method} {url}: {resp.status_code}"
 
     if any(arg in PATHS[key[0]] for arg in ("<tracking_number>", "letter_id>", "attachment_id>", "consultation_id>",
-                                            "notification_id>", "record_id>")):
+                                            "notification_id>", "record_id>", "order_id>")):
         for role in allowed:
             client = _login(app, login, matrix_world["users"][("b", role)])
             resp = _call(client, method, url, data)

@@ -18,7 +18,7 @@ from caseapp.cases import states
 from caseapp.clock.service import refresh_due
 from caseapp.consultations.deadlines import escalate_consultation, lapse_consultation
 from caseapp.core.actions import SYSTEM, Action, Ctx, register, register_target
-from caseapp.core.errors import ForbiddenError, NotFoundError, TransitionError
+from caseapp.core.errors import ForbiddenError, NotFoundError, TransitionError, ValidationError
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.fees.operations import lapse_fee
@@ -66,6 +66,16 @@ def _is_handler(ctx: Ctx):
     if ctx.user.id not in {ctx.case.handler_id, ctx.target.handler_id} - {None}:
         return ForbiddenError(_l("Only the case's handler answers its supervision order."))
     return None
+
+
+FEEDBACK_MISSING = _l("Please write what was done and when the reply will be issued.")
+
+
+def _answer_order(ctx: Ctx, data):
+    feedback = (data.get("feedback") or "").strip()
+    if not feedback:  # a long text keeps its spaces; blank feedback is none
+        raise ValidationError(_l("Please correct the marked fields."), errors={"feedback": FEEDBACK_MISSING})
+    return answer_supervision_order(ctx.target, actor=ctx.user, feedback=feedback)
 
 
 def _order_json(ctx: Ctx, order) -> dict:
@@ -152,8 +162,8 @@ register(
         name="answer_supervision_order", label=_l("Send feedback"), domain="jobs", target="supervision_order",
         roles=HANDLERS, versioned=False, when=_order_open, guards=(_is_handler,),
         input=Schema(Field("feedback", "longtext", _l("Feedback"), required=True, max_length=2000,
-                           message=_l("Please write what was done and when the reply will be issued."))),
-        operation=lambda ctx, data: answer_supervision_order(ctx.target, actor=ctx.user, feedback=data["feedback"]),
+                           message=FEEDBACK_MISSING)),
+        operation=_answer_order,
         result=_order_json, done=_l("Your feedback was sent to the supervisors."),
         description="{order_id, feedback}: the case's handler answers an open supervision order",
     ),

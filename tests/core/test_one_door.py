@@ -50,6 +50,8 @@ EXPECTED = {
     # reconsiderations and lawsuits
     "stats.new_review": RUNNER, "stats.edit_review": RUNNER, "stats.reopen_from_review": RUNNER,
     "stats.submit_review_answer": RUNNER,
+    # supervision orders (issue 26): the handler's feedback, a supervisor's closing
+    "office.supervision_order_feedback": RUNNER, "office.supervision_order_close": RUNNER,
     # administration
     "admin.agency_edit": RUNNER, "admin.calendar": RUNNER, "admin_departments.departments": RUNNER,
     **{endpoint: "outside" for endpoint in OUTSIDE},
