@@ -23,6 +23,7 @@ from tests.consultations.matrix import CONSULTATION_ACTION_PATHS, CONSULTATION_E
 from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
 from tests.jobs.matrix import SUPERVISION_EXPECTED, SUPERVISION_TARGETS
 from tests.letters.matrix import LETTERS_TARGETS
+from tests.notifications.matrix import NOTIFICATION_EXPECTED, NOTIFICATION_TARGETS, PER_USER
 from tests.records.matrix import RECORDS_ACTION_PATHS, RECORDS_EXPECTED, RECORDS_OFFICE_FORMS, RECORDS_TARGETS
 from tests.stats.matrix import STATS_EXPECTED, STATS_TARGETS
 
@@ -101,6 +102,7 @@ EXPECTED.update(CONSULTATION_EXPECTED)
 EXPECTED.update(STATS_EXPECTED)
 EXPECTED.update(RECORDS_EXPECTED)
 EXPECTED.update(SUPERVISION_EXPECTED)
+EXPECTED.update(NOTIFICATION_EXPECTED)
 PUBLIC_OFFICE_ENDPOINTS = {"accounts.login", "accounts.logout"}
 QUERIES = {"fees.quote": "?basis=pages&count=50"}  # routes that need a query string to answer
 # What an allowed user types into a form that starts empty (other forms are sent as the page fills them).
@@ -127,7 +129,8 @@ ACTION_OF_PATH.update(CONSULTATION_ACTION_PATHS)
 ACTION_OF_PATH.update(RECORDS_ACTION_PATHS)
 # endpoint -> world -> (url, form data) on records made for each try (tests/<area>/matrix.py);
 # world["role"] is the role that will use them (None for the anonymous and refused tries).
-TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS, **RECORDS_TARGETS, **SUPERVISION_TARGETS}
+TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS, **RECORDS_TARGETS, **SUPERVISION_TARGETS,
+           **NOTIFICATION_TARGETS}
 TARGETS.update(LETTERS_TARGETS)
 # action URL part -> setup(world) -> (case, office form), where the office form is not the API body (an upload)
 OFFICE_FORMS = {**RECORDS_OFFICE_FORMS}
@@ -320,7 +323,9 @@ def test_office_route_access(app, db, login, matrix_world, key):
     method = key[1]
     url, data = _target(matrix_world, key)
     # A fresh record for each allowed try of a change, made before any request is sent.
-    fresh = {role: _target(matrix_world, key, role) for role in allowed} if method == "POST" else {}
+    # (a GET of a record that belongs to one user, PER_USER, likewise: each role opens its own)
+    fresh = {role: _target(matrix_world, key, role) for role in allowed} \
+        if method == "POST" or key[0] in PER_USER else {}
     db.session.commit()
     resp = _call(app.test_client(), method, url, data)
     assert resp.status_code in (302, 401), f"anonymous {method} {url}: {resp.status_code}"

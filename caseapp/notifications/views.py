@@ -1,4 +1,13 @@
-"""Office pages of the staff's notifications: the list, "mark as read", and the bell in the office bar."""
+"""Office pages of the staff's notifications: the list, opening one, "mark as read" (one or all),
+and the bell in the office bar, which counts the unread ones only.
+
+Why marking read is not an action of the runner: a notification is the reader's own bookkeeping
+(core's outbox stores one row per recipient), not a record of a case. Reading one changes nothing
+that anybody else sees, so it has no roles, states or guards to declare and no audit event (an
+audit trail of who glanced at their bell would only be noise). The views say so with
+@outside_runner, as signing in does; the access checks stay: a user reaches only their own
+notifications (404 for anyone else's).
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
@@ -53,7 +62,21 @@ def notifications():
     """The user's notifications, newest first."""
     items = notifications_for(current_user.id, limit=200)
     return render_template("notifications/index.html", items=items, form=PlainForm(),
-                           link=notification_link, labels=LABELS)
+                           link=notification_link, labels=LABELS, unread=unread_count(current_user.id))
+
+
+@bp.get("/notifications/<int:notification_id>")
+@outside_runner("the reader's own unread mark, set as they open it")
+@login_required
+@roles_required(*ANYONE)
+def notification_open(notification_id: int):
+    """Open a notification: it is marked read and the user goes where it leads (the list when nowhere)."""
+    note = get_notification(current_user.id, notification_id)
+    if note is None:
+        abort(404)
+    mark_read(note)
+    db.session.commit()
+    return redirect(notification_link(note) or url_for("notifications.notifications"))
 
 
 @bp.post("/notifications/<int:notification_id>/read")
