@@ -37,7 +37,7 @@ from caseapp.core.forms import apply_errors, choices
 from caseapp.core.text import text_checked_by_view
 from caseapp.core.throttle import failed
 from caseapp.extensions import db
-from caseapp.intake import queries
+from caseapp.intake import queries, seen
 from caseapp.intake.forms import (
     APPLICANT_LABELS,
     ApplyForm,
@@ -325,12 +325,15 @@ def _receipt_url(case: Case) -> str | None:
 
 def case_page_response(case: Case, *, correction_form=None, suggestion_form=None, status: int = 200):
     """The request's page as its applicant sees it (with a refused form's messages, when given)."""
+    timeline = queries.applicant_timeline(case)
     return render_template(
         "portal/case.html",
         case=case,
         receipt_url=_receipt_url(case),
         status_label=states.STATUS_LABELS[states.Status(case.status)],
-        timeline=queries.applicant_timeline(case),
+        timeline=timeline,
+        new_entries=seen.new_entries(case.tracking_number, timeline),  # new since this browser's last visit
+        fingerprint=seen.fingerprint,
         visible_due=queries.applicant_due(case),
         next_steps=queries.applicant_next_steps(case),
         attachments=queries.applicant_attachments(case),
