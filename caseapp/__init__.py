@@ -168,8 +168,9 @@ def _register_blueprints(app: Flask) -> None:
     from caseapp.disclosure.api import bp as disclosure_api_bp
     from caseapp.disclosure.public_views import bp as public_bp
     from caseapp.disclosure.views import bp as disclosure_bp
+    from caseapp.disclosure.vocabulary_views import bp as vocabulary_bp
 
-    for bp in (disclosure_bp, public_bp, disclosure_api_bp):
+    for bp in (disclosure_bp, public_bp, disclosure_api_bp, vocabulary_bp):
         app.register_blueprint(bp)
     from caseapp.api.openapi import register_paths
     from caseapp.disclosure.api import OPENAPI as disclosure_openapi

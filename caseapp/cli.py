@@ -36,10 +36,13 @@ from caseapp.dossier.queries import archivable_cases
 from caseapp.extensions import db
 from caseapp.jobs.sweep import sweep
 from caseapp.letters import seal
+from caseapp.stats.cli import COMMANDS as REPORT_COMMANDS
 
 caseapp_cli = AppGroup("caseapp", help="caseapp administration commands.")
 calendar_cli = AppGroup("calendar", help="The working-day calendar.")
 caseapp_cli.add_command(calendar_cli)
+for _command in REPORT_COMMANDS:  # annual-report, table2-import (caseapp.stats.cli)
+    caseapp_cli.add_command(_command)
 
 
 def _fail(err: DomainError):
@@ -408,6 +411,10 @@ def audit_verify_cmd():
 
 
 def register_cli(app: Flask) -> None:
+    from caseapp.disclosure.cli import COMMANDS as similarity_commands
+
+    for command in similarity_commands:
+        caseapp_cli.add_command(command)
     app.cli.add_command(caseapp_cli)
 
 

@@ -102,6 +102,12 @@ EVENTS: dict[str, EventType] = _table(
     ("disclosure.item_created", _l("Information item created"), _l("A new information item was started.")),
     ("disclosure.case_linked", _l("Request linked to an information item"),
      _l("A request was linked to the information item it asks for.")),
+    ("disclosure.similarity_feedback", _l("Similar request judged"),
+     _l("A clerk said whether a suggested request asks for the same information.")),
+    ("disclosure.vocabulary_saved", _l("Similarity vocabulary saved"),
+     _l("A synonym or umbrella term of the agency was added or changed.")),
+    ("disclosure.vocabulary_removed", _l("Similarity vocabulary removed"),
+     _l("A synonym or umbrella term of the agency was removed.")),
     ("disclosure.item_split", _l("Information item split"), _l("Requests were moved from an item to a new one.")),
     ("disclosure.items_merged", _l("Information items merged"), _l("Two information items were merged into one.")),
     ("disclosure.entry_drafted", _l("Proactive disclosure drafted"),
@@ -139,6 +145,13 @@ EVENTS: dict[str, EventType] = _table(
      _l("The handler answered the supervision order with feedback.")),
     ("supervision.concluded", _l("Supervision order closed by a supervisor"),
      _l("A supervisor closed the supervision order after the handler's feedback.")),
+    # the annual report (issue 27)
+    ("report.opening_entered", _l("Annual report opening balance entered"),
+     _l("The cases carried over from the year before the platform was used were entered for the annual report.")),
+    ("report.published", _l("Annual report published"),
+     _l("The figures of an annual report were published and frozen.")),
+    ("report.table2_saved", _l("Annual report Table 2 saved"),
+     _l("The proactive disclosure figures (Table 2) of an annual report were entered or corrected.")),
 )
 
 _SUBSCRIBERS: dict[str, list[Callable]] = defaultdict(list)

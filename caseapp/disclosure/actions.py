@@ -16,13 +16,14 @@ from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import CASE_HANDLERS, Role
 from caseapp.disclosure import operations as ops
 from caseapp.disclosure import queries
-from caseapp.disclosure.labels import DECISION_LABELS, TOPICS
+from caseapp.disclosure.labels import DECISION_LABELS, JUDGEMENT_LABELS, TOPICS, VOCABULARY_KIND_LABELS
 from caseapp.disclosure.models import PublicDocument, RedactionFinding
 from caseapp.extensions import db
 from caseapp.records.models import Record
 
 HANDLERS = frozenset(CASE_HANDLERS)
 SUPERVISORS = frozenset({Role.SUPERVISOR})
+ADMINS = frozenset({Role.ADMIN})
 MAX_ID = 2**63 - 1
 
 
@@ -62,7 +63,19 @@ def _suggestion_of_case(case, body):
     return suggestion
 
 
+def similar_case(case, body):
+    """The other request named by body["other"] (its tracking number), of the same agency."""
+    from caseapp.cases.queries import get_case
+
+    number = body.get("other") if isinstance(body, dict) else None
+    other = get_case(number) if isinstance(number, str) and 0 < len(number) <= 40 else None
+    if other is None or other.agency_id != case.agency_id or other.id == case.id:
+        raise NotFoundError(_l("No such other request to this agency."))
+    return other
+
+
 register_target("public_entry", _entry_of_case)
+register_target("similar_case", similar_case)
 register_target("redaction_finding", _finding_of_case)
 register_target("suggestion", _suggestion_of_case)
 
@@ -244,5 +257,38 @@ register(
                                                           reason=data["reason"], actor=ctx.user),
         result=lambda ctx, answer: {"suggestion_id": answer.suggestion_id, "decision": answer.decision},
         done=_l("The answer was recorded; the applicant sees it on the tracking page."),
+    ),
+    Action(
+        name="judge_similar", label=_l("Judge a suggested request"), domain="disclosure", target="similar_case",
+        roles=HANDLERS, versioned=False,
+        input=Schema(Field("same", "choice", _l("Same information?"), required=True,
+                           message=_l("Please say whether the two requests ask for the same information."),
+                           choices=lambda ctx: list(JUDGEMENT_LABELS.items()))),
+        description="other: the tracking number of the suggested request; same: same | different. The pair is "
+                    "offered (same) or never offered again (different) at once.",
+        operation=lambda ctx, data: ops.record_similarity_feedback(ctx.case, ctx.target, same=data["same"] == "same",
+                                                                   actor=ctx.user),
+        result=lambda ctx, row: {"other": ctx.target.tracking_number, "same": row.same},
+        done=lambda ctx, row: _l("Noted: the two requests ask for the same information.") if row.same
+        else _l("Noted: the two requests ask for different information; it will not be suggested again."),
+    ),
+    Action(
+        name="save_vocabulary", label=_l("Save"), domain="disclosure", door="admin", target="agency", roles=ADMINS,
+        versioned=False, agency=lambda ctx: ctx.target.id,
+        input=Schema(Field("kind", "choice", _l("Kind"), required=True, message=_l("Please choose a kind."),
+                           choices=lambda ctx: list(VOCABULARY_KIND_LABELS.items())),
+                     Field("term", "text", _l("Term"), required=True, message=_l("Please give the term."),
+                           max_length=60),
+                     Field("variants", "longtext", _l("Other words (separated by 、 or commas)"), required=True,
+                           message=_l("Please give the other words."), max_length=3000)),
+        operation=lambda ctx, data: ops.add_vocabulary_entry(ctx.target, kind=data["kind"], term=data["term"],
+                                                             variants=data["variants"], actor=ctx.user),
+        done=lambda ctx, entry: _l("The term %(term)s was saved.", term=entry.term),
+    ),
+    Action(
+        name="remove_vocabulary", label=_l("Remove"), domain="disclosure", door="admin", target="vocabulary_entry",
+        roles=ADMINS, versioned=False, agency=lambda ctx: ctx.target.agency_id,
+        operation=lambda ctx, data: ops.remove_vocabulary_entry(ctx.target, actor=ctx.user),
+        done=_l("The term was removed."),
     ),
 )

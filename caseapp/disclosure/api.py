@@ -18,6 +18,7 @@ from caseapp.core.permissions import (
     roles_required,
 )
 from caseapp.disclosure.index import find_similar
+from caseapp.disclosure.labels import explain, explanation
 from caseapp.extensions import csrf, db
 
 bp = Blueprint("disclosure_api", __name__, url_prefix="/api/v1")
@@ -30,7 +31,8 @@ bp.before_request(bearer_authentication(required=True))
 @bp.get("/cases/<tracking_number>/similar")
 @roles_required(*CASE_READERS)
 def similar(tracking_number: str):
-    """Requests to the same agency asking for the same information: [{tracking_number, score}], best first."""
+    """Requests to the same agency asking for the same information, best first: [{tracking_number, score,
+    confirmed, reasons, explanation}]."""
     case = get_case(tracking_number)
     if case is None:
         abort(404)
@@ -38,7 +40,9 @@ def similar(tracking_number: str):
     matches = find_similar(case)
     numbers = dict(db.session.execute(sa.select(Case.id, Case.tracking_number)
                                       .where(Case.id.in_([m.case_id for m in matches]))).all()) if matches else {}
-    return jsonify([{"tracking_number": numbers[m.case_id], "score": m.score} for m in matches if m.case_id in numbers])
+    return jsonify([{"tracking_number": numbers[m.case_id], "score": m.score, "confirmed": m.confirmed,
+                     "reasons": explain(m.reasons), "explanation": explanation(m.reasons)}
+                    for m in matches if m.case_id in numbers])
 
 
 _ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -49,16 +53,26 @@ OPENAPI = dict(paths={
         "tags": ["disclosure"], "operationId": "getSimilarRequests",
         "summary": "Requests to the same agency that ask for the same information, best first",
         "description": "Clerks, supervisors, auditors and admins of the case's agency. Only requests scoring at "
-                       "or above the suggestion threshold are listed (at most 20).",
+                       "or above the suggestion threshold are listed (at most 20), and those a clerk confirmed as "
+                       "the same information (judge_similar); each says why in `reasons` (kinds: confirmed, "
+                       "period, docno, numbered, organisation, project, place, term, words) and in one "
+                       "translated line, `explanation`.",
         "security": [{"bearerAuth": []}],
         "parameters": [{"name": "tracking_number", "in": "path", "required": True,
                         "schema": {"type": "string", "maxLength": 40}}],
         "responses": {
             "200": {"description": "Similar requests", "content": {"application/json": {"schema": {
-                "type": "array", "items": {"type": "object", "required": ["tracking_number", "score"],
+                "type": "array", "items": {"type": "object", "required": ["tracking_number", "score", "confirmed", "reasons", "explanation"],
                                            "properties": {"tracking_number": {"type": "string"},
                                                           "score": {"type": "number", "minimum": 0,
-                                                                    "maximum": 1}}}}}}},
+                                                                    "maximum": 1},
+                                                          "confirmed": {"type": "boolean"},
+                                                          "explanation": {"type": "string"},
+                                                          "reasons": {"type": "array", "items": {
+                                                              "type": "object", "required": ["kind", "label", "value"],
+                                                              "properties": {"kind": {"type": "string"},
+                                                                             "label": {"type": "string"},
+                                                                             "value": {"type": "string"}}}}}}}}}},
             "401": {"description": "No or invalid token", **_ERROR},
             "403": {"description": "A role that may not read cases", **_ERROR},
             "404": {"description": "No such case in the user's agency", **_ERROR},

@@ -33,7 +33,7 @@ def load_demo_disclosure(today: date, *, with_documents: bool = True) -> str:
     if total <= INDEX_AT_MOST:
         for agency in agencies:
             rows = db.session.execute(
-                sa.select(Case.id, sa.func.coalesce(Case.document_ref, "") + " " + Case.description)
+                sa.select(Case.id, sa.func.coalesce(Case.document_ref, "") + " " + Case.description, Case.received_on)
                 .outerjoin(Signature, Signature.case_id == Case.id)
                 .where(Case.agency_id == agency.id, Signature.case_id.is_(None))).all()
             indexed += bulk_index(agency, rows)

@@ -17,7 +17,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from caseapp.cases.models import Case
 from caseapp.core.events import subscribe
 from caseapp.disclosure import similarity
-from caseapp.disclosure.models import Posting, Signature, TermStat
+from caseapp.disclosure.models import Posting, Signature, SimilarityFeedback, TermStat, VocabularyEntry
+from caseapp.disclosure.vocabulary import Entry, Vocabulary, default_vocabulary
 from caseapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ MAX_RESULTS = 20
 class Match:
     case_id: int
     score: float
+    reasons: tuple[similarity.Reason, ...] = ()
+    confirmed: bool = False  # a clerk said these two ask for the same information
 
 
 def request_text(case: Case) -> str:
@@ -53,8 +56,27 @@ def request_text(case: Case) -> str:
 
 
 def signature_for(case: Case) -> dict:
-    """The similarity features of a case's request (the agency's own name is left out)."""
-    return similarity.extract_features(request_text(case), strip=[case.agency.name] if case.agency else [])
+    """The similarity features of a case's request (the agency's own name is left out; 去年 and
+    二季度 count from the day it was received)."""
+    return similarity.extract_features(request_text(case), strip=[case.agency.name] if case.agency else [],
+                                       received_on=case.received_on)
+
+
+def vocabulary_of(agency_id: int) -> Vocabulary:
+    """The platform's vocabulary with the agency's own words added."""
+    rows = db.session.scalars(sa.select(VocabularyEntry).where(VocabularyEntry.agency_id == agency_id)
+                              .order_by(VocabularyEntry.id)).all()
+    base = default_vocabulary()
+    return base.merged(Entry(r.kind, r.term, tuple(r.variants or ())) for r in rows) if rows else base
+
+
+def feedback_of(case_id: int) -> dict[int, bool]:
+    """The clerks' answers on pairs with this request: other case id -> same information or not."""
+    rows = db.session.execute(sa.select(SimilarityFeedback.case_id, SimilarityFeedback.other_case_id,
+                                        SimilarityFeedback.same)
+                              .where(sa.or_(SimilarityFeedback.case_id == case_id,
+                                            SimilarityFeedback.other_case_id == case_id))).all()
+    return {(b if a == case_id else a): same for a, b, same in rows}
 
 
 def _insert():
@@ -106,7 +128,7 @@ def index_cases(cases) -> int:
 
 
 def bulk_index(agency, rows, *, chunk: int = 5000) -> int:
-    """Index many requests of one agency that are not indexed yet: rows of (case_id, text).
+    """Index many requests of one agency that are not indexed yet: rows of (case_id, text[, received_on]).
 
     For demo data and benchmarks: the signatures, postings and counts go in with a few large
     inserts instead of one small write per request."""
@@ -123,8 +145,10 @@ def bulk_index(agency, rows, *, chunk: int = 5000) -> int:
         batch_sigs.clear()
         batch_posts.clear()
 
-    for case_id, text in rows:
-        features = similarity.extract_features(text, strip=[agency.name])
+    for row in rows:
+        case_id, text = row[0], row[1]
+        received_on = row[2] if len(row) > 2 else None
+        features = similarity.extract_features(text, strip=[agency.name], received_on=received_on)
         terms = similarity.index_terms(features)
         batch_sigs.append({"case_id": case_id, "agency_id": agency.id, "features": features})
         batch_posts.extend({"agency_id": agency.id, "term": t, "case_id": case_id} for t in terms)
@@ -225,32 +249,48 @@ def find_similar(case: Case, *, threshold: float | None = None, limit: int = MAX
     """Earlier or later requests to the same agency that ask for the same information, best first.
 
     Candidates come from the inverted index (the request's discriminating parts and its rarest
-    words); only those are scored. Only matches at or above the threshold are returned.
+    words); only those are compared (caseapp.disclosure.similarity.compare, through the agency's
+    vocabulary). A pair a clerk called the same information is always offered, one they called
+    different never is.
     """
     threshold = similarity.THRESHOLD if threshold is None else threshold
     features = _signature(case)
+    feedback = feedback_of(case.id)
     words = list(features.get("w", ()))
+    vocabulary = vocabulary_of(case.agency_id)
     special = [t for t in similarity.index_terms(features) if t.startswith("#")]
     stats = _dfs(case.agency_id, words + special + [COUNT_TERM])
     n = max(stats.get(COUNT_TERM, 1), 1)
     plan = query_plan(special, words, stats, n)
-    if not plan:
+    ids = [r.case_id for r in db.session.execute(_candidates(case, plan)).all()] if plan else []
+    ids = list(dict.fromkeys(ids + [cid for cid, same in feedback.items() if same]))
+    if not ids:
         return []
-    rows = db.session.execute(_candidates(case, plan)).all()
-    if not rows:
-        return []
-    ids = [r.case_id for r in rows]
     sigs = dict(db.session.execute(sa.select(Signature.case_id, Signature.features)
                                    .where(Signature.case_id.in_(ids))).all())
+    for cid in ids:  # a confirmed pair whose other request is not indexed yet
+        if cid not in sigs and feedback.get(cid):
+            other = db.session.get(Case, cid)
+            if other is not None and other.agency_id == case.agency_id:
+                sigs[cid] = signature_for(other)
     all_words = set(words)
     for f in sigs.values():
         all_words.update(f.get("w", ()))
     stats.update(_dfs(case.agency_id, all_words - set(stats)))
     idf = {t: similarity.idf_value(stats.get(t, 0), n) for t in all_words}
     default = similarity.idf_value(0, n)
-    matches = [Match(cid, round(similarity.score(features, f, idf, default), 3)) for cid, f in sigs.items()]
-    matches = [m for m in matches if m.score >= threshold]
-    matches.sort(key=lambda m: (-m.score, -m.case_id))
+    matches = []
+    for cid, f in sigs.items():
+        said = feedback.get(cid)
+        if said is False:
+            continue
+        c = similarity.compare(features, f, idf, default, vocabulary)
+        if said:
+            matches.append(Match(cid, max(round(c.score, 3), threshold),
+                                 (similarity.Reason("confirmed", ""), *c.reasons), True))
+        elif c.score >= threshold:
+            matches.append(Match(cid, round(c.score, 3), tuple(c.reasons)))
+    matches.sort(key=lambda m: (not m.confirmed, -m.score, -m.case_id))
     return matches[:limit]
 
 

@@ -199,3 +199,40 @@ class SuggestionAnswer(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     answered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+VOCABULARY_KINDS = ("synonym", "umbrella")
+
+
+class VocabularyEntry(db.Model):
+    """An agency's own word for the similarity: a synonym (every variant reads as the term) or an
+    umbrella term and its parts (caseapp.disclosure.vocabulary); added to the platform's defaults."""
+
+    __tablename__ = "similarity_vocabulary"
+    __table_args__ = (
+        sa.UniqueConstraint("agency_id", "kind", "term", name="uq_similarity_vocabulary_term"),
+        sa.CheckConstraint(sql_in("kind", VOCABULARY_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    term: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    variants: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class SimilarityFeedback(db.Model):
+    """A clerk's word on a suggested pair: the same information or not. Used for that pair at once
+    and exported in the labelled set's format (`caseapp similarity-export`)."""
+
+    __tablename__ = "similarity_feedback"
+
+    # The pair, smaller case id first: one answer per pair (a later answer replaces it).
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    other_case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True, index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False, index=True)
+    same: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)

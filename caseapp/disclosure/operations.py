@@ -15,7 +15,8 @@ from caseapp.core.db import flush_or_stale
 from caseapp.core.errors import ForbiddenError, StaleVersionError, TransitionError, ValidationError
 from caseapp.disclosure.labels import TOPICS
 from caseapp.disclosure.models import (
-    InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SuggestionAnswer,
+    InfoItem, ItemCase, PublicDocument, PublicEntry, RedactionFinding, SimilarityFeedback, SuggestionAnswer,
+    VocabularyEntry,
 )
 from caseapp.disclosure.queries import SUGGESTIONS, cases_of_item, is_disclosed, item_of_case
 from caseapp.extensions import db
@@ -407,3 +408,66 @@ def answer_suggestion(suggestion, *, decision: str, reason: str, actor) -> Sugge
     db.session.flush()
     return answer
 
+
+
+# --- Teaching the similarity: an agency's vocabulary and clerks' answers on suggested pairs --------------
+
+MAX_TERM = 60
+MAX_VARIANTS = 50
+
+
+def add_vocabulary_entry(agency, *, kind: str, term: str, variants, actor) -> VocabularyEntry:
+    """Add (or replace) an agency's synonym or umbrella term; counts for every comparison at once."""
+    from caseapp.disclosure.vocabulary import KINDS, parse_variants
+
+    term = (term or "").strip()
+    variants = parse_variants(variants) if isinstance(variants, str) else tuple(
+        dict.fromkeys(str(v).strip() for v in (variants or ()) if str(v).strip()))
+    errors = {}
+    if kind not in KINDS:
+        errors["kind"] = _l("Please choose synonym or umbrella term.")
+    if not term or len(term) > MAX_TERM:
+        errors["term"] = _l("Please give the term (at most %(n)s characters).", n=MAX_TERM)
+    variants = tuple(v for v in variants if v != term)
+    if not variants or len(variants) > MAX_VARIANTS or any(len(v) > MAX_TERM for v in variants):
+        errors["variants"] = _l("Please give 1 to %(n)s other words, separated by 、 or commas, each at most "
+                                "%(m)s characters.", n=MAX_VARIANTS, m=MAX_TERM)
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors=errors)
+    entry = db.session.scalar(sa.select(VocabularyEntry).where(
+        VocabularyEntry.agency_id == agency.id, VocabularyEntry.kind == kind, VocabularyEntry.term == term))
+    before = {"variants": list(entry.variants)} if entry is not None else None
+    if entry is None:
+        entry = VocabularyEntry(agency_id=agency.id, kind=kind, term=term, created_by_id=getattr(actor, "id", None))
+        db.session.add(entry)
+    entry.variants = list(variants)
+    db.session.flush()
+    record_event("disclosure.vocabulary_saved", actor=actor, agency_id=agency.id, before=before,
+                 after={"kind": kind, "term": term, "variants": list(variants)})
+    db.session.flush()
+    return entry
+
+
+def remove_vocabulary_entry(entry: VocabularyEntry, *, actor) -> None:
+    record_event("disclosure.vocabulary_removed", actor=actor, agency_id=entry.agency_id,
+                 before={"kind": entry.kind, "term": entry.term, "variants": list(entry.variants)}, after=None)
+    db.session.delete(entry)
+    db.session.flush()
+
+
+def record_similarity_feedback(case: Case, other: Case, *, same: bool, actor) -> SimilarityFeedback:
+    """A clerk's answer on a suggested pair (the same information or not): used for the pair at once."""
+    if other.id == case.id or other.agency_id != case.agency_id:
+        msg = _l("Only another request to the same agency can be compared with this one.")
+        raise ValidationError(msg, errors={"other": msg})
+    low, high = sorted((case.id, other.id))
+    row = db.session.get(SimilarityFeedback, (low, high))
+    before = {"same": row.same} if row is not None else None
+    if row is None:
+        row = SimilarityFeedback(case_id=low, other_case_id=high, agency_id=case.agency_id, same=same)
+        db.session.add(row)
+    row.same, row.decided_by_id, row.decided_at = same, actor.id, utcnow()
+    record_event("disclosure.similarity_feedback", actor=actor, case=case, before=before,
+                 after={"other": other.tracking_number, "same": same})
+    db.session.flush()
+    return row

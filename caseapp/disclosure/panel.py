@@ -7,6 +7,7 @@ from caseapp.cases.models import Case
 from caseapp.core.permissions import CASE_HANDLERS
 from caseapp.disclosure import queries
 from caseapp.disclosure.forms import LinkForm, StartItemForm
+from caseapp.disclosure.labels import explain
 from caseapp.disclosure.operations import can_convert_case
 
 
@@ -23,5 +24,6 @@ def disclosure_panel(case: Case, user=None) -> dict:
         "can_act": can_act,
         "can_convert": can_act and can_convert_case(case),
         "link_form": LinkForm(formdata=None),
+        "explain": explain,
         "start_form": StartItemForm(formdata=None, title=(case.document_ref or case.description or "")[:60]),
     }

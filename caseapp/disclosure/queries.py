@@ -90,6 +90,8 @@ class Suggestion:
     item: InfoItem | None
     disclosed: bool
     replies: list = field(default_factory=list)
+    reasons: tuple = ()
+    confirmed: bool = False
 
 
 def similar_requests(case: Case, *, limit: int = 10) -> list[Suggestion]:
@@ -110,7 +112,8 @@ def similar_requests(case: Case, *, limit: int = 10) -> list[Suggestion]:
         if other is None:
             continue
         disclosed = is_disclosed(other)
-        out.append(Suggestion(other, m.score, links.get(other.id), disclosed, reply_letters(other) if disclosed else []))
+        out.append(Suggestion(other, m.score, links.get(other.id), disclosed, reply_letters(other) if disclosed else [],
+                              m.reasons, m.confirmed))
     return out
 
 

@@ -10,6 +10,7 @@ from caseapp.cases.queries import get_case
 from caseapp.cases.states import STATUS_LABELS
 from caseapp.core.actions import Ctx, attempt
 from caseapp.core.clock import local_today
+from caseapp.core.errors import NotFoundError
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, require_agency, roles_required
 from caseapp.disclosure import operations as ops
@@ -145,6 +146,24 @@ def link(tracking_number: str):
         flash(_("Please choose an information item."), "danger")
         return redirect(back)
     return run_action("link_item", case, {"item_id": str(form.item_id.data)}, back=back)
+
+
+@bp.post("/cases/<tracking_number>/judge")
+@login_required
+@roles_required(*CASE_HANDLERS)
+def judge(tracking_number: str):
+    """A clerk's answer on a suggested request: the same information, or not (judge_similar)."""
+    case = _case(tracking_number)
+    back = url_for("office.case_page", tracking_number=case.tracking_number, _anchor="disclosure")
+    from caseapp.disclosure.actions import similar_case
+
+    body = {"other": (request.form.get("other") or "")[:40], "same": request.form.get("same") or ""}
+    try:
+        other = similar_case(case, body)
+    except NotFoundError as err:
+        flash(str(err.message), "danger")
+        return redirect(back)
+    return run_action("judge_similar", case, body, back=back, target=other)
 
 
 @bp.post("/cases/<tracking_number>/start-item")

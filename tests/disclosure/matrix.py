@@ -30,6 +30,10 @@ DISCLOSURE_EXPECTED: dict[tuple, set] = {
     ("disclosure.approve", "POST"): SUPERVISOR,
     ("disclosure.suggestions", "GET"): OVERSIGHT,
     ("disclosure.answer", "POST"): SUPERVISOR,
+    ("disclosure.judge", "POST"): HANDLERS,
+    ("admin_vocabulary.vocabulary", "GET"): {"admin"},
+    ("admin_vocabulary.vocabulary", "POST"): {"admin"},
+    ("admin_vocabulary.remove", "POST"): {"admin"},
     # the declared actions through the office's action route
     ("office.case_action", "POST", "link-item"): HANDLERS,
     ("office.case_action", "POST", "start-item"): HANDLERS,
@@ -154,8 +158,25 @@ def _answer(w):
     return _done(f"/office/disclosure/suggestions/{suggestion.id}/answer", {"decision": "agree", "reason": "已公开。"})
 
 
+def _judge(w):
+    case, other = _case(w, "in_progress"), _case(w, "in_progress")
+    return _done(f"/office/disclosure/cases/{case.tracking_number}/judge",
+                 {"other": other.tracking_number, "same": "same"})
+
+
+def _vocabulary_entry(w):
+    from caseapp.disclosure import operations as ops
+
+    entry = ops.add_vocabulary_entry(w["a"], kind="synonym", term="批复", variants="批文、批准文件", actor=None)
+    return _done(f"/office/admin/vocabulary/{entry.id}/remove")
+
+
 # endpoint -> world -> (url, form data) on records made for this one try
 DISCLOSURE_TARGETS = {
+    "disclosure.judge": _judge,
+    "admin_vocabulary.vocabulary": lambda w: _done("/office/admin/vocabulary/", {
+        "agency": w["a"].code, "kind": "umbrella", "term": "三公经费", "variants": "公务接待费、因公出国（境）费"}),
+    "admin_vocabulary.remove": _vocabulary_entry,
     "disclosure.index": lambda w: _done("/office/disclosure/"),
     "disclosure.item": lambda w: _done(f"/office/disclosure/items/{_item(w)[0].id}"),
     "disclosure.link": _link,

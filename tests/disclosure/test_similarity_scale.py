@@ -91,16 +91,15 @@ def test_a_request_of_frequent_terms_only_reads_their_latest_postings(db, make_a
     oldest = cases[0]
     found = index.find_similar(oldest)
     assert {m.case_id for m in found} == {c.id for c in cases[-5:]}
-    assert all(m.score == 1.0 for m in found)
+    assert len({m.score for m in found}) == 1 and found[0].score >= index.similarity.THRESHOLD
 
 
 def test_the_labelled_set_keeps_precision_and_recall_when_the_cut_and_windows_apply(db, make_agency, capsys,
                                                                                      monkeypatch):
-    """The labelled set (about 80 requests an agency) with the frequency floor removed and a small
-    budget, so that both the cut and the windows act at its scale: precision >= 0.80, recall >= 0.70
-    (0.877 and 0.792 when written; a cut at a tenth of the requests instead of a fifth drops recall to 0.60)."""
-    from tests.disclosure.test_similarity import (
-        test_the_index_finds_what_the_pairwise_scores_find as through_index,
+    """The labelled set's test split with the frequency floor removed and a small budget, so that both
+    the cut and the windows act at its scale: still precision >= 0.85 and recall >= 0.75."""
+    from tests.disclosure.test_similarity_labelled import (
+        test_the_index_finds_what_the_pairwise_comparison_finds as through_index,
     )
 
     monkeypatch.setattr(index, "FREQUENT_MIN_DF", 0)
