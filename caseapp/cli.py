@@ -411,10 +411,6 @@ def audit_verify_cmd():
 
 
 def register_cli(app: Flask) -> None:
-    from caseapp.disclosure.cli import COMMANDS as similarity_commands
-
-    for command in similarity_commands:
-        caseapp_cli.add_command(command)
     app.cli.add_command(caseapp_cli)
 
 

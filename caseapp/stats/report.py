@@ -19,11 +19,17 @@ See caseapp.cases.closures for why a reopened case counts this way.
 
 Table 4 of year Y: reconsiderations and lawsuits filed in Y, each with its result as known on
 31 December (caseapp.reviews).
+
+The fee paragraph (六、其他需要报告的事项, 国办函〔2020〕109号): fee notices served in Y and the
+amount paid in Y, from the fee records.
+
+Once an agency's report of a year is published (caseapp.stats.publication) its figures are frozen:
+`annual_report` then answers the published figures, whatever happened to the cases since.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -32,9 +38,12 @@ from caseapp.cases.closures import CaseClosure
 from caseapp.cases.models import APPLICANT_TYPES, Case
 from caseapp.cases.outcomes import CODES as OUTCOME_CODES
 from caseapp.extensions import db
+from caseapp.fees.models import Fee
+from caseapp.fees.states import FeeStatus
 from caseapp.reviews.models import KINDS as REVIEW_KINDS
 from caseapp.reviews.models import RESULTS as REVIEW_RESULTS
 from caseapp.reviews.queries import table4_rows
+from caseapp.stats.models import PublishedReport
 
 COLUMNS: tuple[str, ...] = (*APPLICANT_TYPES, "total")
 ROWS: tuple[str, ...] = ("received", "carried_in", *OUTCOME_CODES, "handled", "carried_out")
@@ -49,11 +58,17 @@ class AnnualReport:
     agency: Agency | None
     table3: dict[str, dict[str, int]] = field(default_factory=dict)   # row -> column -> n
     table4: dict[str, dict[str, int]] = field(default_factory=dict)   # kind -> result -> n
+    fees: dict[str, int] = field(default_factory=dict)                # notices, amount (yuan)
+    published_at: datetime | None = None  # set when these are the figures of the published report
 
     def column_balanced(self, column: str) -> bool:
         """一 + 二 = （七） + 四 in this column."""
         rows = self.table3
-        return rows["received"][column] + rows["carried_in"][column] == rows["handled"][column] + rows["carried_out"][column]
+        try:
+            return (rows["received"][column] + rows["carried_in"][column]
+                    == rows["handled"][column] + rows["carried_out"][column])
+        except (KeyError, TypeError):  # a blank cell (a damaged published figure): the self-check names it
+            return False
 
     @property
     def balanced(self) -> bool:
@@ -68,6 +83,10 @@ class AnnualReport:
             "table3": {"columns": list(COLUMNS), "rows": self.table3, "balanced": self.balanced},
             "table4": {"columns": list(TABLE4_COLUMNS), "rows": self.table4},
         }
+
+    def snapshot(self) -> dict:
+        """The figures a publication freezes: the API's shape plus the fee paragraph's figures."""
+        return {**self.as_json(), "fees": dict(self.fees)}
 
 
 def _scoped(query, column, agency: Agency | None):
@@ -145,6 +164,44 @@ def table4_counts(year: int, agency: Agency | None) -> dict[str, dict[str, int]]
     return rows
 
 
+def fee_figures(year: int, agency: Agency | None) -> dict[str, int]:
+    """The fee paragraph's figures: fee notices served in the year and the yuan paid in it.
+
+    Read here from the fee records in one aggregate (the fees package has no yearly query yet)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    query = _scoped(sa.select(
+        sa.func.count().filter(Fee.served_on.between(start, end)),
+        sa.func.coalesce(sa.func.sum(Fee.amount).filter(Fee.status == FeeStatus.PAID.value,
+                                                        Fee.paid_on.between(start, end)), 0),
+    ).select_from(Fee).join(Case, Case.id == Fee.case_id), Case.agency_id, agency)
+    notices, amount = db.session.execute(query).one()
+    return {"notices": int(notices or 0), "amount": int(amount or 0)}
+
+
+def live_report(year: int, agency: Agency | None = None) -> AnnualReport:
+    """Table 3, Table 4 and the fee figures of a year counted from the records now."""
+    return AnnualReport(year, agency, table3_counts(year, agency), table4_counts(year, agency),
+                        fee_figures(year, agency))
+
+
+def frozen_report(year: int, agency: Agency, figures: dict, published_at: datetime | None) -> AnnualReport:
+    """An AnnualReport from a published report's JSON figures (snapshot's shape)."""
+    return AnnualReport(year, agency, figures["table3"]["rows"], figures["table4"]["rows"],
+                        figures.get("fees") or {}, published_at)
+
+
+def published_figures(year: int, agency: Agency | None):
+    """The PublishedReport of the agency and year, or None (never one for all agencies together)."""
+    if agency is None:
+        return None
+    return db.session.scalar(sa.select(PublishedReport).where(PublishedReport.agency_id == agency.id,
+                                                              PublishedReport.year == year))
+
+
 def annual_report(year: int, agency: Agency | None = None) -> AnnualReport:
-    """Table 3 and Table 4 of a year for one agency, or for all agencies when agency is None."""
-    return AnnualReport(year, agency, table3_counts(year, agency), table4_counts(year, agency))
+    """The report of a year for one agency (or all when agency is None): the published figures once
+    the agency's report is published, otherwise counted from the records now."""
+    published = published_figures(year, agency)
+    if published is not None:
+        return frozen_report(year, agency, published.figures, published.published_at)
+    return live_report(year, agency)

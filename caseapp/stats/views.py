@@ -26,7 +26,7 @@ from caseapp.cases.forms import day_filter
 from caseapp.cases.inbox import filters_from_args
 from caseapp.cases.queries import get_case
 from caseapp.clock.service import due_soon_days
-from caseapp.core.actions import Ctx, attempt
+from caseapp.core.actions import Ctx, attempt, get_action, message_for, perform
 from caseapp.core.clock import local_today
 from caseapp.core.events import event_choices
 from caseapp.core.forms import apply_errors
@@ -40,6 +40,8 @@ from caseapp.core.permissions import (
 from caseapp.extensions import db
 from caseapp.reviews import operations as review_ops
 from caseapp.reviews import queries as review_queries
+from caseapp.core.errors import DomainError
+from caseapp.stats import actions as _report_actions  # noqa: F401 (declares the report's actions)
 from caseapp.stats import auditlog, caseexport
 from caseapp.stats.access import (
     REPORT_READERS,
@@ -53,8 +55,10 @@ from caseapp.stats.access import (
 from caseapp.stats.dashboard import CHARTS, Period, dashboard
 from caseapp.stats.exports import XLSX_MIME, csv_lines, xlsx_stream
 from caseapp.stats.forms import ReopenFromReviewForm, ReviewAnswerForm, ReviewForm
-from caseapp.stats.layout import check_row, report_heading, table3_grid, table4_grid
-from caseapp.stats.report import annual_report
+from caseapp.stats.layout import COLUMN_LABELS, check_row, report_heading, table3_grid, table4_grid
+from caseapp.stats.report import COLUMNS, annual_report
+from caseapp.stats.selfcheck import has_errors, opening_of, self_check
+from caseapp.stats.table2 import CELL_NAMES, TABLE2_LAYOUT, get_table2
 
 bp = Blueprint("stats", __name__, url_prefix="/office")
 
@@ -136,10 +140,84 @@ def annual_report_page():
     report = annual_report(year, agency)
     args = {"year": year, **({"agency": agency.code} if agency else {})}
     late = review_queries.late_answer_count(date(year, 1, 1), date(year, 12, 31), agency.id if agency else None)
+    findings = self_check(year, agency, local_today(), report)
     return render_template("stats/annual_report.html", report=report, heading=report_heading(report),
                            t3=table3_grid(report), t4=table4_grid(report), checks=check_row(report), late_answers=late,
                            agencies=agencies_for(current_user), args=args,
-                           years=list(range(local_today().year, 2018, -1)))
+                           years=list(range(local_today().year, 2018, -1)),
+                           findings=findings, has_errors=has_errors(findings),
+                           can_edit=agency is not None and current_user.role in REPORT_EDITORS,
+                           opening=opening_of(year, agency), columns=COLUMNS[:-1], column_labels=COLUMN_LABELS,
+                           table2=get_table2(year, agency), table2_layout=TABLE2_LAYOUT)
+
+
+# --- publishing, the opening balance and Table 2 (caseapp.stats.actions) -----------------------------
+
+REPORT_EDITORS = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def _report_target():
+    """(year, agency) named by the posted form or the query string; 404 for an agency the user may
+    not see, and for none (a report is published, and Table 2 entered, per agency)."""
+    values = request.form if request.method == "POST" else request.args
+    try:
+        year, agency = resolve_scope(current_user, values.get("year"), values.get("agency"))
+    except ScopeError:
+        abort(404)
+    if agency is None:
+        abort(404)
+    return year, agency
+
+
+def _report_page(year: int, agency) -> str:
+    return url_for("stats.annual_report_page", year=year, agency=agency.code)
+
+
+def _run_report_action(name: str, agency, data):
+    """Run one of the report's actions for the office (the runner checks role and agency)."""
+    try:
+        result = perform(get_action(name), Ctx(user=current_user._get_current_object(), case=None, target=agency),
+                         data, source="office")
+    except DomainError as err:
+        details = "；".join(f"{CELL_NAMES.get(k) or COLUMN_LABELS.get(k) or ''}{str(v)}" for k, v in err.errors.items())
+        flash(f"{err.message}{'：' + details if details else ''}", "danger")
+        return None
+    flash(message_for(get_action(name), None, result), "success")
+    return result
+
+
+@bp.post("/stats/annual-report/publish")
+@login_required
+@roles_required(*REPORT_EDITORS)
+def publish_annual_report():
+    """Publish the agency's report of the year: its figures are frozen from now on."""
+    year, agency = _report_target()
+    _run_report_action("publish_annual_report", agency, {"year": str(year)})
+    return redirect(_report_page(year, agency))
+
+
+@bp.post("/stats/annual-report/opening")
+@login_required
+@roles_required(*REPORT_EDITORS)
+def save_report_opening():
+    """Enter item two of the agency's first report on the platform (the cases carried over into it)."""
+    year, agency = _report_target()
+    _run_report_action("enter_report_opening", agency, request.form)
+    return redirect(_report_page(year, agency))
+
+
+@bp.route("/stats/annual-report/table2", methods=["GET", "POST"])
+@login_required
+@roles_required(*REPORT_EDITORS)
+def table2_page():
+    """Enter or correct Table 2 (proactive disclosure) of the agency and year."""
+    year, agency = _report_target()
+    if request.method == "POST" and _run_report_action("save_table2", agency, request.form) is not None:
+        return redirect(_report_page(year, agency) + "#table2")
+    entry = get_table2(year, agency)
+    values = request.form if request.method == "POST" else (entry.cells() if entry is not None else {})
+    return render_template("stats/table2_form.html", year=year, agency=agency, layout=TABLE2_LAYOUT,
+                           values=values), 422 if request.method == "POST" else 200
 
 
 # --- the inbox's list as CSV or XLSX -------------------------------------------------------------
