@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from caseapp.accounts.operations import update_agency_settings
 from caseapp.admin.departments import add_department
 from caseapp.calendar.operations import import_calendar_text
-from caseapp.core.actions import Action, register
+from caseapp.cases.importer import import_case
+from caseapp.core.actions import SYSTEM, Action, register
 from caseapp.core.inputs import Field, Schema
 from caseapp.core.permissions import Role
 
@@ -48,5 +49,26 @@ register(
         input=Schema(Field("text", "longtext", _l("Calendar file"), required=True, office=False)),
         operation=lambda ctx, data: import_calendar_text(data["text"], actor=ctx.user, today=ctx.today),
         done=lambda ctx, year: _l("The calendar of %(year)s was imported.", year=year.year),
+    ),
+)
+
+
+def _import_case(ctx, data):
+    return import_case(ctx.target, data["row"], letters=data.get("letters") or (), actor=ctx.user,
+                       actor_label=data.get("actor_label") or "import", source=data.get("source"), today=ctx.today)
+
+
+# One checked row of an import sheet (caseapp.admin.imports runs it row by row: one commit a row).
+# The CLI acts as the system (no account): its events name the command.
+register(
+    Action(
+        name="import_case", label=_l("Import"), domain="admin", door="admin", target="agency",
+        roles=ADMINS | {SYSTEM}, versioned=False, agency=lambda ctx: ctx.target.id,
+        input=Schema(Field("row", "object", "", required=True, office=False),
+                     Field("letters", "files", "", office=False),
+                     Field("source", "text", "", office=False, max_length=300),
+                     Field("actor_label", "text", "", office=False, max_length=80)),
+        operation=_import_case,
+        done=lambda ctx, case: _l("Imported as %(number)s.", number=case.tracking_number),
     ),
 )

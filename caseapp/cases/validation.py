@@ -126,15 +126,19 @@ def validate_request(data: dict) -> tuple[dict, dict[str, object]]:
     return clean, errors
 
 
-def validate_channel(channel: str | None, received_on: date | None, today: date) -> dict[str, object]:
-    """Check the channel and receipt date a clerk enters for a paper request."""
+def validate_channel(channel: str | None, received_on: date | None, today: date, *,
+                     historical: bool = False) -> dict[str, object]:
+    """Check the channel and receipt date a clerk enters for a paper request.
+
+    `historical` is for the import of an office's existing cases only (caseapp.cases.importer):
+    their receipt dates may be more than a year old and they may have arrived online."""
     errors: dict[str, object] = {}
-    if channel not in CHANNELS or channel == "online":
+    if channel not in CHANNELS or (channel == "online" and not historical):
         errors["channel"] = _l("Please choose how the request arrived.")
     if received_on is None:
         errors["received_on"] = _l("Please enter the date the request was received.")
     elif received_on > today:
         errors["received_on"] = _l("The receipt date cannot be in the future.")
-    elif (today - received_on).days > 366:
+    elif not historical and (today - received_on).days > 366:
         errors["received_on"] = _l("The receipt date is more than a year ago.")
     return errors
