@@ -411,6 +411,10 @@ def audit_verify_cmd():
 
 
 def register_cli(app: Flask) -> None:
+    from caseapp.admin.import_cli import COMMANDS as import_commands
+
+    for command in import_commands:
+        caseapp_cli.add_command(command)
     app.cli.add_command(caseapp_cli)
 
 

@@ -37,6 +37,8 @@ EVENTS: dict[str, EventType] = _table(
     ("calendar.imported", _l("Calendar imported"), _l("A year's working-day calendar was entered or corrected.")),
     # cases
     ("case.registered", _l("Registered"), _l("The request was filed online or registered by a clerk.")),
+    ("case.imported", _l("Imported"), _l("An existing case was brought in from the office's former records "
+                                         "(import-cases), with its original number and dates.")),
     ("case.accepted", _l("Accepted"), _l("The request was accepted for handling.")),
     ("case.correction_requested", _l("Correction requested"),
      _l("The applicant was asked to correct or complete the request (Reg. 30).")),
