@@ -53,6 +53,11 @@ def test_supervision_orders_and_notifications_in_the_browser(page, live_server, 
     assert page.get_by_role("button", name="办结督办单").count() == 1  # only the answered one
     assert _serious(page) == []
     screenshot("issue26-supervision-orders-1366")
+    for width in (1024, 1920):  # the table fits (or scrolls inside its box) at the other widths too
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(f"issue26-supervision-orders-{width}")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     _login(page, live_server, clerk)
     assert page.locator("#notification-count").inner_text() == "2"
