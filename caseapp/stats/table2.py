@@ -98,13 +98,18 @@ def clean_table2(values: dict) -> dict:
     return out
 
 
+def _jsonable(cells: dict) -> dict:
+    """Cells for an audit event or a published report (the amount as its decimal text)."""
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in cells.items()}
+
+
 def save_table2(agency: Agency, year: int, values: dict, *, actor) -> Table2Entry:
     """Enter or correct the agency's Table 2 of the year (one audit event with before and after)."""
     if published_figures(year, agency) is not None:
         raise TransitionError(_l("The report of %(year)s is already published; its figures are frozen.", year=year))
     cells = clean_table2(values)
     entry = get_table2(year, agency)
-    before = entry.cells() if entry is not None else None
+    before = _jsonable(entry.cells()) if entry is not None else None
     if entry is None:
         entry = Table2Entry(agency_id=agency.id, year=year)
         db.session.add(entry)
@@ -113,7 +118,7 @@ def save_table2(agency: Agency, year: int, values: dict, *, actor) -> Table2Entr
     entry.updated_by_id = getattr(actor, "id", None)
     record_event("report.table2_saved", actor=actor, agency_id=agency.id,
                  before={"year": year, **before} if before else None,
-                 after={"year": year, **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in cells.items()}})
+                 after={"year": year, **_jsonable(cells)})
     db.session.flush()
     return entry
 

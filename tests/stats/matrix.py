@@ -6,7 +6,8 @@ Expectations come from issue 12 (never from the views' decorators): statistics, 
 and the audit log are for supervisors, auditors and admins (never clerks or liaisons); the case
 export is the inbox's list, so the case readers; recording or correcting a reconsideration or
 lawsuit is case handling (the auditor is read-only everywhere); reopening from a 纠正 decision is
-the supervisor's.
+the supervisor's. Publishing an annual report, entering its first year's carried-over figures and
+its Table 2 are the report's writers' (issue 27): supervisors and admins, never the read-only auditor.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ HANDLERS = {"clerk", "supervisor"}
 READERS = {"clerk", "supervisor", "auditor", "admin"}
 SUPERVISOR = {"supervisor"}
 OVERSIGHT = {"supervisor", "auditor", "admin"}
+REPORT_WRITERS = {"supervisor", "admin"}
 
 STATS_EXPECTED: dict[tuple, set] = {
     ("stats.dashboard_page", "GET"): OVERSIGHT,
@@ -29,6 +31,10 @@ STATS_EXPECTED: dict[tuple, set] = {
     ("stats.reopen_from_review", "POST"): SUPERVISOR,
     ("stats.submit_review_answer", "POST"): HANDLERS,
     ("office.case_action", "POST", "record-review"): HANDLERS,  # the same action through the generic route
+    ("stats.publish_annual_report", "POST"): REPORT_WRITERS,
+    ("stats.save_report_opening", "POST"): REPORT_WRITERS,
+    ("stats.table2_page", "GET"): REPORT_WRITERS,
+    ("stats.table2_page", "POST"): REPORT_WRITERS,
 }
 BODY = "示范市人民政府"
 
@@ -92,6 +98,22 @@ def _answer(w):
                                                                           "submitted_on": _today().isoformat()})
 
 
+TABLE2 = {"rules_made": "1", "rules_repealed": "0", "rules_in_force": "12", "normative_made": "3",
+          "normative_repealed": "1", "normative_in_force": "20", "licensing_decisions": "150",
+          "penalty_decisions": "7", "enforcement_decisions": "0", "fees_amount": "0.5"}
+ZEROS = {c: "0" for c in ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+                          "legal_service_org", "other_org")}
+
+
+def _publish(w):
+    """A year of agency A ready to publish (Table 2 entered), a different one for each try."""
+    from caseapp.stats.table2 import save_table2
+
+    year = {"supervisor": 2024, "admin": 2023}.get(w["role"], 2022)
+    save_table2(w["a"], year, TABLE2, actor=None)
+    return _done("/office/stats/annual-report/publish", {"year": str(year), "agency": w["a"].code})
+
+
 # endpoint -> world -> (url, form data) on records made for this one try
 STATS_TARGETS = {
     "stats.dashboard_page": lambda w: _done("/office/stats"),
@@ -104,4 +126,9 @@ STATS_TARGETS = {
     "stats.edit_review": _edit_review,
     "stats.reopen_from_review": _reopen,
     "stats.submit_review_answer": _answer,
+    "stats.publish_annual_report": _publish,
+    "stats.save_report_opening": lambda w: _done("/office/stats/annual-report/opening",
+                                                 {"year": "2025", "agency": w["a"].code, **ZEROS}),
+    "stats.table2_page": lambda w: _done(f"/office/stats/annual-report/table2?year=2025&agency={w['a'].code}",
+                                         {"year": "2025", "agency": w["a"].code, **TABLE2}),
 }
