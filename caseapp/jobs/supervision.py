@@ -156,16 +156,23 @@ def get_supervision_order(order_id) -> SupervisionOrder | None:
 
 
 STATES = ("open", "answered", "closed")
+UNCLOSED = "unclosed"  # a filter beside the states: open or answered (what the dashboard counts)
 
 
-def supervision_orders(agency_id: int | None, *, state: str | None = None, limit: int = 200) -> list[SupervisionOrder]:
-    """The agency's orders (all agencies for a platform-wide user), open ones first, then newest;
-    `state` one of STATES to filter."""
+def supervision_orders(agency_id: int | None, *, state: str | None = None, handler: int | str | None = None,
+                       limit: int = 200) -> list[SupervisionOrder]:
+    """The agency's orders (all agencies for a platform-wide user), unclosed first, the longest
+    overdue first; `state` one of STATES or UNCLOSED, `handler` the case's handler id ("none": unassigned)."""
     q = sa.select(SupervisionOrder).options(joinedload(SupervisionOrder.case),
                                             joinedload(SupervisionOrder.handler))
     if agency_id is not None:
         q = q.where(SupervisionOrder.agency_id == agency_id)
-    if state == "closed":
+    if handler is not None:
+        q = q.join(Case, Case.id == SupervisionOrder.case_id)
+        q = q.where(Case.handler_id.is_(None) if handler == "none" else Case.handler_id == handler)
+    if state == UNCLOSED:
+        q = q.where(SupervisionOrder.closed_on.is_(None))
+    elif state == "closed":
         q = q.where(SupervisionOrder.closed_on.is_not(None))
     elif state == "answered":
         q = q.where(SupervisionOrder.closed_on.is_(None), SupervisionOrder.feedback.is_not(None))

@@ -20,6 +20,7 @@ from caseapp.core.errors import ForbiddenError
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, require_agency, roles_required
 from caseapp.jobs.supervision import (
     STATES,
+    UNCLOSED,
     get_supervision_order,
     order_for_case,
     render_supervision_order_pdf,
@@ -59,7 +60,7 @@ def supervision_order_pdf(tracking_number: str):
         "Content-Disposition": f'inline; filename="supervision-{case.tracking_number}.pdf"'})
 
 
-STATE_LABELS = {"open": _l("Awaiting feedback"), "answered": _l("Feedback received"), "closed": _l("Order closed")}
+STATE_LABELS = {UNCLOSED: _l("Not closed"), "open": _l("Awaiting feedback"), "answered": _l("Feedback received"), "closed": _l("Order closed")}
 
 
 @bp.app_context_processor
@@ -85,10 +86,16 @@ def _order_helpers():
 def supervision_orders_page():
     """The supervision orders of the user's agency: number, case, days overdue, handler, state, feedback."""
     state = request.args.get("state") or None
-    if state is not None and state not in STATES:
+    if state is not None and state not in (*STATES, UNCLOSED):
         abort(404)
-    orders = supervision_orders(current_user.agency_id, state=state)
-    return render_template("office/supervision_orders.html", orders=orders, state=state, today=local_today())
+    handler = request.args.get("handler") or None
+    if handler is not None and handler != "none":
+        if not handler.isdigit() or len(handler) > 9:
+            abort(404)
+        handler = int(handler)
+    orders = supervision_orders(current_user.agency_id, state=state, handler=handler)
+    return render_template("office/supervision_orders.html", orders=orders, state=state, handler=handler,
+                           today=local_today())
 
 
 def _run_order_action(name: str, order_id: int, back: str):

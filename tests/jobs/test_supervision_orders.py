@@ -191,3 +191,23 @@ def test_the_case_closing_still_closes_an_order_without_a_supervisor(db, world):
     db.session.commit()
     db.session.rollback()
     assert world["order"].state == "closed" and world["order"].closed_by_id is None
+
+
+def test_the_dashboards_order_figure_opens_the_handlers_unclosed_orders(client, db, login, world, make_user):
+    from caseapp.jobs.supervision import conclude_supervision_order
+    from caseapp.core.clock import local_today
+
+    users = world["users"]
+    done_case = world["make_case"]("in_progress", agency=world["a"], handler=users["clerk"])
+    done = open_order(done_case, answered=True)
+    conclude_supervision_order(done, actor=users["supervisor"], today=local_today())
+    theirs = open_order(world["make_case"]("in_progress", agency=world["a"], handler=users["other_clerk"]))
+    db.session.commit()
+    login(users["supervisor"])
+    board = client.get("/office/supervision").get_data(as_text=True)
+    link = f'/office/supervision/orders?state=unclosed&amp;handler={users["clerk"].id}'
+    assert f'href="{link}"' in board
+    html = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert world["order"].number in html and done.number not in html and theirs.number not in html
+    assert "未办结" in html and "显示全部承办人" in html
+    assert client.get("/office/supervision/orders?handler=x1").status_code == 404
