@@ -21,6 +21,7 @@ from tests.api.test_staff_api_access import ACTIONS as API_ACTIONS
 from tests.conftest import FROZEN_AT, csrf_from
 from tests.consultations.matrix import CONSULTATION_ACTION_PATHS, CONSULTATION_EXPECTED, CONSULTATION_TARGETS
 from tests.disclosure.matrix import DISCLOSURE_ACTION_PATHS, DISCLOSURE_EXPECTED, DISCLOSURE_TARGETS
+from tests.imports.matrix import IMPORTS_EXPECTED, IMPORTS_TARGETS
 from tests.jobs.matrix import SUPERVISION_EXPECTED, SUPERVISION_TARGETS
 from tests.letters.matrix import LETTERS_TARGETS
 from tests.notifications.matrix import NOTIFICATION_EXPECTED, NOTIFICATION_TARGETS, PER_USER
@@ -101,6 +102,7 @@ EXPECTED.update(DISCLOSURE_EXPECTED)
 EXPECTED.update(CONSULTATION_EXPECTED)
 EXPECTED.update(STATS_EXPECTED)
 EXPECTED.update(RECORDS_EXPECTED)
+EXPECTED.update(IMPORTS_EXPECTED)
 EXPECTED.update(SUPERVISION_EXPECTED)
 EXPECTED.update(NOTIFICATION_EXPECTED)
 PUBLIC_OFFICE_ENDPOINTS = {"accounts.login", "accounts.logout"}
@@ -132,6 +134,7 @@ ACTION_OF_PATH.update(RECORDS_ACTION_PATHS)
 TARGETS = {**DISCLOSURE_TARGETS, **CONSULTATION_TARGETS, **STATS_TARGETS, **RECORDS_TARGETS, **SUPERVISION_TARGETS,
            **NOTIFICATION_TARGETS}
 TARGETS.update(LETTERS_TARGETS)
+TARGETS.update(IMPORTS_TARGETS)
 # action URL part -> setup(world) -> (case, office form), where the office form is not the API body (an upload)
 OFFICE_FORMS = {**RECORDS_OFFICE_FORMS}
 

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 
@@ -33,3 +33,12 @@ class AgencySettingsForm(FlaskForm):
     retention_years = StringField(_l("Retention period of closed cases' dossiers (years)"), validators=[Length(max=4)])
     charges_fees = BooleanField(_l("This agency charges information-processing fees"))
     allow_self_approval = BooleanField(_l("Allow the same person to write and approve (one-person office)"))
+
+
+class CaseImportForm(FlaskForm):
+    """An import sheet (.xlsx or .csv), or a .zip with the sheet and its letters (issue 25, item 4)."""
+
+    agency = SelectField(_l("Agency"), choices=[])
+    file = FileField(_l("Sheet (.xlsx or .csv), or a .zip with the sheet and its letters"),
+                     validators=[FileRequired(message=_l("Please choose a file."))])
+    dry_run = BooleanField(_l("Only check: write nothing"), default=True)

@@ -5,16 +5,12 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from caseapp.accounts.operations import get_agency_by_code
-from caseapp.admin.imports import folder_letters, run_import
+from caseapp.admin.imports import LEVELS, folder_letters, run_import
 from caseapp.cases.importer import template_csv
 from caseapp.core.actions import System
 from caseapp.core.db import writing
-
-LEVELS = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Skipped")}
-
 
 @click.command("import-cases")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -26,6 +26,7 @@ from caseapp.extensions import db
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024  # expanded size of an uploaded .zip (the sheet and its letters)
 MAX_ZIP_MEMBERS = 20000
+LEVELS = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Skipped")}  # what a Problem's level says
 IMPORTED = (Case, CaseClosure, Attachment, AuditEvent)  # what a row adds to the session
 
 

@@ -13,7 +13,8 @@ from caseapp.accounts.operations import (
     list_agencies,
     list_users,
 )
-from caseapp.admin.forms import AgencySettingsForm, CalendarImportForm
+from caseapp.admin.forms import AgencySettingsForm, CalendarImportForm, CaseImportForm
+from caseapp.admin.imports import LEVELS, ZipRefused, open_upload, run_import
 from caseapp.calendar.operations import list_years
 from caseapp.calendar.service import year_summary
 from caseapp.core.actions import Ctx, get_action, message_for, perform
@@ -24,6 +25,7 @@ from caseapp.letters.rendering import missing_settings
 bp = Blueprint("admin", __name__, url_prefix="/office/admin")
 
 MAX_CALENDAR_FILE = 256 * 1024
+MAX_IMPORT_FILE = 30 * 1024 * 1024  # the request limit; larger imports go through the CLI
 
 
 @bp.get("/")
@@ -118,3 +120,32 @@ def agency_edit(agency_code: str):
             flash(message_for(action, ctx, changed), "success" if changed else "info")
             return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_edit.html", form=form, agency=agency)
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@login_required
+@roles_required(Role.ADMIN)
+def imports():
+    """Import existing cases from a sheet (or a .zip with the sheet and its letters): a dry run shows
+    the validation report; an import writes each valid row in its own transaction (issue 25, item 4)."""
+    agencies = _visible_agencies()
+    form = CaseImportForm()
+    form.agency.choices = [(a.code, f"{a.name}（{a.code}）") for a in agencies]
+    report, refused = None, None
+    if form.validate_on_submit():
+        agency = next((a for a in agencies if a.code == form.agency.data), None)
+        if agency is None:
+            abort(404)
+        upload = form.file.data
+        data = upload.read(MAX_IMPORT_FILE + 1)
+        try:
+            if len(data) > MAX_IMPORT_FILE:
+                raise ZipRefused(_("The file is larger than 30 MB: import it with the import-cases command."))
+            name, sheet, letters = open_upload(upload.filename or "", data)
+        except ZipRefused as err:
+            refused = str(err.args[0])
+        else:
+            report = run_import(agency, name, sheet, letters=letters, user=current_user._get_current_object(),
+                                dry_run=bool(form.dry_run.data), actor_label="admin:imports")
+    return render_template("admin/imports.html", form=form, report=report, refused=refused,
+                           levels=LEVELS)
