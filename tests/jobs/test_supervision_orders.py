@@ -211,3 +211,20 @@ def test_the_dashboards_order_figure_opens_the_handlers_unclosed_orders(client, 
     assert world["order"].number in html and done.number not in html and theirs.number not in html
     assert "未办结" in html and "显示全部承办人" in html
     assert client.get("/office/supervision/orders?handler=x1").status_code == 404
+
+
+def test_the_printed_order_carries_its_number_and_the_handlers_feedback(client, db, login, world):
+    import io
+
+    from pypdf import PdfReader
+
+    from caseapp.jobs.supervision import answer_supervision_order
+
+    answer_supervision_order(world["order"], actor=world["users"]["clerk"], feedback="已发征求意见函。")
+    db.session.commit()
+    login(world["users"]["supervisor"])
+    pdf = client.get(f"/office/cases/{world['case'].tracking_number}/supervision-order.pdf")
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
+    assert len(reader.pages) == 1
+    assert world["order"].number in text and "已发征求意见函" in text and "承办人已反馈" in text
