@@ -50,6 +50,8 @@ EXPECTED = {
     # reconsiderations and lawsuits
     "stats.new_review": RUNNER, "stats.edit_review": RUNNER, "stats.reopen_from_review": RUNNER,
     "stats.submit_review_answer": RUNNER,
+    # the annual report (issue 27): publishing, the first year's carried-over figures, Table 2
+    "stats.publish_annual_report": RUNNER, "stats.save_report_opening": RUNNER, "stats.table2_page": RUNNER,
     # supervision orders (issue 26): the handler's feedback, a supervisor's closing
     "office.supervision_order_feedback": RUNNER, "office.supervision_order_close": RUNNER,
     # administration
