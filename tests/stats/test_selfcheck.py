@@ -9,7 +9,8 @@ import pytest
 from caseapp.cases import operations as case_ops
 from caseapp.core.actions import Ctx, get_action, perform
 from caseapp.stats import selfcheck
-from caseapp.stats.report import live_report
+from caseapp.stats.report import fee_figures, live_report
+from tests.letters.conftest import letter_world  # noqa: F401
 from caseapp.stats.table2 import CELL_NAMES, save_table2
 from tests.stats.conftest import applicant
 
@@ -147,6 +148,30 @@ def test_cases_reopened_after_the_year_warn(world):
 
 # --- the fee paragraph -------------------------------------------------------------------------------------
 
+def test_fee_figures_come_from_the_fee_records(db, letter_world):
+    """A fee notice served in 2026 and its payment: one notice and the amount paid in the year."""
+    from caseapp.fees import operations as fee_ops
+    from caseapp.letters import operations as letter_ops
+    from caseapp.letters.models import Letter
+
+    w, served = letter_world, date(2026, 11, 12)
+    fee_ops.propose_fee(w["case"], actor=w["clerk"], basis="pages", count=150, today=served)
+    fee = fee_ops.approve_fee(w["case"], actor=w["supervisor"], how_to_pay="通过非税收入缴款平台缴纳", today=served)
+    letter_ops.issue_letter(db.session.get(Letter, fee.letter_id), actor=w["clerk"],
+                            delivery={"method": "hand", "date": served.isoformat()}, today=served)
+    db.session.commit()
+    assert fee_figures(2026, w["agency"]) == {"notices": 1, "amount": 0}
+    fee_ops.record_payment(w["case"], actor=w["clerk"], paid_on=date(2026, 11, 19), today=date(2026, 11, 20))
+    db.session.commit()
+    assert fee_figures(2026, w["agency"]) == {"notices": 1, "amount": 1700}
+    assert fee_figures(2025, w["agency"]) == {"notices": 0, "amount": 0}
+    report = live_report(2026, w["agency"])
+    assert selfcheck.check_fees(report) == []
+    report.fees["amount"] = 1000  # a paragraph that contradicts the records
+    [err] = selfcheck.check_fees(report)
+    assert err.severity == "error" and err.cell.endswith("收取金额") and "1700" in str(err.message)
+
+
 def test_fee_paragraph_equals_the_fee_records(world):
     report = live_report(2025, world.agency)
     assert selfcheck.check_fees(report) == []
@@ -183,3 +208,4 @@ def test_office_page_lists_the_findings(app, db, world, office):
     assert 'data-errors="true"' in page and "表二 规章 本年制发件数" in page
     page = client.get(f"/office/stats/annual-report?year=2025&agency={world.agency.code}").get_data(as_text=True)
     assert 'data-errors="false"' in page
+    assert "本年度共送达收费通知0件，收取信息处理费0元" in page  # the fee paragraph, from the fee records
