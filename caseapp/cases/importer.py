@@ -94,7 +94,7 @@ BY_KEY = {c.key: c for c in COLUMNS}
 FIELD_COLUMN = {"org_code": "id_number", "postal_code": "address"}
 
 # Words offices use beside the labels the application shows (which are accepted too).
-CHANNEL_WORDS = {"网上申请": "online", "在线": "online", "网上": "online", "政府网站": "online", "当面": "in_person",
+CHANNEL_WORDS = {"网上申请": "online", "在线申请": "online", "在线": "online", "网上": "online", "政府网站": "online", "当面": "in_person",
                  "现场": "in_person", "窗口": "in_person", "信函": "post", "邮寄": "post", "来信": "post",
                  "传真": "fax", "电子邮件": "email", "邮件": "email", "口头": "oral", "口头申请": "oral"}
 APPLICANT_TYPE_WORDS = {"自然人": "natural_person", "公民": "natural_person", "个人": "natural_person",
@@ -529,7 +529,8 @@ def import_case(agency, values: dict, *, letters: Iterable = (), actor=None, act
                          storage_key=stored.storage_key, uploaded_by_id=getattr(actor, "id", None))
         db.session.add(att)
         files.append(att)
-    flush_or_stale()
+    if files:
+        flush_or_stale()  # their ids go into the event
     record_event("case.imported", actor=actor if getattr(actor, "id", None) else None,
                  actor_label=None if getattr(actor, "id", None) else actor_label, case=case,
                  after={"tracking_number": number, "received_on": received_on, "channel": case.channel,
