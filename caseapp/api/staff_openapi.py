@@ -70,7 +70,14 @@ def openapi_paths() -> dict:
                     "security": security, "parameters": filters,
                     "responses": {"200": {"description": "One page of cases, with the tab counts.",
                                           "content": {"application/json": {"schema": {"type": "object", "properties": {
-                                              "cases": {"type": "array", "items": ref}, "total": {"type": "integer"},
+                                              "cases": {"type": "array", "items": ref},
+                                              "total": {"type": "integer", "description": (
+                                                  "How many cases match, counted as the office's inbox counts them: "
+                                                  "exactly without `q`; with `q`, at most "
+                                                  f"{inbox_queries.SEARCH_COUNT_LIMIT} (then `more` is true and only "
+                                                  "the first `total` results can be paged).")},
+                                              "more": {"type": "boolean", "description": (
+                                                  "The search matches more than `total` cases (a capped count).")},
                                               "page": {"type": "integer"}, "pages": {"type": "integer"},
                                               "per_page": {"type": "integer"},
                                               "counts": {"type": "object",

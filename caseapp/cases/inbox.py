@@ -243,8 +243,13 @@ def _tab_statuses(filters: InboxFilters) -> tuple[str, ...] | None:
     return statuses
 
 
+def _eager(entity, eager: tuple[str, ...]) -> list:
+    """Loader options: the handler and the named relationships of the listed cases, each in one statement."""
+    return [sa.orm.selectinload(getattr(entity, name)) for name in ("handler", *eager)]
+
+
 def _each_status_in_order(cases_of, statuses: tuple[str, ...], descending: bool, offset: int,
-                          size: int) -> sa.Select:
+                          size: int, eager: tuple[str, ...] = ()) -> sa.Select:
     """A page of a few statuses' cases by due date, each status read in due order from the
     (agency, status, due) index and stopped at the page, then merged: a common search in the open
     tab checks a page's worth of cases instead of every open case. Cases without a due date (none
@@ -255,12 +260,13 @@ def _each_status_in_order(cases_of, statuses: tuple[str, ...], descending: bool,
     row = sa.orm.aliased(Case, sa.union_all(*parts).subquery())
     due = sa.func.coalesce(row.due_on, row.received_on)
     merged = sa.select(row).order_by(*((due.desc(), row.id.desc()) if descending else (due, row.id)))
-    return merged.options(sa.orm.selectinload(row.handler)).limit(size).offset(offset)
+    return merged.options(*_eager(row, eager)).limit(size).offset(offset)
 
 
 def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: WorkingCalendar,
-               per_page: int = PAGE_SIZE, count_limit: int | None = None) -> Page:
-    """One page of the inbox, with the total across pages.
+               per_page: int = PAGE_SIZE, count_limit: int | None = None, eager: tuple[str, ...] = ()) -> Page:
+    """One page of the inbox, with the total across pages; `eager`: relationships of Case the caller
+    reads on every row (the staff API: pauses, department, agency), loaded for the page at once.
 
     With a count_limit, a search counts its results up to that many: beyond it the page says so
     (`Page.more`, `total` is the limit) and only the first count_limit results can be paged. A search
@@ -276,7 +282,7 @@ def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: Wo
         page = min(max(1, filters.page), pages)
         ordered = _ordered(q, filters.sort, few_statuses=few_statuses)
         items = list(db.session.scalars(
-            ordered.options(sa.orm.selectinload(Case.handler)).limit(per_page).offset((page - 1) * per_page)))
+            ordered.options(*_eager(Case, eager)).limit(per_page).offset((page - 1) * per_page)))
         return Page(items, total, page, pages, per_page)
 
     everywhere = None
@@ -295,17 +301,17 @@ def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: Wo
     statuses = _tab_statuses(filters)
     if not more:
         listing = _ordered(sa.select(Case).where(Case.id.in_(ids)), filters.sort, few_statuses=few_statuses)
-        listing = listing.options(sa.orm.selectinload(Case.handler)).limit(size).offset(offset)
+        listing = listing.options(*_eager(Case, eager)).limit(size).offset(offset)
     elif (statuses is not None and filters.sort in ("due", "-due")
           and db.session.get_bind().dialect.name == "postgresql"):
         def cases_of(status):
             return filtered_cases(user, filters, today, soon_days, cal, common=True, only_status=status)
 
-        listing = _each_status_in_order(cases_of, statuses, filters.sort == "-due", offset, size)
+        listing = _each_status_in_order(cases_of, statuses, filters.sort == "-due", offset, size, eager)
     else:
         q = filtered_cases(user, filters, today, soon_days, cal, common=True)
         listing = _ordered(q, filters.sort, few_statuses=few_statuses)
-        listing = listing.options(sa.orm.selectinload(Case.handler)).limit(size).offset(offset)
+        listing = listing.options(*_eager(Case, eager)).limit(size).offset(offset)
     items = list(db.session.scalars(listing))
     page_ = Page(items, total, page, pages, per_page, more)
     if everywhere is not None:

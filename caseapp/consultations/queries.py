@@ -124,9 +124,20 @@ def consultation_json(c: Consultation, *, detail: bool = False) -> dict:
     return data
 
 
-def consultations_for_case_json(case: Case) -> list[dict]:
-    """The `consultations` list of the case JSON (GET /api/v1/cases/{tracking_number})."""
-    return [consultation_json(c) for c in consultations_for_case(case)]
+def consultations_by_case(case_ids) -> dict[int, list[Consultation]]:
+    """case id -> its consultations in the order they were recorded (one statement for a page of cases)."""
+    out: dict[int, list[Consultation]] = {i: [] for i in case_ids}
+    if out:
+        for c in db.session.scalars(sa.select(Consultation).where(Consultation.case_id.in_(out))
+                                    .order_by(Consultation.id)):
+            out[c.case_id].append(c)
+    return out
+
+
+def consultations_for_case_json(case: Case, consultations: list[Consultation] | None = None) -> list[dict]:
+    """The `consultations` list of the case JSON (GET /api/v1/cases/{tracking_number});
+    `consultations`: already loaded by `consultations_by_case`."""
+    return [consultation_json(c) for c in (consultations_for_case(case) if consultations is None else consultations)]
 
 
 def waiting_by_handler(agency_id: int | None) -> dict[int | None, int]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from caseapp.extensions import db
 from caseapp.records.models import Record, SearchRecord
@@ -51,10 +52,32 @@ def redaction_log(record: Record) -> list[dict]:
     return out
 
 
-def records_json(case) -> list[dict]:
-    """The case's records and versions as the staff API shows them (GET /api/v1/cases/<number>)."""
+def records_by_case(case_ids) -> dict[int, list[Record]]:
+    """case id -> its records and versions, oldest first, with their redaction entries (two
+    statements for a page of cases; a version's parent is of the same case, so already loaded)."""
+    out: dict[int, list[Record]] = {i: [] for i in case_ids}
+    if out:
+        for record in db.session.scalars(sa.select(Record).where(Record.case_id.in_(out))
+                                         .options(selectinload(Record.entries)).order_by(Record.id)).unique():
+            out[record.case_id].append(record)
+    return out
+
+
+def searches_by_case(case_ids) -> dict[int, list[SearchRecord]]:
+    """case id -> its search records, oldest first (one statement for a page of cases)."""
+    out: dict[int, list[SearchRecord]] = {i: [] for i in case_ids}
+    if out:
+        for search in db.session.scalars(sa.select(SearchRecord).where(SearchRecord.case_id.in_(out))
+                                         .order_by(SearchRecord.id)):
+            out[search.case_id].append(search)
+    return out
+
+
+def records_json(case, records: list[Record] | None = None) -> list[dict]:
+    """The case's records and versions as the staff API shows them (GET /api/v1/cases/<number>);
+    `records`: already loaded by `records_by_case`."""
     out = []
-    for record in records_of_case(case):
+    for record in records_of_case(case) if records is None else records:
         out.append({
             "record_id": record.id, "kind": record.kind, "title": record.title, "parent_id": record.parent_id,
             "name": record.original_name, "content_type": record.content_type, "size": record.size,
@@ -118,9 +141,10 @@ def searched_places(case) -> str:
     return "、".join(LETTER_PLACE_WORDS[k] for k in kinds)
 
 
-def searches_json(case) -> list[dict]:
-    """The case's search records as the staff API shows them (GET /api/v1/cases/<number> searches[])."""
+def searches_json(case, searches: list[SearchRecord] | None = None) -> list[dict]:
+    """The case's search records as the staff API shows them (GET /api/v1/cases/<number> searches[]);
+    `searches`: already loaded by `searches_by_case`."""
     return [{"search_id": s.id, "places": [dict(p) for p in s.places], "terms": list(s.terms),
              "searched_on": s.searched_on.isoformat(), "result": s.result,
              "by": s.created_by.display_name if s.created_by else None, "at": s.created_at.isoformat()}
-            for s in searches_of_case(case)]
+            for s in (searches_of_case(case) if searches is None else searches)]

@@ -45,9 +45,19 @@ def review_json(review: CaseReview) -> dict:
             "reopened_case": review.reopened_case}
 
 
-def reviews_json(case: Case) -> list[dict]:
-    """The case's reviews for the staff API (`reviews[]`)."""
-    return [review_json(r) for r in reviews_of(case)]
+def reviews_by_case(case_ids) -> dict[int, list[CaseReview]]:
+    """case id -> its reconsiderations and lawsuits, oldest first (one statement for a page of cases)."""
+    out: dict[int, list[CaseReview]] = {i: [] for i in case_ids}
+    if out:
+        for r in db.session.scalars(sa.select(CaseReview).where(CaseReview.case_id.in_(out))
+                                    .order_by(CaseReview.filed_on, CaseReview.id)):
+            out[r.case_id].append(r)
+    return out
+
+
+def reviews_json(case: Case, reviews: list[CaseReview] | None = None) -> list[dict]:
+    """The case's reviews for the staff API (`reviews[]`); `reviews`: already loaded by `reviews_by_case`."""
+    return [review_json(r) for r in (reviews_of(case) if reviews is None else reviews)]
 
 
 def open_answers(agency_id: int | None, limit: int = 10) -> list[tuple[str, str, date]]:
