@@ -53,7 +53,7 @@ STOP_WORDS = frozenset("""
 您们 你们 烦请 恳请 希望 能否 能 可以 是否 看看 看 查看 查询 告知 复印件 复制件 纸质 邮寄 特此 此致 敬礼 现 特 故 所有 具体 一些 给
 """.split())
 
-_LAW = re.compile(r"《[^》]{0,40}》|第\d+条(?:第\d+款)?(?:第[(（]\d+[)）]项)?|第[一二三四五六七八九十百]+条")
+_LAW = re.compile(r"《[^》]{0,40}》|(?:国务院)?令第\d+号|第\d+条(?:第\d+款)?(?:第[(（]\d+[)）]项)?|第[一二三四五六七八九十百]+条")
 _PURPOSE = re.compile(r"(?:因|为了|为|出于|由于)[^，,。；;]{1,30}[，,](?=\s*(?:特|现|故|依法|申请|请|想|希望))")
 _RESIDENCE = re.compile(r"(?:本人|我|申请人)(?:系|是|住在|家住|居住在|为|作为)[^，,。；;]{0,24}?(?:居民|业主|村民|家长|职工|员工|律师|记者|代理人)")
 _DELIVERY = re.compile(r"(?:请|希望|烦请|恳请)?(?:以|通过|用)?(?:电子邮件|邮寄|纸质|电子版|电子文档|邮件|快递|EMS|网上|在线|自行领取|当面)"
@@ -85,12 +85,14 @@ class Model:
     threshold: float
     grams: dict[str, float]
     gram_default: float
+    hard: tuple[str, ...] = ()  # further hard constraints chosen on dev: organisation, project, place, genre
 
 
 @lru_cache(maxsize=1)
 def model() -> Model:
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    return Model(data["weights"], data["bias"], data["threshold"], data["grams"], data["gram_default"])
+    return Model(data["weights"], data["bias"], data["threshold"], data["grams"], data["gram_default"],
+                 tuple(data.get("hard", ())))
 
 
 def __getattr__(name: str):
@@ -131,7 +133,7 @@ def extract_features(text: str, *, strip: Iterable[str] = (), received_on: date 
         "per": [p.as_list() for p in periods],
         "doc": docs, "dr": written,
         "num": norm.numbered(rest), "co": norm.organisations(rest), "proj": norm.projects(rest),
-        "pl": norm.places(rest), "kind": norm.kinds(rest),
+        "pl": norm.places(rest), "kind": norm.kinds(rest), "g": norm.genres(rest),
     }
 
 
@@ -187,22 +189,29 @@ def pair_features(a: Mapping, b: Mapping, idf: Mapping[str, float], default_idf:
             return None, "numbered", []
         reasons.append(Reason("numbered", same[0]))
 
-    ta, ca = _read(a, vocabulary)
-    tb, cb = _read(b, vocabulary)
     m = model()
     gram = lambda g: m.grams.get(g, m.gram_default) ** 2  # noqa: E731
     word = lambda t: idf.get(t, default_idf) ** 2  # noqa: E731
     wa, wb = set(a.get("w", ())), set(b.get("w", ()))
-    named_agree = named_conflict = 0
+    named_agree = 0
+    conflicts = {}
     for key, kind in (("co", "organisation"), ("proj", "project"), ("pl", "place")):
         xa, xb = a.get(key) or (), b.get(key) or ()
+        conflicts[key] = 0.0
         if xa and xb:
             agreed = norm.any_agree(xa, xb)
             if agreed:
                 named_agree += 1
                 reasons.append(Reason(kind, agreed))
             else:
-                named_conflict += 1
+                conflicts[key] = 1.0
+    ga, gb = set(a.get("g") or ()), set(b.get("g") or ())
+    conflicts["g"] = 1.0 if ga and gb and not ga & gb else 0.0
+    for key, name in (("co", "organisation"), ("proj", "project"), ("pl", "place"), ("g", "genre")):
+        if conflicts[key] and name in m.hard:
+            return None, name, []
+    ta, ca = _read(a, vocabulary)
+    tb, cb = _read(b, vocabulary)
     ka, kb = set(a.get("kind") or ()), set(b.get("kind") or ())
     concepts = shared_concepts(ca, cb)
     if concepts:
@@ -220,15 +229,21 @@ def pair_features(a: Mapping, b: Mapping, idf: Mapping[str, float], default_idf:
         "period": 1.0 if pa and pb else 0.0,
         "period_one": 1.0 if bool(pa) != bool(pb) else 0.0,
         "named": float(named_agree),
-        "named_conflict": float(named_conflict),
+        "organisation_conflict": conflicts["co"],
+        "project_conflict": conflicts["proj"],
+        "place_conflict": conflicts["pl"],
         "kind_agree": 1.0 if ka and kb and ka & kb else 0.0,
         "kind_conflict": 1.0 if ka and kb and not ka & kb else 0.0,
+        "genre_agree": 1.0 if ga and gb and ga & gb else 0.0,
+        "genre_conflict": 1.0 if ga and gb and not ga & gb else 0.0,
+        "genre_differs": len(ga ^ gb) / len(ga | gb) if ga and gb else 0.0,
     }
     return x, None, reasons
 
 
-FEATURES = ("word", "char2", "char3", "term", "docno", "period", "period_one", "named", "named_conflict",
-            "kind_agree", "kind_conflict")
+FEATURES = ("word", "char2", "char3", "term", "docno", "period", "period_one", "named", "organisation_conflict",
+            "project_conflict", "place_conflict", "kind_agree", "kind_conflict", "genre_agree", "genre_conflict",
+            "genre_differs")
 
 
 def probability(x: Mapping[str, float], weights: Mapping[str, float], bias: float) -> float:

@@ -56,6 +56,7 @@ EXPECTED = {
     "office.supervision_order_feedback": RUNNER, "office.supervision_order_close": RUNNER,
     # administration
     "admin.agency_edit": RUNNER, "admin.calendar": RUNNER, "admin_departments.departments": RUNNER,
+    "admin_vocabulary.vocabulary": RUNNER, "admin_vocabulary.remove": RUNNER, "disclosure.judge": RUNNER,
     **{endpoint: "outside" for endpoint in OUTSIDE},
 }
 WRITING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -96,13 +96,13 @@ def test_a_request_of_frequent_terms_only_reads_their_latest_postings(db, make_a
 
 def test_the_labelled_set_keeps_precision_and_recall_when_the_cut_and_windows_apply(db, make_agency, capsys,
                                                                                      monkeypatch):
-    """The labelled set's test split with the frequency floor removed and a small budget, so that both
-    the cut and the windows act at its scale: still precision >= 0.85 and recall >= 0.75."""
+    """The labelled set's test split with a small postings budget, so that the windows act at its
+    scale: still precision >= 0.85 and recall >= 0.75. (The stop-word cut is not lowered here: the
+    set's agencies have a handful of items each, so an item's own words are in a fifth of them.)"""
     from tests.disclosure.test_similarity_labelled import (
         test_the_index_finds_what_the_pairwise_comparison_finds as through_index,
     )
 
-    monkeypatch.setattr(index, "FREQUENT_MIN_DF", 0)
     monkeypatch.setattr(index, "POSTINGS_BUDGET", 30)
     monkeypatch.setattr(index, "WINDOW", 10)
     through_index(db, make_agency, capsys)
