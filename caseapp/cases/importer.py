@@ -491,11 +491,11 @@ def _keep_counter_ahead(agency, number: str, year: int) -> None:
                                               table.c.value < seq).values(value=seq))
 
 
-def import_case(agency, values: dict, *, letters: Iterable = (), actor=None, actor_label: str = "import",
+def _import_case(agency, values: dict, *, letters: Iterable = (), actor=None, actor_label: str = "import",
                 source: str | None = None, today: date) -> Case:
-    """File one checked row (RowChecker.check's values, its letters as Uploads) as a case with its original number, dates,
-    status and outcome; the due date from the calendar; one audit event `case.imported`."""
+    """import_case without autoflush."""
     received_on, number = values["received_on"], values["tracking_number"]
+    cal = load_calendar()
     if number is None:
         while True:  # an imported number of the same pattern may already hold the next value
             seq = next_counter_value("tracking", f"{agency.id}:{received_on.year}")
@@ -516,7 +516,7 @@ def import_case(agency, values: dict, *, letters: Iterable = (), actor=None, act
         registered_by_id=getattr(actor, "id", None), **values["request"],
     )
     db.session.add(case)
-    refresh_due(case, today)
+    refresh_due(case, today, cal)
     flush_or_stale()
     if states.is_final(status):
         record_closure(case, "withdrawal" if status == "withdrawn" else closure_kind(case.outcome))
@@ -540,6 +540,14 @@ def import_case(agency, values: dict, *, letters: Iterable = (), actor=None, act
                         "files": [{"id": a.id, "name": a.original_name, "sha256": a.sha256} for a in files]})
     flush_or_stale()
     return case
+
+
+def import_case(agency, values: dict, **kwargs) -> Case:
+    """File one checked row (RowChecker.check's values, its letters as Uploads) as a case with its
+    original number, dates, status and outcome; the due date from the calendar; one audit event
+    `case.imported`. Without autoflush: the case and its search entry reach the database in one flush."""
+    with db.session.no_autoflush:
+        return _import_case(agency, values, **kwargs)
 
 
 def template_csv() -> bytes:
