@@ -191,9 +191,11 @@ def _register_stats(app: Flask) -> None:
     from caseapp.api.openapi import register_paths
     from caseapp.stats.api import OPENAPI as stats_openapi
     from caseapp.stats.api import bp as stats_api_bp
+    from caseapp.stats.public_views import bp as public_stats_bp
     from caseapp.stats.views import bp as stats_bp
 
     app.register_blueprint(stats_bp)
+    app.register_blueprint(public_stats_bp)
     app.register_blueprint(stats_api_bp)
     register_paths(**stats_openapi)
 
