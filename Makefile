@@ -82,6 +82,7 @@ bench: install bench-deps
 	$(PY) -m bench.bench_records
 	$(PY) -m bench.bench_dossier
 	$(PY) -m bench.bench_import
+	$(PY) -m bench.bench_public_stats
 
 # The office at a million cases on a throwaway PostgreSQL server (as root: initdb/pg_ctl run through
 # runuser -u postgres); 10 to 20 minutes on 2 cores. BENCH_PG_ARGS="--cases 200000" for a shorter run.
