@@ -65,6 +65,7 @@ def run_import(agency, filename: str, data: bytes, *, letters=None, user, dry_ru
         return report
     today = local_today()
     checker = RowChecker(agency, today, letters)
+    checker.prefetch(sheet.rows)
     action = get_action("import_case")
     report.rows = len(sheet.rows)
     for number, raw in sheet.rows:
