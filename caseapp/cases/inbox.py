@@ -28,6 +28,10 @@ from caseapp.extensions import db
 # The inbox lists an agency's cases by due date: this index lets "all cases, earliest due first"
 # read the first page straight from the index instead of sorting the whole agency.
 CASES_BY_DUE_INDEX = sa.Index("ix_cases_agency_due", Case.agency_id, Case.due_on)
+# A listing of some statuses by due date reads each status in (due_on, id) order from this index
+# and merges them (`_each_status_in_order`): no sort of a whole tab for one page.
+CASES_BY_STATUS_DUE_INDEX = sa.Index("ix_cases_agency_status_due_id", Case.agency_id, Case.status, Case.due_on,
+                                     Case.id)
 
 PAGE_SIZE = 50
 # The office counts a search's results up to this many and then says "more than 1000": counting
@@ -201,13 +205,14 @@ def filtered_cases(user, filters: InboxFilters, today: date, soon_days: int, cal
 
 
 def _ordered(q: sa.Select, sort: str, *, few_statuses: bool) -> sa.Select:
-    """Sort the listing; the id breaks ties so that paging is stable."""
+    """Sort the listing; the id breaks ties so that paging is stable.
+
+    A listing of some statuses by due date is not sorted here but read status by status from the
+    index (`_each_status_in_order`); what still comes here with few_statuses is a search's at most
+    SEARCH_COUNT_LIMIT + 1 ids, sorted in the order the merge gives (cases without a due date by
+    their receipt; none are expected)."""
     due = Case.due_on
     if few_statuses:
-        # A listing limited to some statuses (the open ones are a small part of an agency's cases)
-        # is best read through the (agency, status, due) index and sorted; ordering on the bare
-        # column would tempt SQLite to walk (agency, due) through years of closed cases instead.
-        # Every case has a due date, so the COALESCE changes nothing but the plan.
         due = sa.func.coalesce(Case.due_on, Case.received_on)
     return {
         "due": q.order_by(due, Case.id),
@@ -251,12 +256,22 @@ def _eager(entity, eager: tuple[str, ...]) -> list:
 def _each_status_in_order(cases_of, statuses: tuple[str, ...], descending: bool, offset: int,
                           size: int, eager: tuple[str, ...] = ()) -> sa.Select:
     """A page of a few statuses' cases by due date, each status read in due order from the
-    (agency, status, due) index and stopped at the page, then merged: a common search in the open
-    tab checks a page's worth of cases instead of every open case. Cases without a due date (none
-    are expected) are all taken, so the merged order is exactly the listing's."""
+    (agency, status, due_on, id) index and stopped at the page, then merged: neither database can
+    read `status IN (...) ORDER BY due_on` from an index, so a tab of several statuses would sort
+    every one of its cases for one page (and a common search check every open case). Cases without
+    a due date (none are expected) are all taken, so the merged order is exactly the listing's.
+    Each part is a subquery of its own: SQLite allows ORDER BY and LIMIT only there."""
+    if not statuses:
+        return sa.select(Case).where(sa.false())
     order = (Case.due_on.desc(), Case.id.desc()) if descending else (Case.due_on, Case.id)
-    parts = [cases_of(s).where(Case.due_on.is_not(None)).order_by(*order).limit(offset + size) for s in statuses]
+    has_due = Case.due_on.is_not(None)
+    if db.session.get_bind().dialect.name == "sqlite":
+        # A unary + keeps SQLite from taking `due_on IS NOT NULL` as a range of (agency_id, due_on),
+        # a walk through years of other statuses' cases, instead of (agency_id, status, due_on).
+        has_due = sa.literal_column(f"+{Case.__tablename__}.due_on").is_not(None)
+    parts = [cases_of(s).where(has_due).order_by(*order).limit(offset + size) for s in statuses]
     parts += [cases_of(s).where(Case.due_on.is_(None)) for s in statuses]
+    parts = [sa.select(part.subquery()) for part in parts]
     row = sa.orm.aliased(Case, sa.union_all(*parts).subquery())
     due = sa.func.coalesce(row.due_on, row.received_on)
     merged = sa.select(row).order_by(*((due.desc(), row.id.desc()) if descending else (due, row.id)))
@@ -280,10 +295,17 @@ def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: Wo
         total = _count(q)
         pages = max(1, math.ceil(total / per_page))
         page = min(max(1, filters.page), pages)
-        ordered = _ordered(q, filters.sort, few_statuses=few_statuses)
-        items = list(db.session.scalars(
-            ordered.options(*_eager(Case, eager)).limit(per_page).offset((page - 1) * per_page)))
-        return Page(items, total, page, pages, per_page)
+        statuses = _tab_statuses(filters)
+        if statuses is not None and filters.sort in ("due", "-due"):
+            def cases_of(status):
+                return filtered_cases(user, filters, today, soon_days, cal, only_status=status)
+
+            listing = _each_status_in_order(cases_of, statuses, filters.sort == "-due", (page - 1) * per_page,
+                                            per_page, eager)
+        else:
+            listing = _ordered(q, filters.sort, few_statuses=few_statuses)
+            listing = listing.options(*_eager(Case, eager)).limit(per_page).offset((page - 1) * per_page)
+        return Page(list(db.session.scalars(listing)), total, page, pages, per_page)
 
     everywhere = None
     common = False
@@ -302,8 +324,7 @@ def inbox_page(user, filters: InboxFilters, today: date, soon_days: int, cal: Wo
     if not more:
         listing = _ordered(sa.select(Case).where(Case.id.in_(ids)), filters.sort, few_statuses=few_statuses)
         listing = listing.options(*_eager(Case, eager)).limit(size).offset(offset)
-    elif (statuses is not None and filters.sort in ("due", "-due")
-          and db.session.get_bind().dialect.name == "postgresql"):
+    elif statuses is not None and filters.sort in ("due", "-due"):
         def cases_of(status):
             return filtered_cases(user, filters, today, soon_days, cal, common=True, only_status=status)
 

@@ -55,7 +55,8 @@ def page_of_cases(client, db, make_case, make_user):
     return cases, headers
 
 
-@pytest.mark.parametrize("query", ["tab=all", "tab=open&sort=-received", "q=义务教育", "tab=open&q=招生入学"])
+@pytest.mark.parametrize("query", ["tab=all", "tab=open", "tab=open&sort=-due", "tab=all&status=in_progress",
+                                   "tab=open&sort=-received", "q=义务教育", "tab=open&q=招生入学"])
 def test_a_page_costs_the_same_statements_whatever_its_size(client, db, page_of_cases, query):
     _cases, headers = page_of_cases
     counts = {}
