@@ -48,6 +48,7 @@ db: install
 
 demo: db
 	$(FLASK) caseapp demo --if-empty
+	$(FLASK) caseapp similarity-reindex --missing
 
 run: demo
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app

@@ -126,12 +126,62 @@ def build(folder: Path, n_cases: int, url: str | None = None):
         started = time.perf_counter()
         ids = db.session.execute(sa.select(Case.id, Case.description, Case.received_on)
                                  .where(Case.agency_id == agency.id)).all()
-        bulk_index(agency, ids)
+        if url and url.startswith("postgresql"):
+            copy_index(agency, ids)
+        else:
+            bulk_index(agency, ids)
         db.session.commit()
         indexed = time.perf_counter() - started
         print(f"built {n_cases} requests in one agency: insert {inserted:.1f} s, index {indexed:.1f} s "
               f"({indexed / max(n_cases, 1) * 1000:.2f} ms per request)")
     return app, token, numbers
+
+
+def _features(row):
+    from caseapp.disclosure import similarity
+
+    case_id, text, received_on, name = row
+    features = similarity.extract_features(text, strip=[name], received_on=received_on)
+    return case_id, features, similarity.index_terms(features)
+
+
+def copy_index(agency, rows) -> None:
+    """The index of many requests on PostgreSQL: the signatures computed in a process per CPU, then
+    written with COPY (the same rows caseapp.disclosure.index.bulk_index writes, faster)."""
+    import json
+    from concurrent.futures import ProcessPoolExecutor
+
+    from caseapp.disclosure.index import COUNT_TERM
+    from caseapp.extensions import db
+
+    df: dict[str, int] = {}
+    raw = db.session.connection().connection.driver_connection
+    chunk: list = []
+
+    def flush(cur) -> None:
+        with cur.copy("COPY similarity_signatures (case_id, agency_id, features) FROM STDIN") as out:
+            for case_id, features, _ in chunk:
+                out.write_row((case_id, agency.id, json.dumps(features, ensure_ascii=False)))
+        with cur.copy("COPY similarity_postings (agency_id, term, case_id) FROM STDIN") as out:
+            for case_id, _, terms in chunk:
+                for t in terms:
+                    out.write_row((agency.id, t, case_id))
+        chunk.clear()
+
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool, raw.cursor() as cur:
+        for case_id, features, terms in pool.map(_features, ((r[0], r[1], r[2], agency.name) for r in rows),
+                                                 chunksize=2000):
+            chunk.append((case_id, features, terms))
+            for t in terms + [COUNT_TERM]:
+                df[t] = df.get(t, 0) + 1
+            if len(chunk) >= 20_000:
+                flush(cur)
+        flush(cur)
+        with cur.copy("COPY similarity_terms (agency_id, term, df) FROM STDIN") as out:
+            for term, count in df.items():
+                out.write_row((agency.id, term, count))
+        cur.execute("ANALYZE similarity_postings")
+        cur.execute("ANALYZE similarity_terms")
 
 
 def time_api(app, token: str, numbers: list[str], runs: int) -> None:

@@ -7,7 +7,8 @@ the clerks' answers exported in the labelled set's format, and rebuilding the in
   and skipped. The dry run writes nothing.
 - `similarity-export FILE.jsonl [--agency CODE]`: the requests clerks judged, one JSON object per
   line as in tests/data/similarity/requests.jsonl; requests judged the same share an item.
-- `similarity-reindex [--agency CODE]`: index every request again (after the matcher changed).
+- `similarity-reindex [--agency CODE] [--missing]`: index every request again (after the matcher
+  changed), or only those without a signature (`make run` does this after upgrading).
 """
 from __future__ import annotations
 
@@ -24,11 +25,11 @@ from caseapp.cases.models import Case
 from caseapp.core.db import writing
 from caseapp.core.errors import DomainError
 from caseapp.disclosure import index
-from caseapp.disclosure.models import SimilarityFeedback
+from caseapp.disclosure.models import Signature, SimilarityFeedback
 from caseapp.disclosure.operations import add_vocabulary_entry
 from caseapp.extensions import db
 
-HEADERS = {"kind": ("类型", "kind"), "term": ("词语", "词", "term"),
+HEADERS = {"kind": ("类型", "类别", "kind"), "term": ("词语", "词", "term"),
            "variants": ("同义词或组成部分", "同义词", "组成部分", "variants")}
 KIND_WORDS = {"同义词": "synonym", "synonym": "synonym", "上位词": "umbrella", "总称": "umbrella", "umbrella": "umbrella"}
 
@@ -134,9 +135,12 @@ def similarity_export_cmd(file: Path, agency_code: str | None):
 
 @click.command("similarity-reindex")
 @click.option("--agency", "agency_code", default=None, help="Only this agency's requests.")
-def similarity_reindex_cmd(agency_code: str | None):
+@click.option("--missing", is_flag=True, help="Only requests not indexed yet (after an upgrade emptied the index).")
+def similarity_reindex_cmd(agency_code: str | None, missing: bool):
     """Index every request again (the index is derived from the requests' text)."""
     q = sa.select(Case).order_by(Case.id)
+    if missing:
+        q = q.outerjoin(Signature, Signature.case_id == Case.id).where(Signature.case_id.is_(None))
     if agency_code:
         agency = get_agency_by_code(agency_code)
         if agency is None:

@@ -217,7 +217,8 @@ def pair_features(a: Mapping, b: Mapping, idf: Mapping[str, float], default_idf:
     if concepts:
         reasons.append(Reason("term", "、".join(concepts[:3])))
     shared_words = sorted(wa & wb, key=lambda t: (-idf.get(t, default_idf), t))
-    shared_words = [t for t in shared_words if not any(t in c or c in t for c in concepts)][:4]
+    shared_words = [t for t in shared_words if not any(t in c or c in t for c in concepts)]
+    shared_words = [t for t in shared_words if not any(t != o and t in o for o in shared_words)][:4]
     if shared_words:
         reasons.append(Reason("words", "、".join(shared_words)))
     x = {

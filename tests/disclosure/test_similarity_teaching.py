@@ -149,3 +149,21 @@ def test_vocabulary_import_checks_every_row_and_the_dry_run_writes_nothing(app, 
     wrong.write_text("term,words\n批复,批文\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["caseapp", "vocabulary-import", str(wrong), "--agency", agency.code])
     assert result.exit_code == 1 and "缺少列" in result.output
+
+
+def test_reindex_missing_indexes_only_requests_without_a_signature(app, db, make_agency, make_case):
+    from caseapp.disclosure.models import Posting, Signature, TermStat
+
+    agency = make_agency()
+    a = make_case(agency=agency, description="请公开2025年部门决算。")
+    b = make_case(agency=agency, description="请公开2025年部门预算。")
+    for table in (Posting, Signature, TermStat):  # as the migration that changed the features' shape leaves it
+        db.session.execute(sa.delete(table))
+    db.session.commit()
+    run = lambda: app.test_cli_runner().invoke(args=["caseapp", "similarity-reindex", "--missing"])  # noqa: E731
+    result = run()
+    assert result.exit_code == 0 and "Indexed 2 requests." in result.output
+    db.session.rollback()
+    assert db.session.get(Signature, a.id) is not None and db.session.get(Signature, b.id) is not None
+    assert db.session.get(TermStat, (agency.id, "")).df == 2
+    assert "Indexed 0 requests." in run().output  # nothing missing: nothing done
