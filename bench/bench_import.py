@@ -112,21 +112,22 @@ def main(argv: list[str] | None = None) -> int:
             db.session.commit()
             data = as_bytes(sheet_rows(args.rows), args.format)
             name = f"cases.{args.format}"
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             report = run_import(agency, name, data, user=System(), dry_run=True)
-            dry_s = time.perf_counter() - t0
-            t0 = time.perf_counter()
+            dry_s, dry_cpu = time.perf_counter() - t0, time.process_time() - c0
+            t0, c0 = time.perf_counter(), time.process_time()
             report = run_import(agency, name, data, user=System(), dry_run=False, actor_label="bench")
-            real_s = time.perf_counter() - t0
+            real_s, real_cpu = time.perf_counter() - t0, time.process_time() - c0
             errors = [p for p in report.problems if p.level == "error"]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             again = run_import(agency, name, data, user=System(), dry_run=False, actor_label="bench")
-            again_s = time.perf_counter() - t0
+            again_s, again_cpu = time.perf_counter() - t0, time.process_time() - c0
             stored = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
-        print(f"{'scenario':<44} {'rows':>7} {'s':>7}  target < {TARGET_S:.0f} s")
-        print(f"{'dry run (checks only)':<44} {report.rows:>7,} {dry_s:>7.1f}")
-        print(f"{'import, one transaction per row':<44} {report.imported:>7,} {real_s:>7.1f}")
-        print(f"{'second run (imports nothing)':<44} {again.skipped:>7,} {again_s:>7.1f}")
+        # CPU seconds beside the wall clock: on a shared machine the difference is other processes' load.
+        print(f"{'scenario':<44} {'rows':>7} {'s':>7} {'CPU s':>7}  target < {TARGET_S:.0f} s")
+        print(f"{'dry run (checks only)':<44} {report.rows:>7,} {dry_s:>7.1f} {dry_cpu:>7.1f}")
+        print(f"{'import, one transaction per row':<44} {report.imported:>7,} {real_s:>7.1f} {real_cpu:>7.1f}")
+        print(f"{'second run (imports nothing)':<44} {again.skipped:>7,} {again_s:>7.1f} {again_cpu:>7.1f}")
         print(f"  ({stored:,} cases stored; {len(errors)} rows refused; second run: {again.summary()})")
         ok = real_s < TARGET_S and report.imported == args.rows and again.imported == 0
         print(f"\nimport of {args.rows:,} rows: {real_s:.1f} s ({'OK' if ok else 'OVER'} the {TARGET_S:.0f} s target)")

@@ -66,8 +66,20 @@ def run_import(agency, filename: str, data: bytes, *, letters=None, user, dry_ru
     today = local_today()
     checker = RowChecker(agency, today, letters)
     checker.prefetch(sheet.rows)
-    action = get_action("import_case")
     report.rows = len(sheet.rows)
+    session = db.session()
+    # The agency and the user are only read: not reloading them after every row's commit.
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        _rows(report, sheet, checker, agency, user, filename, actor_label, today, dry_run)
+    finally:
+        session.expire_on_commit = expire
+    return report
+
+
+def _rows(report, sheet, checker, agency, user, filename, actor_label, today, dry_run) -> None:
+    """Check each row and import the valid ones (one commit each), counting into the report."""
+    action = get_action("import_case")
     for number, raw in sheet.rows:
         checked: CheckedRow = checker.check(number, raw)
         report.problems.extend(checked.problems)
@@ -83,8 +95,8 @@ def run_import(agency, filename: str, data: bytes, *, letters=None, user, dry_ru
             continue
         ctx = Ctx(user=user, case=None, target=agency, today=today)
         try:
-            perform(action, ctx, {"row": checked.values, "letters": [Upload(n, d) for n, d in checked.letters], "source": filename,
-                                  "actor_label": actor_label}, source="api")
+            perform(action, ctx, {"row": checked.values, "letters": [Upload(n, d) for n, d in checked.letters],
+                                  "source": filename, "actor_label": actor_label}, source="api")
         except DomainError as err:
             report.refused += 1
             report.problems.append(Problem(number, "", str(err.message)))
@@ -93,7 +105,6 @@ def run_import(agency, filename: str, data: bytes, *, letters=None, user, dry_ru
         for obj in list(db.session.identity_map.values()):  # 10,000 rows: keep the session small
             if isinstance(obj, IMPORTED):
                 db.session.expunge(obj)
-    return report
 
 
 def folder_letters(sheet_path: Path):
