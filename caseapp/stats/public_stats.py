@@ -141,19 +141,29 @@ def _scanned(column):
     return sa.func.coalesce(column, column) if db.engine.dialect.name == "sqlite" else column
 
 
-def received_counts(year: int, agency_id: int | None) -> tuple[dict[int, int], int]:
-    """Requests received per month of the year (month number -> count) and how many of them had their
-    reply period extended (Reg. 33). Counted per day in SQL (from the covering index) and summed per
-    month here: grouping by a formatted month costs SQLite a strftime per row."""
+def received_counts(year: int, agency_id: int | None) -> tuple[dict[int, int], int, list[int]]:
+    """Requests received per month of the year (month number -> count), how many of them had their
+    reply period extended (Reg. 33), and (for the platform) the months in which exactly one agency
+    received 1 to 4 requests: the platform's figure less the other agencies' would reveal that
+    agency's, so those months are withheld too. Counted per agency and day in SQL (from the
+    covering index) and summed per month here: grouping by a formatted month costs SQLite a
+    strftime per row."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    q = _scoped(sa.select(Case.received_on, sa.func.count()).where(Case.received_on.between(start, end)),
-                Case.agency_id, agency_id).group_by(Case.received_on)
+    q = _scoped(sa.select(Case.agency_id, Case.received_on, sa.func.count()).where(Case.received_on.between(start, end)),
+                Case.agency_id, agency_id).group_by(Case.agency_id, Case.received_on)
     per_month: dict[int, int] = {}
-    for day, n in db.session.execute(q):
+    per_agency: dict[tuple[int, int], int] = {}
+    for agency, day, n in db.session.execute(q):
         per_month[day.month] = per_month.get(day.month, 0) + n
+        per_agency[(agency, day.month)] = per_agency.get((agency, day.month), 0) + n
+    small: dict[int, int] = {}
+    for (_agency, month), n in per_agency.items():
+        if 0 < n < THRESHOLD:
+            small[month] = small.get(month, 0) + 1
+    singled = sorted(m for m, agencies in small.items() if agencies == 1) if agency_id is None else []
     ext = _scoped(sa.select(sa.func.count()).where(_scanned(Case.received_on).between(start, end),
                                                    Case.extension_days > 0), Case.agency_id, agency_id)
-    return per_month, int(db.session.scalar(ext) or 0)
+    return per_month, int(db.session.scalar(ext) or 0), singled
 
 
 def outcome_counts(year: int, agency_id: int | None) -> dict[str, int]:
@@ -236,10 +246,11 @@ def _frozen_reviews(figures: dict) -> dict[str, dict[str, int]]:
 
 def raw_figures(year: int, agency_id: int | None) -> dict:
     """Every figure of the page as numbers keyed by code, published figures in place of live ones."""
-    per_month, extended = received_counts(year, agency_id)
+    per_month, extended, singled = received_counts(year, agency_id)
     reply_days, on_time = reply_counts(year, agency_id)
     figures = {
         "per_month": per_month,
+        "singled_months": singled,
         "outcomes": outcome_counts(year, agency_id),
         "reply_days": reply_days,
         "on_time": on_time,
@@ -312,7 +323,9 @@ def tables(figures: dict, year: int, today: date) -> list[Table]:
     """The page's tables from raw figures."""
     last_month = 12 if year < today.year else today.month
     per_month = figures["per_month"]
-    month_rows = [(str(_l("Month %(month)s", month=m)), shown(per_month.get(m, 0))) for m in range(1, last_month + 1)]
+    singled = set(figures.get("singled_months", ()))
+    month_rows = [(str(_l("Month %(month)s", month=m)), SUPPRESSED if m in singled else shown(per_month.get(m, 0)))
+                  for m in range(1, last_month + 1)]
 
     outcome_rows = [(str(o.label), shown(figures["outcomes"].get(o.code, 0))) for o in OUTCOMES]
 

@@ -117,8 +117,19 @@ def test_per_agency_and_for_the_platform(client, script, make_agency, make_user)
     assert _rows(client.get(f"/public/statistics?agency={script.agency.code}").get_data(as_text=True),
                  "per_month")["3月"] == "6"
     platform = client.get("/public/statistics").get_data(as_text=True)
-    assert _rows(platform, "per_month")["3月"] == "9"
+    # 9 in all, but 9 less the other agency's 6 would give away the 3: withheld on the platform too.
+    assert _rows(platform, "per_month")["3月"] == "少于5件"
     assert other.name in platform  # in the agency selector
+
+    _receive(small, 3, date(2026, 7, 7))
+    _receive(script, 3, date(2026, 7, 8))     # two small agencies in July: neither can be told apart
+    _receive(small, 2, date(2026, 6, 3))
+    _receive(script, 6, date(2026, 6, 4))
+    public_stats.clear_cache()
+    months = _rows(client.get("/public/statistics").get_data(as_text=True), "per_month")
+    assert months["7月"] == "6"
+    assert months["6月"] == "少于5件"   # 8 less 6 gives the other agency's 2
+    assert months["3月"] == "少于5件"
 
 
 def test_no_applicant_data_in_the_page_or_the_csv(client, script):
