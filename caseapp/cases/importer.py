@@ -329,6 +329,9 @@ class RowChecker:
         final = status in ("closed", "withdrawn")
         if status == "withdrawn" and outcome is None and text.get("outcome") is None:
             outcome = WITHDRAWAL_OUTCOME
+        if status == "withdrawn" and outcome not in (None, WITHDRAWAL_OUTCOME):
+            problem("outcome", _l("A withdrawn case counts as 其他 (other ending) in the annual report: leave the outcome "
+                                  "empty or write 其他."))
         if status == "closed" and text.get("outcome") is None:
             problem("outcome", _l("A closed case needs its outcome."))
         if final and days["closed_on"] is None and raw.get("closed_on") in (None, ""):

@@ -231,3 +231,13 @@ def test_template_command_and_shipped_template_import_cleanly(app, db, agency, t
     result = run(app, "import-cases", str(out), "--agency", "SFJY", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "错误\t" not in result.output and "2 行中 2 行可以导入" in result.output
+
+
+def test_withdrawn_cases_count_as_other(app, db, agency, tmp_path):
+    rows = [row(**{"办理状态": "已撤回", "办理结果": "", "办结日期": "2025-10-09"}),
+            row(**{"申请编号": "SFJY-2025-000102", "办理状态": "已撤回", "办理结果": "予以公开"})]
+    result = run(app, "import-cases", sheet(tmp_path, rows), "--agency", "SFJY")
+    assert "第3行\t办理结果\t已撤回的申请在年度报告中计入“其他”" in result.output
+    case = db.session.scalar(sa.select(Case))
+    assert (case.tracking_number, case.status, case.outcome, case.closed_on) == (
+        "SFJY-2025-000101", "withdrawn", "other.other", date(2025, 10, 9))
