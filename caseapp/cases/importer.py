@@ -496,8 +496,8 @@ def _letter_names(value: str | None) -> list[str]:
     return [n.strip() for n in re.split(r"[;；\n]", value or "") if n.strip()]
 
 
-def _pattern_regex(pattern: str, prefix: str, year: int) -> re.Pattern | None:
-    """A regex matching the agency's tracking numbers of a year, with the sequence as its group."""
+def _pattern_regex(pattern: str, prefix: str) -> re.Pattern | None:
+    """A regex matching the agency's tracking numbers, with the year and the sequence as groups."""
     parts = []
     try:
         for literal, name, _spec, _conv in string.Formatter().parse(pattern):
@@ -505,9 +505,9 @@ def _pattern_regex(pattern: str, prefix: str, year: int) -> re.Pattern | None:
             if name == "prefix":
                 parts.append(re.escape(prefix))
             elif name == "year":
-                parts.append(str(year))
+                parts.append(r"(?P<year>\d{4})")
             elif name == "seq":
-                parts.append(r"(\d+)")
+                parts.append(r"(?P<seq>\d+)")
             elif name is not None:
                 return None
     except ValueError:
@@ -515,14 +515,14 @@ def _pattern_regex(pattern: str, prefix: str, year: int) -> re.Pattern | None:
     return re.compile("^" + "".join(parts) + "$")
 
 
-def _keep_counter_ahead(agency, number: str, year: int) -> None:
-    """An imported number of the agency's own pattern moves its counter on, so that a request filed
-    later never gets the same number."""
-    regex = _pattern_regex(agency.tracking_pattern, agency.tracking_prefix, year)
+def _keep_counter_ahead(agency, number: str) -> None:
+    """An imported number of the agency's own pattern moves the counter of its year on, so that a
+    request filed later never gets the same number."""
+    regex = _pattern_regex(agency.tracking_pattern, agency.tracking_prefix)
     match = regex.match(number) if regex is not None else None
-    if match is None:
+    if match is None or "seq" not in match.groupdict() or "year" not in match.groupdict():
         return
-    seq, scope = int(match.group(1)), f"{agency.id}:{year}"
+    seq, scope = int(match.group("seq")), f"{agency.id}:{int(match.group('year'))}"
     table = Counter.__table__
     if db.session.execute(sa.select(table.c.value).where(table.c.name == "tracking", table.c.scope == scope)
                           ).scalar() is None:
@@ -543,7 +543,7 @@ def _import_case(agency, values: dict, *, letters: Iterable = (), actor=None, ac
             if db.session.scalar(sa.select(Case.id).where(Case.tracking_number == number)) is None:
                 break
     else:
-        _keep_counter_ahead(agency, number, received_on.year)
+        _keep_counter_ahead(agency, number)
     status = values["status"]
     case = Case(
         agency_id=agency.id, tracking_number=number, query_code_hash=hash_query_code(new_query_code()),

@@ -241,3 +241,15 @@ def test_withdrawn_cases_count_as_other(app, db, agency, tmp_path):
     case = db.session.scalar(sa.select(Case))
     assert (case.tracking_number, case.status, case.outcome, case.closed_on) == (
         "SFJY-2025-000101", "withdrawn", "other.other", date(2025, 10, 9))
+
+
+def test_counter_of_the_numbers_year_moves_on(app, db, agency, make_user, request_data, tmp_path):
+    """A number of 2026 on a request received in December 2025 still keeps 2026's numbers free."""
+    from caseapp.cases.operations import register_case
+
+    imported = row(**{"申请编号": "SFJY-2026-000007", "收到申请日期": "2025-12-31", "办理状态": "办理中",
+                      "办理结果": "", "办结日期": "", "答复期限": ""})
+    assert run(app, "import-cases", sheet(tmp_path, [imported]), "--agency", "SFJY").exit_code == 0
+    reg = register_case(agency, request_data, channel="post", received_on=date(2026, 11, 9),
+                        actor=make_user("clerk", agency=agency))
+    assert reg.case.tracking_number == "SFJY-2026-000008"
