@@ -415,6 +415,10 @@ def register_cli(app: Flask) -> None:
 
     for command in import_commands:
         caseapp_cli.add_command(command)
+    from caseapp.disclosure.cli import COMMANDS as similarity_commands
+
+    for command in similarity_commands:
+        caseapp_cli.add_command(command)
     app.cli.add_command(caseapp_cli)
 
 
