@@ -446,6 +446,7 @@ class RowChecker:
             "received_on": received_on, "status": status, "outcome": outcome if final else None,
             "closed_on": closed_on if final else None, "extension_days": extension, "sheet_due_on": days["due_on"],
             "row": number,
+            "calendar": self.cal,  # the sheet's calendar, loaded once (not a query per row)
         }
         return out
 
@@ -535,7 +536,7 @@ def _import_case(agency, values: dict, *, letters: Iterable = (), actor=None, ac
                 source: str | None = None, today: date) -> Case:
     """import_case without autoflush."""
     received_on, number = values["received_on"], values["tracking_number"]
-    cal = load_calendar()
+    cal = values.get("calendar") or load_calendar()
     if number is None:
         while True:  # an imported number of the same pattern may already hold the next value
             seq = next_counter_value("tracking", f"{agency.id}:{received_on.year}")
