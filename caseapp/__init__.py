@@ -177,6 +177,13 @@ def _register_blueprints(app: Flask) -> None:
 
     register_paths(**disclosure_openapi)
 
+    @app.get("/favicon.ico")
+    def favicon():
+        """Browsers ask for /favicon.ico whatever the page says: the SVG icon."""
+        from flask import redirect, url_for
+
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
+
     @app.get("/healthz")
     def healthz():
         """200 and JSON when the app and its database answer."""
