@@ -89,6 +89,7 @@ bench: install bench-deps
 # runuser -u postgres); 10 to 20 minutes on 2 cores. BENCH_PG_ARGS="--cases 200000" for a shorter run.
 bench-pg: install bench-deps
 	$(PY) -m bench.bench_pg $(BENCH_PG_ARGS)
+	$(PY) -m bench.bench_similarity --postgres --skip-labelled --cases 1000000 --runs 200
 
 # ApacheBench (apache2-utils) and PostgreSQL for the benchmarks; only what is missing.
 bench-deps:
