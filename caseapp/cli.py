@@ -21,6 +21,7 @@ from caseapp.accounts.operations import (
     update_agency_settings,
 )
 from caseapp.admin.departments import add_department
+from caseapp.admin.import_cli import COMMANDS as import_commands
 from caseapp.calendar.operations import import_calendar_text
 from caseapp.calendar.service import seed_calendar, year_summary
 from caseapp.core.audit import verify_chain
@@ -30,6 +31,7 @@ from caseapp.core.clock import local_today
 from caseapp.core.db import writing
 from caseapp.core.errors import DomainError
 from caseapp.demo import load_demo
+from caseapp.disclosure.cli import COMMANDS as similarity_commands
 from caseapp.dossier import actions as dossier_actions  # noqa: F401 (archive_case, run below)
 from caseapp.dossier.export import ExportError, export_archive
 from caseapp.dossier.queries import archivable_cases
@@ -411,13 +413,7 @@ def audit_verify_cmd():
 
 
 def register_cli(app: Flask) -> None:
-    from caseapp.admin.import_cli import COMMANDS as import_commands
-
-    for command in import_commands:
-        caseapp_cli.add_command(command)
-    from caseapp.disclosure.cli import COMMANDS as similarity_commands
-
-    for command in similarity_commands:
+    for command in (*import_commands, *similarity_commands):
         caseapp_cli.add_command(command)
     app.cli.add_command(caseapp_cli)
 

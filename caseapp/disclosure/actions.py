@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from caseapp.calendar.service import load_calendar
+from caseapp.cases.queries import get_case
 from caseapp.core.actions import Action, Ctx, register, register_target
 from caseapp.core.errors import NotFoundError, TransitionError, ValidationError
 from caseapp.core.inputs import Field, Schema
@@ -65,8 +66,6 @@ def _suggestion_of_case(case, body):
 
 def similar_case(case, body):
     """The other request named by body["other"] (its tracking number), of the same agency."""
-    from caseapp.cases.queries import get_case
-
     number = body.get("other") if isinstance(body, dict) else None
     other = get_case(number) if isinstance(number, str) and 0 < len(number) <= 40 else None
     if other is None or other.agency_id != case.agency_id or other.id == case.id:

@@ -14,6 +14,7 @@ from caseapp.core.errors import NotFoundError
 from caseapp.core.forms import apply_errors
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, require_agency, roles_required
 from caseapp.disclosure import operations as ops
+from caseapp.disclosure.actions import similar_case
 from caseapp.disclosure import queries
 from caseapp.disclosure.forms import (
     EntryForm, LinkForm, MergeForm, SplitForm,
@@ -155,8 +156,6 @@ def judge(tracking_number: str):
     """A clerk's answer on a suggested request: the same information, or not (judge_similar)."""
     case = _case(tracking_number)
     back = url_for("office.case_page", tracking_number=case.tracking_number, _anchor="disclosure")
-    from caseapp.disclosure.actions import similar_case
-
     body = {"other": (request.form.get("other") or "")[:40], "same": request.form.get("same") or ""}
     try:
         other = similar_case(case, body)

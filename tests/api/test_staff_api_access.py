@@ -164,6 +164,7 @@ ACTIONS = {
     # proactive disclosure (caseapp/disclosure/actions.py)
     "start_item": (HANDLERS, lambda w: (w["make_case"]("in_progress", agency=w["a"]), {"title": "学区划分方案"})),
     "link_item": (HANDLERS, lambda w: _with_item(w, "link_item")),
+    "judge_similar": (HANDLERS, lambda w: _pair(w)),
     "split_item": (HANDLERS, lambda w: _with_item(w, "split_item")),
     "merge_items": (HANDLERS, lambda w: _with_item(w, "merge_items")),
     "convert_to_public": (HANDLERS, lambda w: (w["make_case"]("closed", agency=w["a"]),
@@ -236,6 +237,12 @@ def _with_review(world, payload, corrected=False):
     body = {**REVIEW, **({"result": "corrected", "decided_on": TODAY, "decision": "责令重新答复"} if corrected else {})}
     review = act("record_review", case, world["users"][("a", "clerk")], body)
     return case, {"review_id": review["review_id"], **payload}
+
+
+def _pair(world):
+    """Two requests of agency A: the second is judged against the first."""
+    case, other = (world["make_case"]("in_progress", agency=world["a"]) for _ in range(2))
+    return case, {"other": other.tracking_number, "same": "same"}
 
 
 def _with_item(world, action):

@@ -57,6 +57,7 @@ EXPECTED = {
     # administration
     "admin.agency_edit": RUNNER, "admin.calendar": RUNNER, "admin_departments.departments": RUNNER,
     "admin_vocabulary.vocabulary": RUNNER, "admin_vocabulary.remove": RUNNER, "disclosure.judge": RUNNER,
+    "admin.imports": RUNNER,
     **{endpoint: "outside" for endpoint in OUTSIDE},
 }
 WRITING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
