@@ -86,7 +86,8 @@ bench: install bench-deps
 	$(PY) -m bench.bench_public_stats
 
 # The office at a million cases on a throwaway PostgreSQL server (as root: initdb/pg_ctl run through
-# runuser -u postgres); 10 to 20 minutes on 2 cores. BENCH_PG_ARGS="--cases 200000" for a shorter run.
+# runuser -u postgres); 10 to 20 minutes on 2 cores, then the similar-request lookup at a million
+# (about 20 minutes more: loading a million signatures). BENCH_PG_ARGS="--cases 200000" for a shorter run.
 bench-pg: install bench-deps
 	$(PY) -m bench.bench_pg $(BENCH_PG_ARGS)
 	$(PY) -m bench.bench_similarity --postgres --skip-labelled --cases 1000000 --runs 200
