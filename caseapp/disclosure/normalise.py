@@ -28,6 +28,8 @@ from functools import lru_cache
 import cn2an
 import opencc
 
+from caseapp.core.clock import local_today
+
 
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
@@ -124,7 +126,7 @@ def periods(text: str, received_on: date | None) -> tuple[list[Period], str]:
     was received in (the year before when that period had not begun by then); 去年 and 上个月 count
     from the day of receipt. Document numbers must be taken out first (their year is no period).
     """
-    anchor = received_on or date.today()
+    anchor = received_on or local_today()
     found: list[Period] = []
     rest = text
 
