@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -85,7 +86,7 @@ def remove(entry_id: int):
     if entry is None or entry.agency_id not in {a.id for a in _agencies()}:
         abort(404)
     if not RemoveForm().validate_on_submit():
-        flash(_l("The form has expired or was not sent from this site. Please reload the page and try again."), "danger")
+        flash(_("The form has expired or was not sent from this site. Please reload the page and try again."), "danger")
         return redirect(url_for("admin_vocabulary.vocabulary"))
     try:
         action, ctx, result = _perform("remove_vocabulary", entry, {})
