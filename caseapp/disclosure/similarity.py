@@ -11,6 +11,8 @@ Two signatures are compared in two steps (compare):
 1. **Hard constraints.** When both name a period, the periods must overlap; when both name a
    document number or code, one must be equal; when both name a numbered line, building, plot or
    section, one must be equal. Otherwise they are different information, however alike the words.
+   The model adds the further constraints chosen on dev (Model.hard: now a project, a place and the
+   kind of document named by both must agree).
 2. **Similarity.** A logistic model over a few pair features: the words' cosine (IDF-weighted by
    the agency's own requests), the character bi- and trigram cosines of the texts read through the
    vocabulary (synonyms and umbrella terms, caseapp.disclosure.vocabulary), a shared term, whether
