@@ -31,6 +31,8 @@ def index():
     q, agency, topic, year, page = _filters()
     entries, total = queries.published_entries(q=q, agency=agency, year=year, topic=topic, page=page)
     pages = max((total + queries.PUBLIC_PAGE_SIZE - 1) // queries.PUBLIC_PAGE_SIZE, 1)
+    if page > pages:  # past the last page: nothing there (not page 1 again)
+        abort(404)
     return render_template("public/index.html", entries=entries, total=total, page=page, pages=pages, q=q,
                            agency=agency, topic=topic, year=year, topics=TOPICS, years=queries.published_years(),
                            agencies=queries.agencies_with_entries())

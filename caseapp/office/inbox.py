@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
@@ -57,6 +57,8 @@ def inbox():
     else:
         page = inbox_queries.inbox_page(current_user, filters, today, soon, cal,
                                         count_limit=inbox_queries.SEARCH_COUNT_LIMIT)
+    if filters.page > page.pages:  # past the last page: nothing there (not page 1 again)
+        abort(404)
     everywhere = everywhere_more = None
     if filters.q and not by_number and filters.tab != "all":  # the search's (capped) count over all cases
         everywhere, everywhere_more = page.everywhere, page.everywhere_more

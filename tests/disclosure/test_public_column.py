@@ -125,3 +125,9 @@ def test_tracking_page_links_to_the_published_entry(client, column):
     html = resp.get_data(as_text=True)
     assert f"/public/entries/{column['e1'].id}" in html
     assert "尚未批准的草稿" not in html
+
+
+def test_a_page_past_the_last_is_not_found(client, column):
+    assert client.get("/public/?page=1").status_code == 200
+    resp = client.get("/public/?page=99")
+    assert resp.status_code == 404

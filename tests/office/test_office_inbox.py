@@ -208,6 +208,10 @@ def test_fifty_a_page(db, make_agency, make_user, office):
     second = client.get("/office/cases?tab=all&page=2").get_data(as_text=True)
     assert len(_numbers(first)) == 50 and len(_numbers(second)) == 1
     assert not _numbers(first) & _numbers(second)
+    # past the last page there is nothing: 404, not the first page again
+    past = client.get("/office/cases?tab=all&page=3")
+    assert past.status_code == 404 and not _numbers(past.get_data(as_text=True))
+    assert client.get("/office/cases?tab=all&page=0").status_code == 200  # below the first: the first
 
 
 def test_the_staff_bar_marks_the_current_page(make_case, make_user, office):
