@@ -9,6 +9,7 @@ from caseapp.cases import inbox as inbox_queries
 from caseapp.cases.queries import count_cases_by_status
 from caseapp.cases.states import STATUS_LABELS, Status
 from caseapp.clock.service import due_soon_days
+from caseapp.consultations import queries as consultation_queries
 from caseapp.core.clock import local_today
 from caseapp.core.permissions import CASE_HANDLERS, CASE_READERS, Role, roles_required
 from caseapp.office import bp
@@ -27,4 +28,7 @@ def index():
     tabs = (inbox_queries.inbox_counts(current_user, local_today(), due_soon_days(current_user.agency), load_calendar())
             if current_user.role in CASE_READERS else {})
     work = pending_work(current_user) if current_user.role in CASE_HANDLERS else None
-    return render_template("office/index.html", rows=rows, tabs=tabs, work=work, tab_labels=TAB_LABELS)
+    # A liaison's overview is the consultations waiting for their department's answer.
+    waiting = consultation_queries.inbox_for(current_user, status="waiting") if current_user.role == Role.LIAISON else []
+    return render_template("office/index.html", rows=rows, tabs=tabs, work=work, tab_labels=TAB_LABELS,
+                           waiting=waiting, today=local_today())

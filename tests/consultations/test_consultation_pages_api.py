@@ -221,3 +221,15 @@ def test_office_consult_with_material_and_paper_answer(app, db, make_agency, mak
     assert (consultation.status, consultation.opinion, consultation.answer_channel) == ("answered", "disagree", "paper")
     case_page = c.get(f"/office/cases/{case.tracking_number}").get_data(as_text=True)
     assert "第三方示范化工有限公司的意见" in case_page  # the objection, shown on the case
+
+
+def test_a_liaisons_overview_lists_the_consultations_waiting_for_their_answer(app, db, setup, login):
+    s = setup
+    liaison, other = app.test_client(), app.test_client()
+    login(s["liaison"], c=liaison)
+    login(s["liaison2"], c=other)
+    page = liaison.get("/office/").get_data(as_text=True)
+    assert 'id="liaison-waiting"' in page and s["case"].tracking_number in page and "请核实该项目是否已批复。" in page
+    assert f"/office/consultations/{s['dept'].id}" in page
+    quiet = other.get("/office/").get_data(as_text=True)  # another department: nothing of this one
+    assert s["case"].tracking_number not in quiet and "没有待本部门答复的征求意见" in quiet
