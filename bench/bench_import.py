@@ -10,17 +10,15 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._sqlite import sqlite_app
+
 TARGET_S = 60.0
 OUTCOMES = ["予以公开", "部分公开", "属于国家秘密", "本机关不掌握相关政府信息", "重复申请", "其他"]
 SUBJECTS = ["义务教育招生入学实施意见", "学区划分方案", "城市更新项目征收补偿方案", "道路运输企业质量信誉考核结果",
@@ -81,22 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="caseapp-bench-import-"))
     try:
-        db_path = folder / "import.sqlite3"
-        env = {**os.environ, "CASEAPP_INSTANCE_DIR": str(folder), "CASEAPP_DATABASE_URL": f"sqlite:///{db_path}",
-               "CASEAPP_DATA_DIR": str(folder / "data")}
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade", "heads"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        from config import Config
-
-        class BenchConfig(Config):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
-            DATA_DIR = str(folder / "data")
-
-        from caseapp import create_app
-
-        app = create_app(BenchConfig)
+        app = sqlite_app(folder, "import")
         with app.app_context():
             import sqlalchemy as sa
 

@@ -13,15 +13,14 @@ Options: --cases N (default 100000), --runs N (default 40 computed, 10x that as 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._sqlite import sqlite_app
+
 TARGET_MS = 200.0
 
 
@@ -51,25 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="caseapp-bench-public-stats-"))
     try:
-        db_path = folder / "public_stats.sqlite3"
-        env = {**os.environ, "CASEAPP_INSTANCE_DIR": str(folder), "CASEAPP_DATABASE_URL": f"sqlite:///{db_path}",
-               "CASEAPP_DATA_DIR": str(folder / "data")}
-        env.setdefault("CASEAPP_PUBLIC_URL", "http://127.0.0.1:5000")
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade", "heads"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        from config import Config
-
-        class BenchConfig(Config):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
-            DATA_DIR = str(folder / "data")
-            RATELIMIT_ENABLED = False
-
         from bench.bench_stats import bulk_cases
-        from caseapp import create_app
-
-        app = create_app(BenchConfig)
+        app = sqlite_app(folder, "public_stats", RATELIMIT_ENABLED=False)
         with app.app_context():
             from caseapp.accounts.operations import create_agency
             from caseapp.calendar.service import seed_calendar

@@ -17,19 +17,17 @@ Options: --cases N (default 100000), --runs N (default 5), --keep (keep the temp
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._sqlite import sqlite_app
+
 TARGET_S = 1.0
 TYPES = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
          "legal_service_org", "other_org")
@@ -148,22 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="caseapp-bench-stats-"))
     try:
-        db_path = folder / "stats.sqlite3"
-        env = {**os.environ, "CASEAPP_INSTANCE_DIR": str(folder), "CASEAPP_DATABASE_URL": f"sqlite:///{db_path}",
-               "CASEAPP_DATA_DIR": str(folder / "data")}
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade", "heads"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        from config import Config
-
-        class BenchConfig(Config):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
-            DATA_DIR = str(folder / "data")
-
-        from caseapp import create_app
-
-        app = create_app(BenchConfig)
+        app = sqlite_app(folder, "stats")
         # A request context for the renderings, on a path no view serves: the set-up writes directly,
         # as the CLI and the demo do (the one door guards the views' requests only).
         with app.app_context(), app.test_request_context("/bench"):
